@@ -1,0 +1,206 @@
+"""Encode and decode protocol frames, with validation and size limits.
+
+Pure functions: text in, dicts out (or a :class:`ProtocolError` that the caller
+turns into an ``error`` frame). Nothing here touches a socket.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agent_tui.protocol import messages as m
+
+
+class ProtocolError(Exception):
+    """A frame that cannot be accepted. ``code`` is an :class:`ErrorCode` value."""
+
+    def __init__(self, code: m.ErrorCode | str, message: str, re: str | None = None):
+        super().__init__(message)
+        self.code = m.ErrorCode(code).value
+        self.message = message
+        self.re = re
+
+    def to_frame(self) -> dict[str, Any]:
+        return error_frame(self.code, self.message, self.re)
+
+
+def error_frame(code: m.ErrorCode | str, message: str, re: str | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "error", "code": m.ErrorCode(code).value, "message": message}
+    if re is not None:
+        frame["re"] = re
+    return frame
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """Compact JSON; ``ensure_ascii=False`` keeps Dutch text small on the wire."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def _load(text: str | bytes) -> dict[str, Any]:
+    if isinstance(text, bytes):
+        raise ProtocolError(m.ErrorCode.MALFORMED, "binary frames are not part of agent-tui.v1; send JSON text")
+    if len(text) > m.MAX_FRAME_BYTES or len(text.encode("utf-8", "surrogatepass")) > m.MAX_FRAME_BYTES:
+        raise ProtocolError(m.ErrorCode.TOO_LARGE, f"frame larger than {m.MAX_FRAME_BYTES} bytes")
+    try:
+        obj = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(m.ErrorCode.MALFORMED, f"not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(m.ErrorCode.MALFORMED, "a frame must be a JSON object")
+    return obj
+
+
+def _check_str(value: Any, name: str, limit: int, re: str | None, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be a string", re)
+    if len(value) > limit:
+        raise ProtocolError(m.ErrorCode.TOO_LARGE, f"{name} longer than {limit} characters", re)
+    if not allow_empty and not value.strip():
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must not be empty", re)
+    if "\x00" in value:
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must not contain NUL", re)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} is not valid Unicode", re) from None
+    return value
+
+
+def _check_int(value: Any, name: str, lo: int | None, hi: int | None, re: str | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be an integer", re)
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be between {lo} and {hi}", re)
+    return value
+
+
+def validate_args(op: str, args: Any, re: str | None = None) -> dict[str, Any]:
+    """Check a command's arguments against :data:`messages.COMMANDS`."""
+    schema = m.COMMANDS.get(op)
+    if schema is None:
+        raise ProtocolError(m.ErrorCode.UNKNOWN_OP, f"unknown op {op[:64]!r}", re)
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, "args must be an object", re)
+    unknown = set(args) - set(schema)
+    if unknown:
+        name = sorted(str(k)[:64] for k in unknown)[0]
+        raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{op}: unknown argument {name!r}", re)
+    out: dict[str, Any] = {}
+    for name, spec in schema.items():
+        if name not in args or args[name] is None:
+            if spec.required:
+                raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{op}: missing argument {name!r}", re)
+            continue
+        value = args[name]
+        if spec.kind == "id":
+            out[name] = _check_str(value, name, m.MAX_ID, re)
+        elif spec.kind == "short":
+            out[name] = _check_str(value, name, m.MAX_SHORT, re)
+        elif spec.kind == "text":
+            out[name] = _check_str(value, name, m.MAX_TEXT, re)
+        elif spec.kind == "secret":
+            out[name] = _check_str(value, name, m.MAX_SECRET, re)
+        elif spec.kind == "int":
+            out[name] = _check_int(value, name, spec.minimum, spec.maximum, re)
+        elif spec.kind == "bool":
+            if not isinstance(value, bool):
+                raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be true or false", re)
+            out[name] = value
+        elif spec.kind in ("enum", "state", "channel"):
+            choices = {"state": m.AGENT_SETTABLE_STATES, "channel": m.CHANNELS}.get(spec.kind, spec.choices)
+            assert choices is not None
+            if not isinstance(value, str) or value not in choices:
+                raise ProtocolError(
+                    m.ErrorCode.BAD_ARGS, f"{name} must be one of {', '.join(sorted(choices))}", re
+                )
+            out[name] = value
+        else:  # pragma: no cover - schema bug
+            raise AssertionError(spec.kind)
+    return out
+
+
+def decode_client_frame(text: str | bytes) -> dict[str, Any]:
+    """Parse and validate a frame sent by a client. Returns a normalised dict.
+
+    hello: {"type","v","auth":{"user","password"}|{"token"},"resume":{"since"}?,"client"?}
+    cmd:   {"type","id","op","args"}
+    ack:   {"type","seq"}
+    ping:  {"type","t"?}
+    bye:   {"type"}
+    """
+    obj = _load(text)
+    ftype = obj.get("type")
+    re = obj.get("id") if isinstance(obj.get("id"), str) and len(obj["id"]) <= m.MAX_ID else None
+    if not isinstance(ftype, str):
+        raise ProtocolError(m.ErrorCode.MALFORMED, "frame has no string 'type'", re)
+    if ftype not in m.CLIENT_FRAME_TYPES:
+        raise ProtocolError(m.ErrorCode.UNKNOWN_TYPE, f"unknown frame type {ftype[:64]!r}", re)
+    if ftype == "cmd":
+        cid = obj.get("id")
+        cid = _check_str(cid, "id", m.MAX_ID, None)
+        op = obj.get("op")
+        if not isinstance(op, str):
+            raise ProtocolError(m.ErrorCode.MALFORMED, "cmd needs a string 'op'", cid)
+        args = validate_args(op, obj.get("args"), cid)
+        return {"type": "cmd", "id": cid, "op": op, "args": args}
+    if ftype == "ack":
+        return {"type": "ack", "seq": _check_int(obj.get("seq"), "seq", 0, 2**53, None)}
+    if ftype == "ping":
+        t = obj.get("t")
+        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float))):
+            raise ProtocolError(m.ErrorCode.MALFORMED, "ping 't' must be a number")
+        return {"type": "ping", "t": t}
+    if ftype == "bye":
+        return {"type": "bye"}
+    # hello
+    v = obj.get("v")
+    if v != m.PROTOCOL_VERSION:
+        raise ProtocolError(
+            m.ErrorCode.UNSUPPORTED_VERSION,
+            f"protocol version {v!r} not supported; this center speaks v{m.PROTOCOL_VERSION}",
+        )
+    auth = obj.get("auth")
+    if not isinstance(auth, dict):
+        raise ProtocolError(m.ErrorCode.MALFORMED, "hello needs an 'auth' object")
+    out: dict[str, Any] = {"type": "hello", "v": v}
+    if "token" in auth:
+        out["auth"] = {"token": _check_str(auth["token"], "token", m.MAX_SECRET, None)}
+    else:
+        out["auth"] = {
+            "user": _check_str(auth.get("user"), "user", m.MAX_ID, None),
+            "password": _check_str(auth.get("password"), "password", m.MAX_SECRET, None),
+        }
+    client = obj.get("client")
+    if client is not None:
+        out["client"] = _check_str(client, "client", m.MAX_SHORT, None)
+    resume = obj.get("resume")
+    if resume is not None:
+        if not isinstance(resume, dict):
+            raise ProtocolError(m.ErrorCode.MALFORMED, "resume must be an object")
+        out["resume"] = {"since": _check_int(resume.get("since"), "resume.since", 0, 2**53, None)}
+    return out
+
+
+def decode_server_frame(text: str | bytes) -> dict[str, Any]:
+    """Parse a frame sent by the center. Light checks: the client trusts the
+    center's shapes but never crashes on a bad frame."""
+    obj = _load(text)
+    ftype = obj.get("type")
+    if ftype not in m.SERVER_FRAME_TYPES:
+        raise ProtocolError(m.ErrorCode.UNKNOWN_TYPE, f"unknown frame type {str(ftype)[:64]!r}")
+    if ftype == "event":
+        seq = obj.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise ProtocolError(m.ErrorCode.MALFORMED, "event needs a positive integer 'seq'")
+        if not isinstance(obj.get("kind"), str) or not isinstance(obj.get("data"), dict):
+            raise ProtocolError(m.ErrorCode.MALFORMED, "event needs 'kind' and 'data'")
+    elif ftype in ("result",):
+        if not isinstance(obj.get("re"), str):
+            raise ProtocolError(m.ErrorCode.MALFORMED, "result needs 're'")
+    elif ftype == "error":
+        if not isinstance(obj.get("code"), str) or not isinstance(obj.get("message"), str):
+            raise ProtocolError(m.ErrorCode.MALFORMED, "error needs 'code' and 'message'")
+    return obj
