@@ -37,13 +37,26 @@ def encode(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
+def _reject_constant(name: str) -> Any:
+    # NaN/Infinity are not JSON (RFC 8259); accepting them would let a peer
+    # plant values that json.dumps then writes back as invalid JSON.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:32]} out of range")
+    return value
+
+
 def _load(text: str | bytes) -> dict[str, Any]:
     if isinstance(text, bytes):
         raise ProtocolError(m.ErrorCode.MALFORMED, "binary frames are not part of agent-tui.v1; send JSON text")
     if len(text) > m.MAX_FRAME_BYTES or len(text.encode("utf-8", "surrogatepass")) > m.MAX_FRAME_BYTES:
         raise ProtocolError(m.ErrorCode.TOO_LARGE, f"frame larger than {m.MAX_FRAME_BYTES} bytes")
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(m.ErrorCode.MALFORMED, f"not valid JSON: {exc}") from None
     if not isinstance(obj, dict):

@@ -1,0 +1,526 @@
+"""The agent desk: a full-screen Textual app on top of :class:`CenterClient`.
+
+The app owns the connection and the client-side state (:class:`DeskState`, pure). The
+client's callbacks run on Textual's loop; each applies the frame to the state and asks
+for one coalesced redraw of the areas that changed (presence bursts are throttled to
+4 redraws a second so keys stay fast under 100 presence updates per second).
+Screens and widgets never talk to the center: they call the app's small command API
+(:meth:`command`, :meth:`fire`, :meth:`send_reply`, ...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.theme import Theme
+
+from agent_tui.core.config import Config
+from agent_tui.core.desk_state import DeskState, PendingSend
+from agent_tui.core.store import ArticleCache
+from agent_tui.i18n import set_language, state_word, t
+
+PRESENCE_MIN_INTERVAL = 0.25
+
+HIGH_CONTRAST = Theme(
+    name="agent-tui-high-contrast",
+    primary="#ffffff", secondary="#00ffff", accent="#ffff00", warning="#ffff00",
+    error="#ff5555", success="#00ff00", foreground="#ffffff", background="#000000",
+    surface="#000000", panel="#1a1a1a", boost="#262626", dark=True, luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={"text-muted": "#e0e0e0", "footer-key-foreground": "#ffff00",
+               "input-selection-background": "#ffff00 50%"},
+)
+THEME_NAMES = {"default": "textual-dark", "light": "textual-light",
+               "high-contrast": "agent-tui-high-contrast"}
+
+
+@dataclass
+class LoginInfo:
+    """How to reach the center; exactly one of ``password``/``token`` is normally set."""
+
+    server: str
+    ca_file: Path
+    user: str
+    password: str | None = None
+    token: str | None = None
+
+
+class DeskCommands(Provider):
+    """Command palette: every desk action, plus each agent state."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        from agent_tui.screens.desk import ACTIONS, DeskScreen
+        from agent_tui.screens.state import SETTABLE
+
+        app: DeskApp = self.app  # type: ignore[assignment]
+        desk = next((s for s in app.screen_stack if isinstance(s, DeskScreen)), None)
+        out: list[tuple[str, str, Callable[[], Any]]] = []
+        if desk is None:
+            return out
+        for bid, _key, action, label, _show, _prio in ACTIONS:
+            out.append((t(label), f"{app.key_for(bid)} · {bid}",
+                        lambda a=action: desk.run_action(a)))
+        for st in SETTABLE:
+            out.append((f"{t('act.state')}: {state_word(st)}", "state.set",
+                        lambda s=st: app.set_agent_state(s, None)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, help_text, cb in self._commands():
+            yield DiscoveryHit(title, cb, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, cb in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), cb, help=help_text)
+
+
+class DeskApp(App[None]):
+    """The desk. Build it with a config and a :class:`LoginInfo` (or none: login screen)."""
+
+    CSS_PATH = Path(__file__).parent / "styles" / "desk.tcss"  # absolute: subclasses elsewhere work
+    TITLE = "agent-tui"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
+
+    def __init__(self, config: Config | None = None, *, login: LoginInfo | None = None,
+                 state: DeskState | None = None, clock: Callable[[], float] | None = None,
+                 demo_dir: Path | None = None, initial_state: str | None = None,
+                 status: Any = None, cursor_blink: bool = True,
+                 kb_cache: ArticleCache | None = None, canned: list[dict[str, Any]] | None = None,
+                 wrapup_codes: list[dict[str, Any]] | None = None,
+                 remember_login: bool = True) -> None:
+        self.config = config or Config()
+        set_language(self.config.language)
+        super().__init__()
+        self.clock = clock or time.time
+        self.state = state or DeskState(clock=self.clock)
+        self.state.clock = self.clock
+        self.login_info = login
+        self.demo_dir = demo_dir
+        self.initial_state = initial_state
+        self.cursor_blink = cursor_blink
+        self.kb_cache = kb_cache if kb_cache is not None else ArticleCache()
+        self.canned: list[dict[str, Any]] = canned or []
+        self.wrapup_codes: list[dict[str, Any]] = wrapup_codes or []
+        self.remember_login = remember_login
+        self.client: Any = None
+        from agent_tui.core.client import ConnectionStatus
+
+        self.status = status or ConnectionStatus("offline", None, "not connected", 0)
+        self._flush_pending = False
+        self._presence_deferred = False
+        self._last_presence = 0.0
+        self._seen_offers: set[str] = set()
+        self._keyring_warned = False
+        self._connecting = False
+        self.last_error: Exception | None = None
+        self.frames_applied = 0
+
+    # --- time and keys ------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock()
+
+    def key_for(self, binding_id: str) -> str:
+        """The key currently bound to ``binding_id`` (after the config's keymap)."""
+        from agent_tui.screens.desk import ACTIONS
+
+        if binding_id in self._keymap:
+            return self._keymap[binding_id]
+        return next((key for bid, key, *_ in ACTIONS if bid == binding_id), "?")
+
+    def online(self) -> bool:
+        return self.client is not None and getattr(self.status, "state", "") == "online"
+
+    # --- start-up -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = THEME_NAMES.get(self.config.theme, "textual-dark")
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        from agent_tui.screens.desk import DeskScreen
+
+        self.push_screen(DeskScreen())
+        self.set_interval(1.0, self._tick)
+        self.set_interval(PRESENCE_MIN_INTERVAL, self._presence_tick)
+        if self.login_info is not None:
+            self.run_worker(self._connect_initial(), exclusive=True, group="connect")
+        elif self.state.me:
+            pass  # a preset state (snapshot tests, benchmarks): nothing to connect to
+        else:
+            self.show_login()
+
+    def show_login(self, error: str = "") -> None:
+        from agent_tui.screens.login import LoginScreen
+
+        c = self.config
+        li = self.login_info
+        self.push_screen(LoginScreen(server=(li.server if li else c.server) or "",
+                                     ca_file=str((li.ca_file if li else c.ca_file) or ""),
+                                     user=(li.user if li else c.user) or "", error=error))
+
+    async def _connect_initial(self) -> None:
+        assert self.login_info is not None
+        info = self.login_info
+        error = await self.connect(info)
+        from agent_tui.core.client import AuthError
+
+        if error is not None and info.token and isinstance(self.last_error, AuthError):
+            # The stored token was refused (expired or revoked): drop it, and try the
+            # stored password once before asking the agent.
+            password = await asyncio.to_thread(self._forget_token_get_password, info)
+            if password:
+                info = LoginInfo(info.server, info.ca_file, info.user, password=password)
+                error = await self.connect(info)
+        if error is not None:
+            self.show_login(error)
+
+    @staticmethod
+    def _forget_token_get_password(info: LoginInfo) -> str | None:
+        from agent_tui.core import credentials
+
+        try:
+            credentials.forget_token(info.server, info.user)
+            return credentials.get_password(info.server, info.user)
+        except credentials.KeyringUnavailable:
+            return None
+
+    async def login_with_password(self, server: str, ca: str, user: str, password: str) -> str | None:
+        """Used by the login screen: connect; on success remember server/user (not secrets)."""
+        if not server.startswith("wss://"):
+            return "server must start with wss://"
+        if not Path(ca).expanduser().is_file():
+            return f"CA file not found: {ca}"
+        info = LoginInfo(server, Path(ca).expanduser(), user, password=password)
+        error = await self.connect(info)
+        if error is None:
+            self.login_info = LoginInfo(server, info.ca_file, user)
+            self._store_secret("password", server, user, password)
+            if self.remember_login and self.config.path is None:
+                from agent_tui.core.config import default_config_path, save_login
+
+                try:
+                    save_login(default_config_path(), server, info.ca_file, user)
+                except OSError:
+                    pass  # not fatal: the agent types the server again next time
+        return error
+
+    async def connect(self, info: LoginInfo, timeout: float = 15.0) -> str | None:
+        """Connect and wait for the first welcome. Returns None, or an error in words."""
+        from agent_tui.core.client import AuthError, CenterClient, TrustError, UnreachableError
+
+        if self.client is not None:
+            await self.client.close()
+            self.client = None
+        try:
+            client = CenterClient(info.server, info.ca_file, info.user, password=info.password,
+                                  token=info.token, on_event=self._on_event,
+                                  on_welcome=self._on_welcome, on_status=self._on_status,
+                                  on_token=self._on_token)
+        except ValueError as err:
+            return str(err)
+        self.client = client
+        self._connecting = True
+        await client.start()
+        try:
+            await client.wait_online(timeout)
+        except (AuthError, TrustError, UnreachableError) as err:
+            self.last_error = err
+            await client.close()
+            self.client = None
+            return str(err) or type(err).__name__
+        finally:
+            self._connecting = False
+        if self.initial_state:
+            st, self.initial_state = self.initial_state, None
+            await self.set_agent_state_now(st, None)
+        return None
+
+    # --- client callbacks (on Textual's loop) ---------------------------------------------------
+    def _on_event(self, frame: dict[str, Any]) -> None:
+        self.state.apply_event(frame)
+        self.frames_applied += 1
+        self.flush_soon()
+
+    def _on_welcome(self, frame: dict[str, Any]) -> None:
+        self.state.apply_welcome(frame)
+        if not frame.get("resumed"):
+            self.run_worker(self._load_reference_data(), group="refdata")
+        self.flush_soon()
+
+    def _on_status(self, status: Any) -> None:
+        self.status = status
+        self.state.set_queued(getattr(status, "state", "") != "online")
+        self.state._mark("connection")
+        if getattr(status, "state", "") == "auth_failed" and not self._connecting:
+            # The token was revoked while the desk ran: ask for the password again.
+            from agent_tui.screens.login import LoginScreen
+
+            if not any(isinstance(s, LoginScreen) for s in self.screen_stack):
+                self.call_later(self.show_login, getattr(status, "detail", ""))
+        self.flush_soon()
+
+    def _on_token(self, token: str) -> None:
+        if self.client is not None:
+            self._store_secret("token", self.client.server, self.client.user, token)
+
+    def _store_secret(self, kind: str, server: str, user: str, secret: str) -> None:
+        """Keep a secret in the OS keyring (in a thread: D-Bus calls block)."""
+        async def store() -> None:
+            from agent_tui.core import credentials
+
+            fn = credentials.store_token if kind == "token" else credentials.store_password
+            try:
+                await asyncio.to_thread(fn, server, user, secret)
+            except credentials.KeyringUnavailable as err:
+                if not self._keyring_warned:
+                    self._keyring_warned = True
+                    self.notify(str(err), title="Keyring", severity="warning", markup=False,
+                                timeout=15)
+        self.run_worker(store(), group="keyring")
+
+    async def _load_reference_data(self) -> None:
+        canned = await self.command("canned.list", quiet=True)
+        if canned:
+            lang = self.config.language
+            items = canned.get("canned") or []
+            # Own language first so its /shortcut wins when both languages share one.
+            self.canned = sorted(items, key=lambda c: 0 if c.get("lang") == lang else 1)
+        codes = await self.command("wrapup.codes", quiet=True)
+        if codes:
+            self.wrapup_codes = codes.get("codes") or []
+        self._push_canned()
+
+    def _push_canned(self) -> None:
+        from agent_tui.widgets.composer import ComposerArea
+
+        mapping: dict[str, str] = {}
+        for c in reversed(self.canned):
+            mapping[str(c.get("shortcut") or "").lstrip("/").lower()] = str(c.get("text") or "")
+        try:
+            for area in self.query(ComposerArea):
+                area.canned = mapping
+        except Exception:  # noqa: BLE001 - the desk may not be mounted yet
+            pass
+        ComposerArea.canned = mapping
+
+    # --- redraw scheduling -------------------------------------------------------------------------
+    def flush_soon(self) -> None:
+        """Coalesce redraws: many frames in one loop turn give one redraw."""
+        if not self._flush_pending:
+            self._flush_pending = True
+            self.call_later(self.flush)
+
+    def flush(self) -> None:
+        self._flush_pending = False
+        dirty = self.state.take_dirty()
+        if not dirty:
+            return
+        now = time.monotonic()
+        if "presence" in dirty:
+            if now - self._last_presence < PRESENCE_MIN_INTERVAL:
+                dirty.discard("presence")
+                self._presence_deferred = True
+            else:
+                self._last_presence = now
+        if "offers" in dirty:
+            new = set(self.state.offers) - self._seen_offers
+            if new and self.config.bell:
+                self.bell()  # the terminal bell: an offer must not be missed
+            self._seen_offers = set(self.state.offers)
+        desk = self._desk()
+        if desk is not None and dirty:
+            desk.refresh_areas(dirty)
+
+    def _presence_tick(self) -> None:
+        if self._presence_deferred:
+            self._presence_deferred = False
+            self._last_presence = time.monotonic()
+            desk = self._desk()
+            if desk is not None:
+                desk.refresh_area("presence")
+
+    def _tick(self) -> None:
+        desk = self._desk()
+        if desk is not None:
+            desk.tick(self.now())
+
+    def _desk(self):
+        from agent_tui.screens.desk import DeskScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                return screen
+        return None
+
+    # --- commands ------------------------------------------------------------------------------------------
+    async def command(self, op: str, quiet: bool = False, **args: Any) -> dict[str, Any] | None:
+        """Run ``op`` on the center; None (and a notice unless ``quiet``) on failure."""
+        from agent_tui.core.client import CommandError
+
+        if self.client is None:
+            return None
+        try:
+            return await self.client.call(op, **args)
+        except CommandError as err:
+            if not quiet:
+                self.notify(t("note.error", what=op, why=err.message), severity="error", markup=False)
+            return None
+
+    def fire(self, op: str, **args: Any) -> None:
+        """Send ``op`` without waiting (queued while offline); errors become notices."""
+        self.run_worker(self.command(op, **args), group="fire")
+
+    def send_reply(self, conversation: str, text: str, *, note: bool = False,
+                   subject: str | None = None) -> None:
+        """Send a reply or note: shown at once as pending, queued while offline."""
+        kind = "note" if note else "out"
+        p = PendingSend(local_id=uuid.uuid4().hex, conversation=conversation, text=text, kind=kind,
+                        at=self.now(), subject=subject, queued=not self.online())
+        self.state.add_pending(p)
+        self.flush_soon()
+        if self.client is None:
+            return
+        args: dict[str, Any] = {"conversation": conversation, "text": text}
+        if subject and not note:
+            args["subject"] = subject
+        self._submit_pending(p, "conv.note" if note else "conv.send", args)
+
+    def send_team(self, room: str, text: str) -> None:
+        p = PendingSend(local_id=uuid.uuid4().hex, conversation=room, text=text, kind="team",
+                        at=self.now(), queued=not self.online())
+        self.state.add_pending(p)
+        self.flush_soon()
+        if self.client is not None:
+            self._submit_pending(p, "team.send", {"room": room, "text": text})
+
+    def _submit_pending(self, p: PendingSend, op: str, args: dict[str, Any]) -> None:
+        from agent_tui.core.client import CommandError
+
+        try:
+            fut = self.client.submit(op, **args)
+        except CommandError as err:
+            self.state.resolve_pending(p.local_id, error=err.message)
+            self.flush_soon()
+            return
+
+        def done(f: asyncio.Future) -> None:
+            if f.cancelled():
+                return
+            exc = f.exception()
+            if exc is not None:
+                self.state.resolve_pending(p.local_id, error=getattr(exc, "message", str(exc)))
+            else:
+                self.state.resolve_pending(p.local_id, message=(f.result() or {}).get("message"))
+            self.flush_soon()
+
+        fut.add_done_callback(done)
+
+    def set_agent_state(self, state: str, reason: str | None) -> None:
+        self.run_worker(self.set_agent_state_now(state, reason), group="state")
+
+    async def set_agent_state_now(self, state: str, reason: str | None) -> None:
+        args: dict[str, Any] = {"state": state}
+        if reason:
+            args["reason"] = reason
+        data = await self.command("state.set", **args)
+        if data:
+            self.state.agent = {"state": data.get("state", state), "reason": data.get("reason") or "",
+                                "since": float(data.get("since") or self.now())}
+            self.state._mark("agent")
+            self.flush_soon()
+
+    def transfer(self, conversation: str, target: dict[str, Any]) -> None:
+        async def run() -> None:
+            args = {k: v for k, v in target.items() if v}
+            data = await self.command("conv.transfer", conversation=conversation, **args)
+            if data is not None:
+                self.state.conversations.pop(conversation, None)
+                self.state._mark("conversations", "messages")
+                self.notify(t("note.transferred", to=str(target.get("agent") or target.get("queue"))),
+                            markup=False)
+                self.flush_soon()
+        self.run_worker(run(), group="transfer")
+
+    def wrapup(self, conversation: str, code: str, notes: str | None) -> None:
+        async def run() -> None:
+            args: dict[str, Any] = {"conversation": conversation, "code": code}
+            if notes:
+                args["notes"] = notes
+            data = await self.command("conv.wrapup", **args)
+            if data is not None:
+                self.state.conversations.pop(conversation, None)
+                self.state._mark("conversations", "messages")
+                self.notify(t("note.wrapped", code=code), markup=False)
+                self.flush_soon()
+        self.run_worker(run(), group="wrapup")
+
+    async def kb_search(self, query: str) -> tuple[list[dict[str, Any]], str]:
+        """Hits for ``query``: from the center when online, else from cached articles."""
+        if self.online():
+            data = await self.command("kb.search", quiet=True, query=query[:500], limit=15)
+            if data is not None:
+                hits = data.get("hits") or []
+                for h in hits:
+                    self.kb_cache.add_hit(h)
+                note = t("kb.did_you_mean", s=data["suggestion"]) if data.get("suggestion") else ""
+                return hits, note
+        return self.kb_cache.search(query, 15), t("kb.offline", n=len(self.kb_cache))
+
+    async def kb_get(self, aid: str) -> dict[str, Any] | None:
+        if self.online():
+            article = await self.command("kb.get", id=aid, quiet=True)
+            if article:
+                self.kb_cache.add_article(article)
+                return article
+        return self.kb_cache.get(aid)
+
+    # --- app actions -------------------------------------------------------------------------------------
+    def action_show_help(self) -> None:
+        from agent_tui.screens.desk import ACTIONS
+        from agent_tui.screens.help import HelpScreen
+
+        rows = [(self.key_for(bid), t(label), bid) for bid, _k, _a, label, _s, _p in ACTIONS]
+        rows += [("ctrl+p", "Command palette", "command_palette"), ("ctrl+q", t("act.quit"), "app.quit"),
+                 ("enter", t("act.send"), "composer (chat/SMS/social)"),
+                 ("ctrl+s", t("act.send"), "composer.send"), ("ctrl+g", "Quote (e-mail)", "composer.quote"),
+                 ("alt+enter", "New line", "composer")]
+        info = []
+        if self.demo_dir is not None:
+            info.append(t("help.data", d=str(self.demo_dir)))
+        info.append(t("help.config", p=str(self.config.path or "(none)")))
+        self.push_screen(HelpScreen(rows, info))
+
+    def toggle_contrast(self) -> None:
+        hc = THEME_NAMES["high-contrast"]
+        self.theme = THEME_NAMES.get(self.config.theme, "textual-dark") if self.theme == hc else hc
+
+    async def action_quit(self) -> None:
+        if self.client is not None:
+            await self.client.close()
+        self.kb_cache_save()
+        self.exit()
+
+    def kb_cache_save(self) -> None:
+        try:
+            self.kb_cache.save()
+        except OSError:
+            pass
+
+
+def preview(text: str) -> Text:  # pragma: no cover - helper for manual checks
+    from agent_tui.secure.text import literal
+
+    return literal(text)

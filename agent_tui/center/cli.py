@@ -1,0 +1,255 @@
+"""``agent-tui center init|serve|inject|call``: the reference center's commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from agent_tui.protocol import messages as m
+
+
+def register(sub: Any) -> None:
+    """Add the ``center`` command and its sub-commands to the top-level parser."""
+    center = sub.add_parser("center", help="run the reference contact center")
+    csub = center.add_subparsers(dest="center_command", metavar="COMMAND")
+    center.set_defaults(func=lambda args: (center.print_help(), 2)[1])
+
+    p = csub.add_parser("init", help="make a center directory (config, private CA, database)")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--demo", action="store_true", help="seed demo agents, teams, queues and KB articles")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (also put in the certificate)")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--ingress-port", type=int, default=8444)
+    p.add_argument("--san", action="append", default=[], metavar="HOST",
+                   help="extra host name or address for the server certificate (repeatable)")
+    p.set_defaults(func=cmd_init)
+
+    p = csub.add_parser("serve", help="serve a center directory (wss + HTTPS ingress)")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--host", help="override center.yaml host")
+    p.add_argument("--port", type=int, help="override center.yaml port (0 = a free port)")
+    p.add_argument("--ingress-port", type=int, help="override center.yaml ingress_port (0 = a free port)")
+    p.add_argument("--quiet", action="store_true", help="demo: no simulated customers (colleagues stay)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log to stderr at INFO level")
+    p.set_defaults(func=cmd_serve)
+
+    p = csub.add_parser("inject", help="a customer contact, as if it came in over a channel")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--channel", required=True, choices=sorted(m.DIGITAL_CHANNELS))
+    p.add_argument("--from", dest="sender", required=True, metavar="ID", help="customer id / address")
+    p.add_argument("--name")
+    p.add_argument("--subject")
+    p.add_argument("--queue", help="queue id (default: the channel's default queue)")
+    p.add_argument("--priority", type=int, choices=(0, 1, 2), default=None)
+    p.add_argument("--text", required=True)
+    p.set_defaults(func=cmd_inject)
+
+    p = csub.add_parser("user", help="add a user or set a password (the center must be stopped or not; both work)")
+    p.add_argument("action", choices=("add", "passwd", "list"))
+    p.add_argument("dir", type=Path)
+    p.add_argument("user", nargs="?")
+    p.add_argument("--name")
+    p.add_argument("--role", choices=("agent", "supervisor"), default="agent")
+    p.add_argument("--team", default="team", help="team id (made if missing)")
+    p.add_argument("--skills", default="general", help="comma-separated skills, e.g. general,billing")
+    p.add_argument("--lang", choices=("en", "nl"), default="en")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from stdin (never from the command line)")
+    p.set_defaults(func=cmd_user)
+
+    try:  # the voice engineer's module defines the arguments (its imports are light; pjsua2 loads lazily)
+        from agent_tui.center.voice import call_cli
+
+        call_cli.register(csub)
+    except ImportError:
+        p = csub.add_parser("call", help="place a simulated customer phone call (voice)")
+        p.add_argument("dir", type=Path)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=cmd_call)
+
+
+def _fail(msg: str, code: int = 1) -> int:
+    print(f"agent-tui center: {msg}", file=sys.stderr)
+    return code
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from agent_tui.center.init import InitError, init_center
+
+    try:
+        path = init_center(args.dir, demo=args.demo, host=args.host, port=args.port,
+                           ingress_port=args.ingress_port, extra_hosts=args.san)
+    except InitError as exc:
+        return _fail(str(exc))
+    print(f"center directory ready: {path}")
+    print(f"CA certificate for agents: {path / 'tls' / 'ca.pem'}")
+    if args.demo:
+        print("demo users: agent1..agent6 and lead1 (password: demo)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from agent_tui.center.config import CenterConfigError
+    from agent_tui.center.run import RunningCenter, run_center
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def ready(rc: RunningCenter) -> None:
+        # Exactly these two lines on stdout: the desk's `agent-tui demo` and scripts parse them.
+        print(f"listening {rc.url}", flush=True)
+        print(f"ingress {rc.ingress_url}", flush=True)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_center(args.dir, port=args.port, ingress_port=args.ingress_port, host=args.host,
+                         quiet=args.quiet, ready=ready, stop=stop)
+
+    try:
+        asyncio.run(main())
+    except CenterConfigError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot serve: {exc}")
+    return 0
+
+
+def _running(center_dir: Path) -> dict | None:
+    """The run file of a live center in *center_dir*, or None."""
+    path = center_dir / "run" / "center.json"
+    try:
+        info = json.loads(path.read_text())
+        os.kill(int(info["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info
+
+
+def cmd_inject(args: argparse.Namespace) -> int:
+    from agent_tui.center.config import CenterConfigError, load_center_config
+
+    try:
+        cfg = load_center_config(args.dir)
+    except CenterConfigError as exc:
+        return _fail(str(exc))
+    body: dict[str, Any] = {"channel": args.channel, "from": args.sender, "text": args.text}
+    for key in ("name", "subject", "queue", "priority"):
+        if getattr(args, key) is not None:
+            body[key] = getattr(args, key)
+    info = _running(args.dir)
+    if info is not None:
+        status, out = post_ingress(info["ingress"], cfg.ca_file, cfg.ingress_key_file.read_text().strip(),
+                                   "/v1/messages", body)
+        if status >= 300:
+            return _fail(f"ingress refused the message: {out.get('error', {}).get('message', status)}")
+    else:
+        # No center running: write straight into the database; it is routed when the center starts.
+        out = _inject_offline(cfg, body)
+        if "error" in out:
+            return _fail(out["error"])
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def _inject_offline(cfg: Any, body: dict) -> dict:
+    from agent_tui.center import store
+    from agent_tui.center.hub import DomainError, Hub
+
+    conn = store.connect(cfg.db_path)
+    try:
+        hub = Hub(cfg, conn)
+        hub.load()
+        return hub.ingest(body["channel"], body["from"], body["text"], name=body.get("name"),
+                          subject=body.get("subject"), queue=body.get("queue"),
+                          priority=body.get("priority") or 0)
+    except DomainError as exc:
+        return {"error": exc.message}
+    finally:
+        conn.close()
+
+
+def post_ingress(base_url: str, ca_file: Path, key: str, path: str, body: dict | None = None,
+                 method: str = "POST") -> tuple[int, dict]:
+    """Call the center's HTTPS ingress with TLS verification against *ca_file*."""
+    from agent_tui.secure.tls import client_ssl_context
+
+    data = json.dumps(body).encode("utf-8") if body is not None else None
+    req = urllib.request.Request(base_url + path, data=data, method=method,
+                                 headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, context=client_ssl_context(ca_file), timeout=15) as resp:
+            return resp.status, json.loads(resp.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        try:
+            return exc.code, json.loads(exc.read().decode("utf-8"))
+        except ValueError:
+            return exc.code, {}
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Manage users in the center database. A running center picks new users up at its next start."""
+    from agent_tui.center import auth, store
+    from agent_tui.center.config import CenterConfigError, load_center_config
+
+    try:
+        cfg = load_center_config(args.dir)
+    except CenterConfigError as exc:
+        return _fail(str(exc))
+    conn = store.connect(cfg.db_path)
+    try:
+        if args.action == "list":
+            for r in conn.execute("SELECT user, name, role, team, skills FROM users WHERE simulated = 0 ORDER BY user"):
+                print(json.dumps(dict(r), ensure_ascii=False))
+            return 0
+        if not args.user:
+            return _fail(f"`center user {args.action}` needs a user name")
+        if not args.password_stdin:
+            return _fail("give the password on stdin with --password-stdin (never on the command line)")
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < 4:
+            return _fail("password too short (at least 4 characters)")
+        pw_hash = auth.hash_password(password)
+        exists = conn.execute("SELECT 1 FROM users WHERE user = ?", (args.user,)).fetchone() is not None
+        if args.action == "passwd":
+            if not exists:
+                return _fail(f"no user {args.user!r}")
+            conn.execute("UPDATE users SET pw_hash = ? WHERE user = ?", (pw_hash, args.user))
+            # A new password ends every session of the user.
+            conn.execute("UPDATE sessions SET revoked = 1 WHERE user = ?", (args.user,))
+            print(f"password of {args.user} changed")
+            return 0
+        if exists:
+            return _fail(f"user {args.user!r} exists already")
+        import time
+
+        conn.execute("BEGIN")
+        conn.execute("INSERT OR IGNORE INTO teams(team, name, kind) VALUES (?,?, 'front')",
+                     (args.team, args.team.capitalize()))
+        skills = [x.strip() for x in args.skills.split(",") if x.strip()]
+        conn.execute(
+            "INSERT INTO users(user, name, role, team, teams, skills, lang, pw_hash, state_since, idle_since)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (args.user, args.name or args.user, args.role, args.team, json.dumps([args.team]), json.dumps(skills),
+             args.lang, pw_hash, time.time(), time.time()))
+        conn.execute("COMMIT")
+        print(f"user {args.user} added")
+        return 0
+    finally:
+        conn.close()
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    """Fallback while the voice part is missing."""
+    return _fail("`center call` is not available (agent_tui.center.voice is not installed)")

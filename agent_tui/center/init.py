@@ -1,0 +1,77 @@
+"""``agent-tui center init DIR [--demo]``: make a center directory.
+
+DIR/center.yaml, DIR/tls/{ca.pem, ca.key, server.pem, server.key} (keys 0600),
+DIR/secrets/ingress.key (0600), DIR/center.db (schema, and demo data with --demo).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from agent_tui.center import seed_demo, store
+from agent_tui.center.config import DEFAULT_YAML, load_center_config
+from agent_tui.secure import tls
+
+
+class InitError(Exception):
+    """The directory cannot be made into a center (already one, not writable…)."""
+
+
+def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.0.0.1",
+                port: int = 8443, ingress_port: int = 8444, extra_hosts: list[str] | None = None,
+                force: bool = False) -> Path:
+    """Create a center directory; returns its path. Refuses to overwrite an existing center."""
+    cdir = Path(center_dir)
+    if (cdir / "center.yaml").exists() and not force:
+        raise InitError(f"{cdir} is already a center directory (center.yaml exists)")
+    cdir.mkdir(parents=True, exist_ok=True)
+    (cdir / "center.yaml").write_text(
+        DEFAULT_YAML.format(name="Polder Net & Power (demo)" if demo else "agent-tui center", host=host,
+                            port=port, ingress_port=ingress_port, demo="true" if demo else "false"),
+        encoding="utf-8")
+    cfg = load_center_config(cdir)
+    tls.make_ca(cfg.tls_dir)
+    hosts = [h for h in [host, *(extra_hosts or [])] if h not in ("0.0.0.0", "::")]
+    tls.make_server_cert(cfg.tls_dir, hosts)
+    secrets_dir = cdir / "secrets"
+    secrets_dir.mkdir(exist_ok=True)
+    os.chmod(secrets_dir, 0o700)
+    fd = os.open(cfg.ingress_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(32) + "\n")
+    conn = store.connect(cfg.db_path)
+    try:
+        store.create_schema(conn)
+        create_kb_schema(conn)
+        conn.execute("BEGIN")
+        if demo:
+            seed_demo.seed(conn)
+        else:
+            seed_demo.seed_structure(conn, demo_queues=False)
+            conn.execute("INSERT OR IGNORE INTO teams(team, name, kind) VALUES ('team', 'Team', 'front')")
+        conn.execute("COMMIT")
+        if demo:
+            seed_kb(conn)
+    finally:
+        conn.close()
+    return cdir
+
+
+def create_kb_schema(conn) -> None:  # type: ignore[no-untyped-def]
+    """Create the knowledge-base tables when the KB module is present."""
+    try:
+        from agent_tui.center.kb import KnowledgeBase
+    except ImportError:  # pragma: no cover - KB not built yet
+        return
+    KnowledgeBase.create_schema(conn)
+
+
+def seed_kb(conn) -> None:  # type: ignore[no-untyped-def]
+    """Insert the demo articles when the KB seed module is present."""
+    try:
+        from agent_tui.center import seed_kb as kb_seed
+    except ImportError:  # pragma: no cover - seed not written yet
+        return
+    kb_seed.seed(conn)

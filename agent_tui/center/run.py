@@ -1,0 +1,95 @@
+"""Run a center: open the database, start the hub, the servers and (demo) the simulation.
+
+:func:`run_center` is what ``agent-tui center serve`` runs; tests run it on a
+thread of their own (see ``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from agent_tui.center import store
+from agent_tui.center.config import CenterConfig, load_center_config
+from agent_tui.center.hub import Hub
+from agent_tui.center.init import create_kb_schema
+from agent_tui.center.server import CenterServer, write_run_file
+
+log = logging.getLogger("agent_tui.center")
+
+
+class RunningCenter:
+    """What a started center exposes to its caller."""
+
+    def __init__(self, cfg: CenterConfig, hub: Hub, server: CenterServer):
+        self.cfg = cfg
+        self.hub = hub
+        self.server = server
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def ingress_url(self) -> str:
+        return self.server.ingress_url
+
+
+async def run_center(center_dir: str | Path, *, port: int | None = None, ingress_port: int | None = None,
+                     host: str | None = None, quiet: bool = False,
+                     ready: Callable[[RunningCenter], None] | None = None,
+                     stop: asyncio.Event | None = None) -> None:
+    """Serve until *stop* is set. Calls *ready* once both endpoints listen."""
+    cfg = load_center_config(center_dir)
+    conn = store.connect(cfg.db_path)
+    store.create_schema(conn)
+    create_kb_schema(conn)
+    hub = Hub(cfg, conn)
+    hub.start()
+    server = CenterServer(hub, cfg, host=host, port=port, ingress_port=ingress_port)
+    extras: list[Any] = []
+    try:
+        await server.start()
+        write_run_file(cfg, server)
+        if cfg.demo:
+            from agent_tui.center.simulate import Simulation
+
+            sim = Simulation(hub, customers=cfg.simulate_customers and not quiet,
+                             colleagues=cfg.simulate_colleagues)
+            sim.start()
+            extras.append(sim)
+        if isinstance(cfg.voice, dict) and cfg.voice.get("enabled"):
+            extras.append(await _start_voice(hub, cfg))
+        running = RunningCenter(cfg, hub, server)
+        if ready is not None:
+            ready(running)
+        await (stop or asyncio.Event()).wait()
+    finally:
+        for extra in reversed(extras):
+            if extra is None:
+                continue
+            with contextlib.suppress(Exception):
+                res = extra.stop()
+                if asyncio.iscoroutine(res):
+                    await res
+        await server.stop()
+        await hub.stop()
+        with contextlib.suppress(Exception):
+            (cfg.dir / "run" / "center.json").unlink()
+        conn.close()
+
+
+async def _start_voice(hub: Hub, cfg: CenterConfig) -> Any:
+    """Start the voice bridge (voice engineer's module) when it exists and is enabled."""
+    try:
+        from agent_tui.center.voice.bridge import VoiceBridge  # type: ignore[import-not-found]
+    except ImportError as exc:
+        log.warning("voice is enabled in center.yaml but not available: %s", exc)
+        return None
+    bridge = VoiceBridge(hub, cfg)
+    await bridge.start()
+    return bridge

@@ -1,0 +1,430 @@
+"""The center's network shell: the wss endpoint for agents and the HTTPS ingress.
+
+Thin I/O around :class:`agent_tui.center.hub.Hub`: frames are decoded and
+validated with :mod:`agent_tui.protocol.codec`, handed to the hub, and the
+hub's answers and events are written back by one writer task per connection
+(so a slow client never blocks the center; one that falls too far behind is
+disconnected and resumes from the database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import hmac
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from agent_tui.center import auth
+from agent_tui.center.config import CenterConfig
+from agent_tui.center.hub import MAX_CONN_BACKLOG, Conn, DomainError, Hub
+from agent_tui.protocol import codec
+from agent_tui.protocol import messages as m
+from agent_tui.secure.tls import server_ssl_context
+
+log = logging.getLogger("agent_tui.center.server")
+
+HELLO_TIMEOUT_S = 10.0
+MAX_ERRORS = 20
+ERROR_WINDOW_S = 60.0
+# websockets refuses (closes) messages above this; frames between MAX_FRAME_BYTES and this
+# get a `too_large` error reply and the connection stays open.
+WS_MAX_SIZE = 4 * m.MAX_FRAME_BYTES
+# Password guessing: after this many failures for one user within the window, refuse for a while.
+MAX_LOGIN_FAILURES = 10
+LOGIN_FAIL_WINDOW_S = 60.0
+_CLOSE = object()
+
+
+class _Session:
+    """Per-connection plumbing: the outgoing queue, its writer task and the error budget."""
+
+    def __init__(self, ws: ServerConnection):
+        self.ws = ws
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.errors: collections.deque[float] = collections.deque()
+        self.conn: Conn | None = None
+        self.bye = False
+        self.writer = asyncio.get_running_loop().create_task(self._write())
+
+    def send(self, frame: dict) -> None:
+        if self.queue.qsize() > MAX_CONN_BACKLOG:
+            # Too slow to keep up: drop it; it will resume from the database.
+            self.close(1008, "too far behind; reconnect and resume")
+            return
+        self.queue.put_nowait(frame)
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        self.queue.put_nowait((_CLOSE, code, reason))
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                item = await self.queue.get()
+                if isinstance(item, tuple) and item and item[0] is _CLOSE:
+                    await self.ws.close(item[1], item[2])
+                    return
+                await self.ws.send(codec.encode(item))
+        except ConnectionClosed:
+            pass
+
+    def protocol_error(self, frame: dict) -> bool:
+        """Send an error frame; return False when the error budget is spent (close 1008)."""
+        self.send(frame)
+        now = time.monotonic()
+        self.errors.append(now)
+        while self.errors and self.errors[0] < now - ERROR_WINDOW_S:
+            self.errors.popleft()
+        if len(self.errors) > MAX_ERRORS:
+            self.close(1008, "too many protocol errors")
+            return False
+        return True
+
+
+class CenterServer:
+    """Serves the wss endpoint and the HTTPS ingress for one :class:`Hub`."""
+
+    def __init__(self, hub: Hub, cfg: CenterConfig, *, host: str | None = None, port: int | None = None,
+                 ingress_port: int | None = None):
+        self.hub = hub
+        self.cfg = cfg
+        self.host = host or cfg.host
+        self.port = cfg.port if port is None else port
+        self.ingress_port = cfg.ingress_port if ingress_port is None else ingress_port
+        self.ssl = server_ssl_context(cfg.tls_dir / "server.pem", cfg.tls_dir / "server.key")
+        self.ingress_key = cfg.ingress_key_file.read_text(encoding="utf-8").strip()
+        self._ws_server: Any = None
+        self._http_server: asyncio.AbstractServer | None = None
+        self._sessions: set[_Session] = set()
+        self._login_failures: dict[str, collections.deque[float]] = {}
+        self.url = ""
+        self.ingress_url = ""
+
+    async def start(self) -> None:
+        self._ws_server = await serve(
+            self._handle, self.host, self.port, ssl=self.ssl, subprotocols=[m.SUBPROTOCOL],
+            compression="deflate", max_size=WS_MAX_SIZE, ping_interval=30, ping_timeout=30,
+            process_request=self._check_subprotocol,
+        )
+        port = self._ws_server.sockets[0].getsockname()[1]
+        self.url = f"wss://{self._url_host(self.host)}:{port}"
+        self._http_server = await asyncio.start_server(
+            self._http, self.cfg.ingress_host, self.ingress_port, ssl=self.ssl, limit=64 * 1024)
+        iport = self._http_server.sockets[0].getsockname()[1]
+        self.ingress_url = f"https://{self._url_host(self.cfg.ingress_host)}:{iport}"
+
+    @staticmethod
+    def _url_host(host: str) -> str:
+        return f"[{host}]" if ":" in host else host
+
+    async def stop(self) -> None:
+        for s in list(self._sessions):
+            s.close(1001, "center stopping")
+        if self._http_server is not None:
+            self._http_server.close()
+        if self._ws_server is not None:
+            self._ws_server.close()
+            try:
+                await asyncio.wait_for(self._ws_server.wait_closed(), 5)
+            except asyncio.TimeoutError:
+                pass
+        if self._http_server is not None:
+            try:
+                await asyncio.wait_for(self._http_server.wait_closed(), 2)
+            except asyncio.TimeoutError:
+                pass
+
+    def _check_subprotocol(self, connection: ServerConnection, request: Any) -> Any:
+        offered = request.headers.get("Sec-WebSocket-Protocol", "")
+        if m.SUBPROTOCOL not in [p.strip() for p in offered.split(",")]:
+            return connection.respond(400, f"this is an agent-tui center; use subprotocol {m.SUBPROTOCOL}\n")
+        return None
+
+    # ------------------------------------------------------------------ websocket sessions
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        s = _Session(ws)
+        self._sessions.add(s)
+        try:
+            if await self._login(s):
+                await self._serve_session(s)
+        except ConnectionClosed:
+            pass
+        except Exception:
+            log.exception("session failed")
+        finally:
+            self._sessions.discard(s)
+            s.close()
+            # Keep reading (and dropping) until the close handshake is done: websockets stops
+            # reading when unread messages pile up, and would then never see the client's close.
+            try:
+                await asyncio.wait_for(self._drain(s.ws), 5)
+            except (asyncio.TimeoutError, ConnectionClosed, Exception):
+                pass
+            if s.conn is not None:
+                s.conn.closed = True
+                try:
+                    self.hub.detach(s.conn, bye=s.bye)
+                except Exception:
+                    log.exception("detach failed")
+            try:
+                await asyncio.wait_for(s.writer, 5)
+            except (asyncio.TimeoutError, ConnectionClosed, Exception):
+                s.writer.cancel()
+
+    @staticmethod
+    async def _drain(ws: ServerConnection) -> None:
+        async for _ in ws:
+            pass
+
+    async def _login(self, s: _Session) -> bool:
+        deadline = time.monotonic() + HELLO_TIMEOUT_S
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                s.send(codec.error_frame("not_authenticated", "no hello within 10 s"))
+                s.close(1008, "no hello")
+                return False
+            try:
+                text = await asyncio.wait_for(s.ws.recv(), remaining)
+            except asyncio.TimeoutError:
+                continue
+            try:
+                frame = codec.decode_client_frame(text)
+            except codec.ProtocolError as exc:
+                if not s.protocol_error(exc.to_frame()):
+                    return False
+                continue
+            if frame["type"] == "ping":
+                s.send({"type": "pong", "t": frame.get("t")})
+                continue
+            if frame["type"] == "bye":
+                s.close(1000, "bye")
+                return False
+            if frame["type"] != "hello":
+                if not s.protocol_error(codec.error_frame("not_authenticated", "send hello first",
+                                                          frame.get("id"))):
+                    return False
+                continue
+            try:
+                user, sid, token = await self._authenticate(frame)
+            except DomainError as exc:
+                if not s.protocol_error(codec.error_frame(exc.code, exc.message)):
+                    return False
+                continue
+            resume = frame.get("resume", {}).get("since") if frame.get("resume") else None
+            s.conn = Conn(user, sid, s.send, s.close, frame.get("client", ""))
+            welcome = self.hub.attach(s.conn, token, resume)
+            log.info("session %s: %s logged in (%s, %s)", sid, user, frame.get("client", "?"),
+                     "resumed" if welcome["resumed"] else "snapshot")
+            return True
+
+    async def _authenticate(self, hello: dict) -> tuple[str, str, str]:
+        a = hello["auth"]
+        if "token" in a:
+            user, sid = self.hub.check_token(a["token"])
+            return user, sid, a["token"]
+        user = a["user"]
+        fails = self._login_failures.setdefault(user, collections.deque())
+        now = time.monotonic()
+        while fails and fails[0] < now - LOGIN_FAIL_WINDOW_S:
+            fails.popleft()
+        if len(fails) >= MAX_LOGIN_FAILURES:
+            raise DomainError("rate_limited", "too many failed logins for this user; wait a minute")
+        stored = self.hub.check_password_row(user)
+        loop = asyncio.get_running_loop()
+        # scrypt is deliberately slow: keep it off the event loop.
+        ok = await loop.run_in_executor(None, auth.verify_password, a["password"], stored)
+        if not ok or user not in self.hub.agents:
+            fails.append(time.monotonic())
+            log.warning("failed login for user %r", user[:64])
+            raise DomainError("auth_failed", "wrong user name or password")
+        fails.clear()
+        sid, token = self.hub.create_session(user, hello.get("client", ""))
+        return user, sid, token
+
+    async def _serve_session(self, s: _Session) -> None:
+        assert s.conn is not None
+        async for text in s.ws:
+            try:
+                frame = codec.decode_client_frame(text)
+            except codec.ProtocolError as exc:
+                if not s.protocol_error(exc.to_frame()):
+                    return
+                continue
+            ftype = frame["type"]
+            if ftype == "cmd":
+                s.send(self.hub.command(s.conn, frame))
+            elif ftype == "ack":
+                self.hub.ack(s.conn, frame["seq"])
+            elif ftype == "ping":
+                s.send({"type": "pong", "t": frame.get("t")})
+            elif ftype == "bye":
+                s.bye = True
+                s.close(1000, "bye")
+                return
+            else:  # a second hello
+                if not s.protocol_error(codec.error_frame("bad_args", "already logged in")):
+                    return
+
+    # ------------------------------------------------------------------ HTTPS ingress
+
+    async def _http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One ingress connection; HTTP/1.1 keep-alive so integrations need not redo TLS per message."""
+        try:
+            for _ in range(1000):
+                keep = False
+                try:
+                    status, body, keep = await asyncio.wait_for(self._http_request(reader), 15)
+                except _NoRequest:
+                    break
+                except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, ValueError,
+                        asyncio.LimitOverrunError):
+                    status, body = 400, _err("malformed", "bad HTTP request")
+                except Exception:
+                    log.exception("ingress request failed")
+                    status, body = 500, _err("internal", "ingress failed")
+                payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                reason = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+                          405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large",
+                          500: "Internal Server Error"}.get(status, "Error")
+                head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\n"
+                        f"Content-Length: {len(payload)}\r\n"
+                        f"Connection: {'keep-alive' if keep else 'close'}\r\n\r\n").encode("ascii")
+                writer.write(head + payload)
+                await writer.drain()
+                if not keep:
+                    break
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            try:
+                writer.close()
+                await asyncio.wait_for(writer.wait_closed(), 2)
+            except (ConnectionError, asyncio.TimeoutError, OSError):
+                pass
+
+    async def _http_request(self, reader: asyncio.StreamReader) -> tuple[int, dict, bool]:
+        raw = await reader.readline()
+        if not raw:
+            raise _NoRequest()
+        line = raw.decode("latin-1").strip()
+        parts = line.split()
+        if len(parts) != 3:
+            return 400, _err("malformed", "bad request line"), False
+        method, target, version = parts
+        headers: dict[str, str] = {}
+        for _ in range(100):
+            h = (await reader.readline()).decode("latin-1")
+            if h in ("\r\n", "\n", ""):
+                break
+            k, _, v = h.partition(":")
+            headers[k.strip().lower()] = v.strip()
+        keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+        length = int(headers.get("content-length", "0") or 0)
+        if length < 0 or length > m.MAX_FRAME_BYTES:
+            return 413, _err("too_large", f"body larger than {m.MAX_FRAME_BYTES} bytes"), False
+        body = await reader.readexactly(length) if length else b""
+        status, out = self._route_http(method, target, headers, body)
+        return status, out, keep
+
+    def _route_http(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+        url = urlsplit(target)
+        if url.path == "/v1/health":
+            return 200, {"ok": True}
+        presented = headers.get("authorization", "")
+        expected = f"Bearer {self.ingress_key}"
+        if not hmac.compare_digest(presented.encode("utf-8", "replace"), expected.encode("utf-8")):
+            return 401, _err("auth_failed", "missing or wrong bearer key (see secrets/ingress.key)")
+        try:
+            if url.path == "/v1/messages":
+                if method != "POST":
+                    return 405, _err("bad_args", "use POST")
+                return 201, self.hub.ingest(**_ingress_args(body))
+            if url.path == "/v1/leave":
+                if method != "POST":
+                    return 405, _err("bad_args", "use POST")
+                return 200, self._leave(body)
+            if url.path == "/v1/outbox":
+                if method != "GET":
+                    return 405, _err("bad_args", "use GET")
+                q = parse_qs(url.query)
+                since = q.get("since", [None])[0]
+                return 200, {"messages": self.hub.outbox(q.get("customer", [None])[0],
+                                                         float(since) if since else None)}
+        except DomainError as exc:
+            return {"not_found": 404, "conflict": 409, "too_large": 413}.get(exc.code, 400), _err(exc.code, exc.message)
+        return 404, _err("not_found", f"no endpoint {url.path}")
+
+    def _leave(self, body: bytes) -> dict:
+        obj = _json_body(body)
+        channel, customer = obj.get("channel"), obj.get("from")
+        if not isinstance(channel, str) or not isinstance(customer, str):
+            raise DomainError("bad_args", "leave needs channel and from")
+        row = self.hub.db.execute(
+            "SELECT id FROM conversations WHERE customer = ? AND channel = ? AND status != 'closed'"
+            " ORDER BY created_at DESC LIMIT 1", (customer, channel)).fetchone()
+        if row is None:
+            raise DomainError("not_found", "no open conversation for that customer on that channel")
+        self.hub.end_conversation(row["id"], "customer-left")
+        return {"conversation": row["id"]}
+
+
+class _NoRequest(Exception):
+    """The client closed a keep-alive connection between requests."""
+
+
+def _err(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+def _json_body(body: bytes) -> dict:
+    try:
+        obj = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise DomainError("malformed", "body must be JSON") from None
+    if not isinstance(obj, dict):
+        raise DomainError("malformed", "body must be a JSON object")
+    return obj
+
+
+def _ingress_args(body: bytes) -> dict:
+    """Validate ``POST /v1/messages`` with the same limits as the wire protocol."""
+    obj = _json_body(body)
+    unknown = set(obj) - {"channel", "from", "name", "subject", "text", "queue", "priority"}
+    if unknown:
+        raise DomainError("bad_args", f"unknown field {sorted(unknown)[0]!r}")
+    try:
+        channel = codec._check_str(obj.get("channel"), "channel", m.MAX_ID, None)
+        customer = codec._check_str(obj.get("from"), "from", m.MAX_ID, None)
+        text = codec._check_str(obj.get("text"), "text", m.MAX_TEXT, None)
+        out: dict[str, Any] = {"channel": channel, "customer": customer, "text": text}
+        for name in ("name", "subject"):
+            if obj.get(name) is not None:
+                out[name] = codec._check_str(obj[name], name, m.MAX_SHORT, None)
+        if obj.get("queue") is not None:
+            out["queue"] = codec._check_str(obj["queue"], "queue", m.MAX_ID, None)
+        if obj.get("priority") is not None:
+            out["priority"] = codec._check_int(obj["priority"], "priority", 0, 2, None)
+    except codec.ProtocolError as exc:
+        raise DomainError(exc.code, exc.message) from None
+    return out
+
+
+def write_run_file(cfg: CenterConfig, server: CenterServer) -> Path:
+    """``DIR/run/center.json``: where this center listens, for ``center inject`` on the same host."""
+    run = cfg.dir / "run"
+    run.mkdir(exist_ok=True)
+    path = run / "center.json"
+    tmp = run / f".center.json.{os.getpid()}"
+    tmp.write_text(json.dumps({"wss": server.url, "ingress": server.ingress_url, "pid": os.getpid()}))
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,113 @@
+"""``python -m agent_tui.center.voice DIR``: run the voice engine for a center directory.
+
+The process speaks JSON lines: commands on stdin, events on stdout (one object per
+line, flushed). Logs go to stderr. End of stdin = shut down, so the engine never
+outlives the center that started it.
+
+Commands (``{"cmd": ...}``):
+  ``ring`` {call, agent, uri, conversation?}   INVITE an agent's softphone (Kamailio mode)
+  ``expect`` {call, agent, token?}             direct mode: accept one pickup call from that agent
+  ``cancel`` {call, agent?}                    stop ringing / forget pickups (offer withdrawn)
+  ``release`` {call}                           drop the agent leg; the caller goes back to hold music
+  ``hangup`` {call}                            end a customer's call
+  ``dtmf`` {call, digits}                      send digits to the customer
+  ``calls``                                    report the calls in progress
+  ``quit``
+Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name, to},
+``pickup`` {call, agent, uri}, ``ringing`` {call, agent, ms}, ``answered`` {call, agent, codec},
+``agent_failed`` {call, agent, code, reason}, ``hold`` {call, agent, on}, ``dtmf`` {call, digit, from},
+``transfer`` {call, agent, target, kind: blind|consult}, ``agent_hangup`` {call, agent},
+``ended`` {call, code, reason, talk_s}, ``registration`` {code, reason}, ``error`` {cmd, message}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import sys
+import threading
+from pathlib import Path
+
+from agent_tui.center.voice import settings as vs
+
+
+def _reader(q: "queue.Queue[dict]", emit) -> None:
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+            if not isinstance(cmd, dict):
+                raise ValueError("not an object")
+        except ValueError as exc:
+            emit({"ev": "error", "cmd": None, "message": f"bad command line: {exc}"})
+            continue
+        q.put(cmd)
+    q.put({"cmd": "quit"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m agent_tui.center.voice")
+    ap.add_argument("dir", type=Path, help="center directory")
+    ap.add_argument("--log-level", type=int, default=1)
+    args = ap.parse_args(argv)
+    cdir: Path = args.dir
+    from agent_tui.center.config import load_center_config
+
+    cfg = load_center_config(cdir)
+    vset = vs.parse_voice_settings(cfg.voice)
+    out_lock = threading.Lock()
+    real_stdout = sys.stdout
+    # pjsua2 writes its own log lines to fd 1; keep the JSON channel clean by moving
+    # them to stderr and writing events through a private duplicate of the original fd.
+    events_fd = os.dup(1)
+    os.dup2(2, 1)
+    events = os.fdopen(events_fd, "w", buffering=1, encoding="utf-8")
+    sys.stdout = sys.stderr
+
+    def emit(ev: dict) -> None:
+        with out_lock:
+            events.write(json.dumps(ev) + "\n")
+            events.flush()
+
+    registrar = proxy = user = ha1 = ""
+    domain = vset.host
+    if vset.kamailio.enabled:
+        from agent_tui.center.voice import kamailio
+
+        k = kamailio.address(cdir)
+        registrar = f"sip:{k['host']}:{k['port']};transport=tls"
+        proxy = f"sip:{k['host']}:{k['port']};transport=tls;lr"
+        user, ha1 = kamailio.engine_credentials(cdir, k["domain"])
+        domain = k["domain"]
+
+    from agent_tui.center.voice.engine import VoiceEngine
+
+    engine = VoiceEngine(
+        ca_file=cdir / "tls" / "ca.pem", cert_file=cdir / "tls" / "server.pem",
+        key_file=cdir / "tls" / "server.key", media_dir=vs.run_dir(cdir) / "media",
+        host=vset.host, port=vset.port, emit=emit, registrar=registrar, proxy=proxy,
+        sip_user=user, sip_ha1=ha1, domain=domain, ring_timeout_s=vset.ring_timeout_s,
+        log_level=args.log_level,
+    )
+    addr = {"host": engine.host, "port": engine.port, "pid": os.getpid(),
+            "queue_number": vset.queue_number}
+    vs.engine_address_file(cdir).write_text(json.dumps(addr), encoding="utf-8")
+    q: "queue.Queue[dict]" = queue.Queue()
+    threading.Thread(target=_reader, args=(q, emit), daemon=True, name="voice-stdin").start()
+    try:
+        engine.run(q)
+    finally:
+        try:
+            vs.engine_address_file(cdir).unlink()
+        except FileNotFoundError:
+            pass
+        sys.stdout = real_stdout
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,317 @@
+"""The voice bridge: connects the voice engine process to the center's router.
+
+Runs inside ``center serve`` on the center's asyncio loop. It starts Kamailio
+(when center.yaml says so) and the engine (``python -m agent_tui.center.voice``),
+reads the engine's JSON-line events and turns them into domain calls on the
+:class:`~agent_tui.center.hub.Hub`, and listens to the hub's offers and
+conversation changes to tell the engine whom to connect.
+
+A call is a conversation on channel ``voice`` whose customer id is the caller
+number. The same router as for the digital channels offers it to an agent with
+voice capacity; then
+
+* with Kamailio, the engine INVITEs ``sip:AGENT@DOMAIN`` through Kamailio and the
+  agent's SIP answer accepts the offer;
+* without Kamailio (the demo), the agent gets ``voice.offered`` with a one-time
+  ``pickup`` URI and answering = dialling it (the desk may also ``offer.accept``).
+
+DTMF digits become system messages in the conversation; the caller hanging up
+sends the conversation to wrap-up; a SIP transfer (REFER) from the agent's phone
+becomes a center transfer to the named agent or queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent_tui.center.voice import settings as vs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Call:
+    call: str
+    conv: str
+    caller: str
+    agent: str | None = None  # the agent whose leg is connected
+    connecting: set[str] = field(default_factory=set)  # agents being rung / given a pickup
+    offers: dict[str, str] = field(default_factory=dict)  # agent -> pending offer id
+    started: float = field(default_factory=time.time)
+
+
+class VoiceBridge:
+    """Owns the engine subprocess (and Kamailio) for one center; see the module docstring."""
+
+    def __init__(self, hub: Any, cfg: Any) -> None:
+        self.hub = hub
+        self.cfg = cfg
+        self.dir = Path(cfg.dir)
+        self.settings = vs.parse_voice_settings(getattr(cfg, "voice", {}) or {})
+        self.proc: asyncio.subprocess.Process | None = None
+        self.kamailio: Any = None
+        self.engine_addr: dict[str, Any] = {}
+        self.calls: dict[str, _Call] = {}  # engine call id -> call
+        self.by_conv: dict[str, str] = {}  # conversation -> engine call id
+        self.ring_ms: list[float] = []  # INVITE -> 180 at the engine, for figures
+        self._reader: asyncio.Task | None = None
+        self._ready: asyncio.Future | None = None
+        self._stderr = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def start(self, timeout: float = 30.0) -> None:
+        """Start Kamailio (if enabled) and the engine; return when the engine is ready."""
+        if self.settings.kamailio.enabled:
+            from agent_tui.center.voice import kamailio
+
+            kamailio.sync_users(self.dir, self.hub, self.settings)
+            self.kamailio = await asyncio.get_running_loop().run_in_executor(
+                None, kamailio.start_kamailio, self.dir)
+        log_path = vs.run_dir(self.dir) / "engine.log"
+        self._stderr = open(log_path, "ab")
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "agent_tui.center.voice", str(self.dir), "--log-level", "3",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
+        )
+        self._ready = asyncio.get_running_loop().create_future()
+        self._reader = asyncio.create_task(self._read_events())
+        try:
+            self.engine_addr = await asyncio.wait_for(self._ready, timeout)
+        except asyncio.TimeoutError:
+            await self.stop()
+            raise RuntimeError(f"voice engine did not start in {timeout:.0f}s — see {log_path}") from None
+        self.hub.offer_listeners.append(self._on_offer)
+        self.hub.conversation_listeners.append(self._on_conversation)
+        log.info("voice engine ready on %s:%s", self.engine_addr.get("host"), self.engine_addr.get("port"))
+
+    async def stop(self) -> None:
+        """Stop the engine (it hangs up its calls), then Kamailio."""
+        with contextlib.suppress(ValueError):
+            self.hub.offer_listeners.remove(self._on_offer)
+        with contextlib.suppress(ValueError):
+            self.hub.conversation_listeners.remove(self._on_conversation)
+        if self.proc is not None and self.proc.returncode is None:
+            with contextlib.suppress(Exception):
+                self._send({"cmd": "quit"})
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except asyncio.TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        if self.kamailio is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.kamailio.stop)
+            self.kamailio = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+    # --- engine I/O ------------------------------------------------------------------------
+
+    def _send(self, cmd: dict) -> None:
+        if self.proc is None or self.proc.stdin is None or self.proc.returncode is not None:
+            log.warning("voice engine not running; dropped %s", cmd.get("cmd"))
+            return
+        self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
+
+    async def _read_events(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        while True:
+            line = await self.proc.stdout.readline()
+            if not line:
+                break
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            try:
+                self._on_engine(ev)
+            except Exception:  # one bad event must not stop voice for everyone
+                log.exception("voice event %s failed", ev.get("ev"))
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(RuntimeError("voice engine exited"))
+        if self.calls:
+            log.error("voice engine exited with %d calls", len(self.calls))
+            for c in list(self.calls.values()):
+                self._call_ended(c, "engine stopped")
+
+    # --- engine events -> domain ---------------------------------------------------------------
+
+    def _on_engine(self, ev: dict) -> None:
+        kind = ev.get("ev")
+        if kind == "ready":
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(ev)
+            return
+        if kind == "incoming":
+            summary = self.hub.open_conversation(
+                "voice", ev["from"], name=ev.get("name") or None, queue=self._queue_for(ev.get("to", "")))
+            c = _Call(call=ev["call"], conv=summary["id"], caller=ev["from"])
+            self.calls[c.call] = c
+            self.by_conv[c.conv] = c.call
+            self.hub.add_system_message(c.conv, f"Incoming call from {ev['from']}")
+            return
+        if kind == "error":
+            log.warning("voice engine: %s (%s)", ev.get("message"), ev.get("cmd"))
+            return
+        if kind == "registration":
+            log.info("voice engine registration: %s %s", ev.get("code"), ev.get("reason"))
+            return
+        c = self.calls.get(ev.get("call", ""))
+        if c is None:
+            return
+        if kind == "pickup":
+            offer = c.offers.get(ev["agent"])
+            self.hub.emit_voice(ev["agent"], "voice.offered", {
+                "conversation": c.conv, "offer": offer, "caller": c.caller, "pickup": ev["uri"]})
+        elif kind == "ringing":
+            self.ring_ms.append(float(ev.get("ms", 0.0)))
+        elif kind == "answered":
+            self._answered(c, ev["agent"], ev.get("codec", ""))
+        elif kind == "agent_failed":
+            agent = ev["agent"]
+            c.connecting.discard(agent)
+            offer = c.offers.pop(agent, None)
+            # A rejected call is a declined offer; a ring-out is left to the offer timer.
+            if offer and int(ev.get("code", 0)) in (486, 603, 480):
+                with contextlib.suppress(Exception):
+                    self.hub.decline_offer(agent, offer, reason="rejected the call")
+        elif kind == "dtmf":
+            self.hub.add_system_message(c.conv, f"DTMF {ev['digit']} ({ev.get('from', 'customer')})")
+        elif kind == "hold":
+            self.hub.add_system_message(c.conv, "Call on hold" if ev.get("on") else "Call resumed")
+        elif kind == "transfer":
+            self._transfer(c, ev)
+        elif kind == "ended":
+            self._call_ended(c, ev.get("reason", ""))
+
+    def _queue_for(self, dialed: str) -> str | None:
+        q = self.settings.queue
+        return q if q in getattr(self.hub, "queues", {}) else None
+
+    def _answered(self, c: _Call, agent: str, codec: str) -> None:
+        c.connecting.discard(agent)
+        previous, c.agent = c.agent, agent
+        offer = c.offers.pop(agent, None)
+        if offer:
+            try:
+                self.hub.accept_offer(agent, offer)
+            except Exception as exc:  # e.g. already accepted on the desk: fine
+                log.debug("accept %s for %s: %s", offer, agent, exc)
+        self.hub.emit_voice(agent, "voice.answered", {"conversation": c.conv, "call": c.call, "codec": codec})
+        if previous and previous != agent:
+            self.hub.emit_voice(previous, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
+
+    def _transfer(self, c: _Call, ev: dict) -> None:
+        """A REFER from the agent's phone: move the conversation in the center as well."""
+        src, target = ev.get("agent") or c.agent, ev.get("target", "")
+        agents = getattr(self.hub, "agents", {})
+        queues = getattr(self.hub, "queues", {})
+        if ev.get("kind") == "consult":
+            # The target already talks to the caller; the conversation follows when it connects.
+            c.connecting.add(target)
+        elif self.settings.kamailio.enabled and target in agents:
+            c.connecting.add(target)  # the engine's transfer call is ringing them through Kamailio
+        if c.agent == src:
+            c.agent = None
+        kwargs: dict[str, Any]
+        if target in agents:
+            kwargs = {"agent": target, "queue": None}
+        elif target in queues:
+            kwargs = {"agent": None, "queue": target}
+        else:  # a number or unknown name: back to the voice queue
+            kwargs = {"agent": None, "queue": self._queue_for("") or self.settings.queue}
+        try:
+            self.hub.transfer(src, c.conv, note=None, **kwargs)
+        except Exception as exc:
+            log.warning("transfer of %s to %s failed: %s; back to the queue", c.conv, target, exc)
+            c.connecting.discard(target)
+            with contextlib.suppress(Exception):
+                self.hub.transfer(src, c.conv, agent=None, queue=self._queue_for("") or self.settings.queue,
+                                  note=None)
+        if src:
+            self.hub.emit_voice(src, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
+
+    def _call_ended(self, c: _Call, reason: str) -> None:
+        self.calls.pop(c.call, None)
+        self.by_conv.pop(c.conv, None)
+        for agent in {*(c.offers or {}), *([c.agent] if c.agent else [])}:
+            with contextlib.suppress(Exception):
+                self.hub.emit_voice(agent, "voice.ended", {"conversation": c.conv, "reason": reason or "hangup"})
+        with contextlib.suppress(Exception):
+            self.hub.end_conversation(c.conv, "customer-left")
+
+    # --- domain -> engine ------------------------------------------------------------------------
+
+    def _connect(self, c: _Call, agent: str) -> None:
+        """Ring *agent* for this call (Kamailio) or hand them a pickup URI (direct)."""
+        if agent in c.connecting or agent == c.agent:
+            return
+        c.connecting.add(agent)
+        if self.settings.kamailio.enabled:
+            k = self.settings.kamailio
+            self.hub.emit_voice(agent, "voice.offered", {"conversation": c.conv, "offer": c.offers.get(agent),
+                                                         "caller": c.caller})
+            self._send({"cmd": "ring", "call": c.call, "agent": agent, "conversation": c.conv,
+                        "uri": f"sip:{agent}@{k.domain};transport=tls"})
+        else:
+            self._send({"cmd": "expect", "call": c.call, "agent": agent,
+                        "token": secrets.token_urlsafe(18)})
+
+    def _on_offer(self, what: str, data: dict) -> None:
+        conv = data.get("conversation")
+        conv_id = conv.get("id") if isinstance(conv, dict) else conv
+        call = self.by_conv.get(conv_id or "")
+        if call is None:
+            return
+        c = self.calls[call]
+        agent = data.get("user", "")
+        if what == "offered":
+            c.offers[agent] = data["offer"]
+            if agent in c.connecting:  # already ringing them (a transfer call); the answer accepts
+                return
+            self._connect(c, agent)
+        elif what == "revoked":
+            c.offers.pop(agent, None)
+            if data.get("reason") in ("timeout", "declined", "cancelled") and agent != c.agent:
+                c.connecting.discard(agent)
+                self._send({"cmd": "cancel", "call": c.call, "agent": agent})
+                self.hub.emit_voice(agent, "voice.ended", {"conversation": c.conv, "reason": data.get("reason")})
+
+    def _on_conversation(self, what: str, summary: dict) -> None:
+        call = self.by_conv.get(summary.get("id", ""))
+        if call is None:
+            return
+        c = self.calls[call]
+        assigned = summary.get("assigned_to")
+        if what == "active" and assigned and assigned != c.agent:
+            # Accepted on the desk, or transferred to this agent (conv.transfer or REFER).
+            if c.agent is not None:
+                self._send({"cmd": "release", "call": c.call})
+                self.hub.emit_voice(c.agent, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
+                c.agent = None
+            self._connect(c, assigned)
+        elif what == "queued" and c.agent is not None:
+            # Transferred to a queue from the desk: the caller waits with hold music again.
+            self._send({"cmd": "release", "call": c.call})
+            self.hub.emit_voice(c.agent, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
+            c.agent = None
+        elif what in ("wrapup", "closed") and c.agent is not None and assigned == c.agent:
+            # Wrap-up or close from the desk while the caller is still on the line: end the call.
+            if what == "closed":
+                self._send({"cmd": "hangup", "call": c.call})

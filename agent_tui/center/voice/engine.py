@@ -1,0 +1,566 @@
+"""The center's voice engine: queues customer calls and bridges them to agents.
+
+It runs in its own process with pjsua2 on the main thread (see :mod:`pjbase`).
+The center talks to it with JSON lines (see :mod:`agent_tui.center.voice.__main__`
+and :mod:`bridge`): the engine reports calls (``incoming``, ``ringing``,
+``answered``, ``dtmf``, ``hold``, ``transfer``, ``ended`` …) and the center
+tells it which agent to connect (``ring`` via Kamailio, or ``expect`` a pickup
+call in direct mode). Routing decisions stay in the center; the engine only
+moves calls and media.
+
+Media: every call leg is a port on pjsua2's conference bridge. A waiting
+customer hears the announcement, then looping hold music; a connected customer
+and agent are cross-connected (customer → agent and agent → customer). Hold
+(re-INVITE from either phone) breaks the cross-connection and gives the
+customer hold music again.
+"""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pjsua2 as pj
+
+from agent_tui.center.voice import pjbase
+
+Emit = Callable[[dict], None]
+
+_DISCONNECTED = pj.PJSIP_INV_STATE_DISCONNECTED
+_CONFIRMED = pj.PJSIP_INV_STATE_CONFIRMED
+_EARLY = pj.PJSIP_INV_STATE_EARLY
+
+
+class _Player(pj.AudioMediaPlayer):
+    """A WAV player that tells its owner when a non-looping file ends."""
+
+    def __init__(self, on_eof: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self._on_eof = on_eof
+
+    def onEof2(self) -> None:  # noqa: N802 (pjsua2 name)
+        if self._on_eof is not None:
+            cb, self._on_eof = self._on_eof, None
+            cb()
+
+
+class _Leg(pj.Call):
+    """One SIP call leg; callbacks are forwarded to the engine (same thread)."""
+
+    def __init__(self, engine: "VoiceEngine", acc: pj.Account, call_id: int = pj.PJSUA_INVALID_ID,
+                 *, role: str, cid: str, agent: str = "") -> None:
+        super().__init__(acc, call_id)
+        self.engine = engine
+        self.role = role  # "customer" | "agent" | "park"
+        self.cid = cid
+        self.agent = agent
+        self.started = time.time()
+        self.ring_at: float | None = None
+        self.connected = False
+        self.gone = False
+        # The engine holds every leg until DISCONNECTED: dropping the last Python reference
+        # to a live pjsua2 Call would hang it up from its destructor.
+        engine._live.add(self)
+        self.xfer_stub = False
+
+    def call_id_str(self) -> str:
+        try:
+            return str(self.getInfo().callIdString)
+        except pj.Error:
+            return ""
+
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:  # noqa: N802
+        self.engine._on_state(self)
+
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:  # noqa: N802
+        self.engine._on_media(self)
+
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:  # noqa: N802
+        self.engine._on_dtmf(self, prm.digit)
+
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:  # noqa: N802
+        self.engine._on_refer(self, prm)
+
+    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:  # noqa: N802
+        prm.cont = False
+
+
+class _Account(pj.Account):
+    def __init__(self, engine: "VoiceEngine") -> None:
+        super().__init__()
+        self.engine = engine
+
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:  # noqa: N802
+        self.engine._on_incoming(self, prm)
+
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:  # noqa: N802
+        self.engine.emit({"ev": "registration", "code": prm.code, "reason": prm.reason})
+
+
+@dataclass
+class _Customer:
+    """A customer's call and everything the engine keeps about it."""
+
+    cid: str
+    leg: _Leg
+    caller: str
+    name: str
+    dialed: str
+    announcement: _Player | None = None
+    agent_leg: _Leg | None = None
+    ringing: dict[str, _Leg] = field(default_factory=dict)  # agent -> outgoing leg
+    on_hold: bool = False
+    hold_music: bool = False
+    answered_at: float | None = None
+
+
+def _request_user(rdata: pj.SipRxData) -> str:
+    """The user part of the Request-URI of an incoming INVITE."""
+    first = str(rdata.wholeMsg).split("\r\n", 1)[0]
+    parts = first.split(" ")
+    return pjbase.uri_user(parts[1]) if len(parts) >= 2 else ""
+
+
+def _header(rdata: pj.SipRxData, name: str) -> str:
+    lname = name.lower() + ":"
+    for line in str(rdata.wholeMsg).split("\r\n"):
+        if line.lower().startswith(lname):
+            return line.split(":", 1)[1].strip()
+        if not line:
+            break
+    return ""
+
+
+class VoiceEngine:
+    """Owns the pjsua2 endpoint, the engine account and all calls. One instance per process."""
+
+    def __init__(self, *, ca_file: Path, cert_file: Path, key_file: Path, media_dir: Path,
+                 host: str = "127.0.0.1", port: int = 0, emit: Emit,
+                 registrar: str = "", proxy: str = "", sip_user: str = "", sip_ha1: str = "",
+                 domain: str = "", ring_timeout_s: float = 20.0, log_level: int = 1) -> None:
+        self.emit = emit
+        self.ring_timeout_s = ring_timeout_s
+        self._ep_info = pjbase.start_endpoint(
+            ca_file=ca_file, host=host, port=port, cert_file=cert_file, key_file=key_file,
+            log_level=log_level, user_agent="agent-tui voice engine",
+        )
+        self.ep = self._ep_info.ep
+        self.port = self._ep_info.port
+        self.host = host
+        self.domain = domain or host
+        prompts = pjbase.ensure_prompts(media_dir)
+        self._ann_file = str(prompts["announcement"])
+        # One looping hold-music player feeds every waiting caller.
+        self._hold = _Player()
+        self._hold.createPlayer(str(prompts["hold"]), 0)
+        user = sip_user or "voice"
+        id_uri = f"sip:{user}@{self.domain}" if registrar else f"sip:{user}@{host}:{self.port};transport=tls"
+        acfg = pjbase.account_config(
+            id_uri, transport_id=self._ep_info.transport_id, rtp_host=host, registrar=registrar,
+            proxy=proxy, user=sip_user, ha1_or_password=sip_ha1, password_is_ha1=True,
+        )
+        self.acc = _Account(self)
+        self.acc.create(acfg)
+        self.customers: dict[str, _Customer] = {}
+        self._live: set[_Leg] = set()
+        self._pickups: dict[str, tuple[str, str, float]] = {}  # token -> (cid, agent, expires)
+        self._park: list[_Leg] = []
+        self._graveyard: list[object] = []  # pjsua2 objects to drop on the next loop turn
+        self._seq = 0
+        self._stop = False
+
+    # --- main loop -------------------------------------------------------------
+
+    def run(self, commands: "queue.Queue[dict]") -> None:
+        """Handle SIP events and center commands until ``quit`` (or end of input)."""
+        self.emit({"ev": "ready", "host": self.host, "port": self.port})
+        while not self._stop:
+            self.ep.libHandleEvents(10)
+            self._graveyard.clear()  # dropped here, on the owner thread, outside callbacks
+            self._expire_rings()
+            while True:
+                try:
+                    cmd = commands.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    self.handle(cmd)
+                except Exception as exc:  # a bad command must not kill every call
+                    self.emit({"ev": "error", "cmd": cmd.get("cmd"), "message": str(exc)})
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Hang up everything, then destroy the endpoint (on this thread)."""
+        for leg in list(self._live):
+            self._hangup(leg)
+        deadline = time.time() + 2.0
+        while time.time() < deadline and self._live:
+            self.ep.libHandleEvents(10)
+        self.customers.clear()
+        self._park.clear()
+        self._live.clear()
+        self._graveyard.clear()
+        self._hold = None  # type: ignore[assignment]
+        self.acc.shutdown()
+        self.acc = None  # type: ignore[assignment]
+        self.ep.libDestroy()
+
+    # --- commands from the center ---------------------------------------------------
+
+    def handle(self, cmd: dict) -> None:
+        """Apply one command (see __main__ for the vocabulary)."""
+        op = cmd.get("cmd")
+        if op == "quit":
+            self._stop = True
+        elif op == "ring":  # call an agent's softphone (via Kamailio or a direct URI)
+            self._ring(cmd["call"], cmd["agent"], cmd["uri"], cmd.get("conversation", ""))
+        elif op == "expect":  # direct mode: the agent will dial a one-time pickup URI
+            cust = self.customers.get(cmd["call"])
+            if cust is None:
+                raise KeyError(f"no call {cmd['call']}")
+            token = cmd.get("token") or secrets.token_urlsafe(16)
+            self._pickups[token] = (cust.cid, cmd["agent"], time.time() + self.ring_timeout_s + 30)
+            self.emit({"ev": "pickup", "call": cust.cid, "agent": cmd["agent"],
+                       "uri": f"sip:pickup-{token}@{self.host}:{self.port};transport=tls"})
+        elif op == "cancel":  # an offer was withdrawn: stop ringing that agent
+            cust = self.customers.get(cmd["call"])
+            agent = cmd.get("agent", "")
+            for tok, (cid, ag, _exp) in list(self._pickups.items()):
+                if cid == cmd["call"] and (not agent or ag == agent):
+                    del self._pickups[tok]
+            if cust is not None:
+                for ag, leg in list(cust.ringing.items()):
+                    if not agent or ag == agent:
+                        self._hangup(leg, 487)
+        elif op == "release":  # the center moved the caller away from its agent (transfer/requeue)
+            cust = self.customers.get(cmd["call"])
+            if cust is not None:
+                leg, cust.agent_leg = cust.agent_leg, None
+                cust.on_hold = False
+                for other in list(cust.ringing.values()):
+                    self._hangup(other, 487)
+                self._connect_media(cust)
+                if leg is not None:
+                    self._hangup(leg)
+        elif op == "hangup":
+            cust = self.customers.get(cmd["call"])
+            if cust is not None:
+                self._hangup(cust.leg)
+        elif op == "dtmf":  # send digits to the customer (e.g. an agent keypad relayed by the center)
+            cust = self.customers.get(cmd["call"])
+            if cust is not None:
+                cust.leg.dialDtmf(str(cmd["digits"]))
+        elif op == "ports":  # diagnostics: the conference bridge's wiring
+            ports = []
+            for am in self.ep.mediaEnumPorts2():
+                info = am.getPortInfo()
+                ports.append({"id": info.portId, "name": str(info.name),
+                              "to": list(info.listeners)})
+            self.emit({"ev": "ports", "ports": ports})
+        elif op == "calls":
+            self.emit({"ev": "calls", "calls": [self._describe(c) for c in self.customers.values()]})
+        else:
+            raise ValueError(f"unknown command {op!r}")
+
+    # --- SIP callbacks (all on this thread) -------------------------------------------
+
+    def _on_incoming(self, acc: pj.Account, prm: pj.OnIncomingCallParam) -> None:
+        user = _request_user(prm.rdata)
+        if user.startswith("pickup-"):
+            self._on_pickup(acc, prm, user[len("pickup-"):])
+            return
+        call_id = _header(prm.rdata, "Call-ID") or _header(prm.rdata, "i")
+        stub = next((lg for lg in self._live if lg.xfer_stub and not lg.gone
+                     and lg.call_id_str() == call_id), None)
+        if stub is not None:
+            # Our own transfer call came back to us: answer it and let the center route the caller.
+            stub.role = "park"
+            cust = self.customers.get(stub.cid)
+            if cust is not None:
+                cust.ringing = {a: lg for a, lg in cust.ringing.items() if lg is not stub}
+            leg = _Leg(self, acc, prm.callId, role="park", cid=stub.cid)
+            self._answer(leg, 200)
+            return
+        leg = _Leg(self, acc, prm.callId, role="customer", cid="")
+        ci = leg.getInfo()
+        self._seq += 1
+        cid = f"call-{int(time.time())}-{self._seq}"
+        leg.cid = cid
+        caller = pjbase.uri_user(ci.remoteUri) or "anonymous"
+        name = ""
+        remote = str(ci.remoteUri)
+        if remote.startswith('"') and '"' in remote[1:]:
+            name = remote[1:remote.index('"', 1)]
+        cust = _Customer(cid=cid, leg=leg, caller=caller, name=name, dialed=user)
+        self.customers[cid] = cust
+        # The queue answers at once: the caller hears the announcement, then hold music.
+        self._answer(leg, 200)
+        self.emit({"ev": "incoming", "call": cid, "from": caller, "name": name, "to": user})
+
+    def _on_pickup(self, acc: pj.Account, prm: pj.OnIncomingCallParam, token: str) -> None:
+        leg = _Leg(self, acc, prm.callId, role="agent", cid="")
+        entry = self._pickups.pop(token, None)
+        cust = self.customers.get(entry[0]) if entry else None
+        if entry is None or cust is None or entry[2] < time.time() or cust.agent_leg is not None:
+            # Unknown, used or expired token, or the caller is gone: nothing to pick up.
+            self._graveyard.append(leg)
+            leg.answer(_op(404 if entry is None else 410))
+            return
+        leg.cid, leg.agent = cust.cid, entry[1]
+        cust.ringing[leg.agent] = leg
+        self._answer(leg, 200)
+
+    def _on_state(self, leg: _Leg) -> None:
+        ci = leg.getInfo()
+        cust = self.customers.get(leg.cid)
+        if ci.state == _EARLY and leg.role == "agent" and leg.ring_at is None and \
+                ci.lastStatusCode in (180, 183):
+            leg.ring_at = time.time()
+            self.emit({"ev": "ringing", "call": leg.cid, "agent": leg.agent,
+                       "ms": round((leg.ring_at - leg.started) * 1000, 1)})
+        elif ci.state == _CONFIRMED:
+            if leg.role == "park":
+                # The REFER we accepted has "succeeded" (the transferor hears 200); end the stub.
+                self._hangup(leg)
+            elif leg.role == "agent" and cust is not None:
+                self._agent_connected(cust, leg)
+        elif ci.state == _DISCONNECTED:
+            leg.gone = True
+            self._live.discard(leg)
+            self._graveyard.append(leg)
+            if leg.role == "park":
+                if leg in self._park:
+                    self._park.remove(leg)
+                return
+            if cust is None:
+                return
+            if leg.role == "customer":
+                self._customer_gone(cust, ci.lastStatusCode, str(ci.lastReason))
+            else:
+                self._agent_gone(cust, leg, ci.lastStatusCode, str(ci.lastReason))
+
+    def _on_media(self, leg: _Leg) -> None:
+        cust = self.customers.get(leg.cid)
+        if cust is None:
+            return
+        state = pjbase.media_state(leg)
+        if leg.role == "customer":
+            if state == "active" and cust.answered_at is None and cust.announcement is None:
+                self._play_announcement(cust)
+            self._connect_media(cust)
+        elif leg is cust.agent_leg:
+            held = state in ("local-hold", "remote-hold", "none")
+            if held != cust.on_hold:
+                cust.on_hold = held
+                self.emit({"ev": "hold", "call": cust.cid, "agent": leg.agent, "on": held})
+            self._connect_media(cust)
+
+    def _on_dtmf(self, leg: _Leg, digit: str) -> None:
+        cust = self.customers.get(leg.cid)
+        if cust is None:
+            return
+        self.emit({"ev": "dtmf", "call": cust.cid, "digit": str(digit), "from": leg.role,
+                   "agent": leg.agent})
+        # An agent's digits go on to the customer (e.g. to drive the customer's own IVR).
+        if leg.role == "agent" and leg is cust.agent_leg:
+            try:
+                cust.leg.dialDtmf(str(digit))
+            except pj.Error:
+                pass
+
+    def _on_refer(self, leg: _Leg, prm: pj.OnCallTransferRequestParam) -> None:
+        """A REFER from the agent's phone (blind or attended transfer of the customer)."""
+        cust = self.customers.get(leg.cid)
+        target_uri = str(prm.dstUri)
+        if cust is None or leg is not cust.agent_leg:
+            prm.statusCode = 603
+            return
+        replaces = "replaces=" in target_uri.lower()
+        target = pjbase.uri_user(target_uri)
+        if replaces:
+            # Attended: the agent already talks to the target; let pjsua2 call the target with
+            # Replaces (through Kamailio) and bridge the customer to that new leg when it connects.
+            new = _Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
+            cust.ringing[target] = new
+            prm.newCall = new
+            self.emit({"ev": "transfer", "call": cust.cid, "agent": leg.agent, "target": target,
+                       "kind": "consult"})
+            return
+        # Blind. pjsua2 accepts the REFER and places the new call itself (it cannot be told
+        # not to, nor be given another URI). Where that call lands decides what happens:
+        # - the Refer-To names the engine (direct mode: the softphone's SIP server is the
+        #   engine): the call comes back to us; we answer it at once ("park") so the
+        #   transferor gets NOTIFY 200 and hangs up, and the center routes the caller;
+        # - it names an agent registered at Kamailio: the agent's phone rings and, when it
+        #   answers, that leg is bridged to the caller like any agent leg.
+        stub = _Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
+        stub.xfer_stub = True
+        cust.ringing[target] = stub
+        prm.newCall = stub
+        cust.agent_leg = None
+        cust.on_hold = False
+        self._connect_media(cust)
+        self.emit({"ev": "transfer", "call": cust.cid, "agent": leg.agent, "target": target,
+                   "kind": "blind"})
+
+    # --- call handling ------------------------------------------------------------------
+
+    def _ring(self, cid: str, agent: str, uri: str, conversation: str) -> None:
+        cust = self.customers.get(cid)
+        if cust is None:
+            self.emit({"ev": "agent_failed", "call": cid, "agent": agent, "code": 481,
+                       "reason": "caller already gone"})
+            return
+        leg = _Leg(self, self.acc, role="agent", cid=cid, agent=agent)
+        prm = pj.CallOpParam(True)
+        prm.opt.audioCount = 1
+        prm.opt.videoCount = 0
+        for name, value in (("X-Agent-Tui-Conversation", conversation),
+                            ("X-Agent-Tui-Caller", cust.caller)):
+            if value:
+                h = pj.SipHeader()
+                h.hName, h.hValue = name, value
+                prm.txOption.headers.append(h)
+        cust.ringing[agent] = leg
+        leg.started = time.time()
+        leg.makeCall(uri, prm)
+
+    def _expire_rings(self) -> None:
+        now = time.time()
+        for cust in self.customers.values():
+            for leg in list(cust.ringing.values()):
+                if not leg.connected and now - leg.started > self.ring_timeout_s:
+                    self._hangup(leg, 408)
+        for tok, (_cid, _ag, exp) in list(self._pickups.items()):
+            if exp < now:
+                del self._pickups[tok]
+
+    def _agent_connected(self, cust: _Customer, leg: _Leg) -> None:
+        if leg.connected:
+            return
+        leg.connected = True
+        cust.ringing.pop(leg.agent, None)
+        for other in list(cust.ringing.values()):  # a queue call goes to one agent only
+            self._hangup(other, 487)
+        cust.ringing.clear()
+        previous = cust.agent_leg
+        cust.agent_leg = leg
+        cust.on_hold = False
+        if cust.answered_at is None:
+            cust.answered_at = time.time()
+        self._connect_media(cust)
+        self.emit({"ev": "answered", "call": cust.cid, "agent": leg.agent,
+                   "codec": _codec(leg)})
+        if previous is not None and previous is not leg:
+            self._hangup(previous)  # an attended transfer replaced the first agent
+
+    def _agent_gone(self, cust: _Customer, leg: _Leg, code: int, reason: str) -> None:
+        cust.ringing = {a: lg for a, lg in cust.ringing.items() if lg is not leg}
+        if leg is cust.agent_leg:
+            # The agent hung up: the call is over for the customer too.
+            cust.agent_leg = None
+            self.emit({"ev": "agent_hangup", "call": cust.cid, "agent": leg.agent})
+            self._hangup(cust.leg)
+        elif not leg.connected:
+            self.emit({"ev": "agent_failed", "call": cust.cid, "agent": leg.agent, "code": code,
+                       "reason": reason})
+
+    def _customer_gone(self, cust: _Customer, code: int, reason: str) -> None:
+        for leg in [cust.agent_leg, *cust.ringing.values()]:
+            if leg is not None and not leg.gone:
+                self._hangup(leg)
+        if cust.announcement is not None:
+            self._graveyard.append(cust.announcement)
+            cust.announcement = None
+        self.customers.pop(cust.cid, None)
+        for tok, (cid, _ag, _e) in list(self._pickups.items()):
+            if cid == cust.cid:
+                del self._pickups[tok]
+        talk = round(time.time() - cust.answered_at, 1) if cust.answered_at else 0.0
+        self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason,
+                   "talk_s": talk})
+
+    def _play_announcement(self, cust: _Customer) -> None:
+        def done() -> None:
+            # Runs inside pjsua2's EOF callback: only flip state here; media is rewired at once
+            # because the customer may still be waiting.
+            if self.customers.get(cust.cid) is cust:
+                ann, cust.announcement = cust.announcement, None
+                if ann is not None:
+                    self._graveyard.append(ann)
+                self._connect_media(cust)
+
+        player = _Player(done)
+        player.createPlayer(self._ann_file, pj.PJMEDIA_FILE_NO_LOOP)
+        cust.announcement = player
+        self._connect_media(cust)
+
+    def _connect_media(self, cust: _Customer) -> None:
+        """Wire the conference bridge for the customer's current situation."""
+        c_am = pjbase.call_audio(cust.leg) if not cust.leg.gone else None
+        if c_am is None:
+            return
+        agent = cust.agent_leg
+        a_am = (pjbase.call_audio(agent, held_too=True)
+                if agent is not None and agent.connected and not agent.gone else None)
+        talking = a_am is not None and not cust.on_hold
+        if talking:
+            self._stop_tx(self._hold, c_am)
+            if cust.announcement is not None:
+                self._stop_tx(cust.announcement, c_am)
+            c_am.startTransmit(a_am)
+            a_am.startTransmit(c_am)
+            return
+        if a_am is not None:  # on hold: nothing crosses in either direction
+            self._stop_tx(c_am, a_am)
+            self._stop_tx(a_am, c_am)
+        if cust.announcement is not None:
+            cust.announcement.startTransmit(c_am)
+            self._stop_tx(self._hold, c_am)
+        else:
+            self._hold.startTransmit(c_am)
+
+    @staticmethod
+    def _stop_tx(src: pj.AudioMedia | None, dst: pj.AudioMedia) -> None:
+        if src is None:
+            return
+        try:
+            src.stopTransmit(dst)
+        except pj.Error:
+            pass
+
+    def _answer(self, leg: _Leg, code: int) -> None:
+        leg.answer(_op(code))
+
+    def _hangup(self, leg: _Leg, code: int = 0) -> None:
+        if leg.gone:
+            return
+        try:
+            leg.hangup(_op(code))
+        except pj.Error:
+            pass
+
+    def _describe(self, cust: _Customer) -> dict:
+        return {"call": cust.cid, "from": cust.caller, "agent": cust.agent_leg.agent if cust.agent_leg else None,
+                "ringing": sorted(cust.ringing), "on_hold": cust.on_hold}
+
+
+def _op(code: int) -> pj.CallOpParam:
+    prm = pj.CallOpParam(True)
+    if code:
+        prm.statusCode = code
+    prm.opt.audioCount = 1
+    prm.opt.videoCount = 0
+    return prm
+
+
+def _codec(leg: _Leg) -> str:
+    try:
+        si = leg.getStreamInfo(0)
+        return f"{si.codecName}/{si.codecClockRate}"
+    except pj.Error:
+        return ""

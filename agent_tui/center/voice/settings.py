@@ -1,0 +1,113 @@
+"""The ``voice:`` section of center.yaml, typed.
+
+The center's config loader keeps the ``voice:`` mapping verbatim; this module
+gives it meaning and names the field in every error. No secrets live here: SIP
+passwords are the agents' own login passwords (clients keep them in the
+keyring), Kamailio only ever sees HA1 hashes in a 0600 file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class VoiceConfigError(Exception):
+    """A bad ``voice:`` section; the message names the field."""
+
+
+@dataclass
+class KamailioSettings:
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 5061  # TLS listener (sips); 0 = pick a free port at init
+    domain: str = "127.0.0.1"  # SIP domain of the agents (sip:agent1@DOMAIN)
+
+
+@dataclass
+class VoiceSettings:
+    """Voice engine settings (center.yaml ``voice:``)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"  # SIP/TLS and RTP address of the engine
+    port: int = 0  # engine TLS port; 0 = a free port, published in run/voice.json
+    queue_number: str = "+31201234567"  # what customers dial
+    queue: str = "voice"  # the center queue voice calls go to
+    ring_timeout_s: float = 20.0
+    kamailio: KamailioSettings = field(default_factory=KamailioSettings)
+
+
+def _want(cond: bool, name: str, why: str) -> None:
+    if not cond:
+        raise VoiceConfigError(f"center.yaml: voice.{name}: {why}")
+
+
+def parse_voice_settings(raw: dict[str, Any] | None) -> VoiceSettings:
+    """Validate the raw ``voice:`` mapping; unknown keys are errors (typos must not pass silently)."""
+    s = VoiceSettings()
+    raw = dict(raw or {})
+    kam = raw.pop("kamailio", None)
+    for key, value in raw.items():
+        if key == "enabled":
+            _want(isinstance(value, bool), key, "must be true or false")
+            s.enabled = value
+        elif key == "host":
+            _want(isinstance(value, str) and bool(value.strip()), key, "must be an address")
+            s.host = value
+        elif key == "port":
+            _want(isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
+                  key, "must be a port 0..65535")
+            s.port = value
+        elif key in ("queue_number", "queue"):
+            _want(isinstance(value, (str, int)) and str(value).strip() != "", key, "must be a string")
+            setattr(s, key, str(value))
+        elif key == "ring_timeout_s":
+            _want(isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
+                  key, "must be a number > 0")
+            s.ring_timeout_s = float(value)
+        else:
+            raise VoiceConfigError(f"center.yaml: voice.{key}: unknown setting")
+    if kam is not None:
+        _want(isinstance(kam, dict), "kamailio", "must be a mapping (enabled, host, port, domain)")
+        for key, value in kam.items():
+            if key == "enabled":
+                _want(isinstance(value, bool), "kamailio.enabled", "must be true or false")
+                s.kamailio.enabled = value
+            elif key in ("host", "domain"):
+                _want(isinstance(value, str) and bool(value.strip()), f"kamailio.{key}", "must be a string")
+                setattr(s.kamailio, key, value)
+            elif key == "port":
+                _want(isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
+                      "kamailio.port", "must be a port 0..65535")
+                s.kamailio.port = value
+            else:
+                raise VoiceConfigError(f"center.yaml: voice.kamailio.{key}: unknown setting")
+    return s
+
+
+def run_dir(center_dir: Path) -> Path:
+    """Runtime files of the voice engine (address file, generated prompts)."""
+    d = Path(center_dir) / "run" / "voice"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def engine_address_file(center_dir: Path) -> Path:
+    return run_dir(center_dir) / "engine.json"
+
+
+def read_engine_address(center_dir: Path) -> dict[str, Any]:
+    """The running engine's published address ``{host, port, pid, queue_number}``.
+
+    Raises FileNotFoundError with a hint when no engine has started.
+    """
+    path = engine_address_file(center_dir)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path}: no voice engine is running for {center_dir} — start `agent-tui center serve "
+            f"{center_dir}` with `voice: {{enabled: true}}` in center.yaml"
+        ) from None

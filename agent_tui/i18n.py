@@ -1,0 +1,190 @@
+"""UI strings in English and Dutch.
+
+``t("key", **values)`` returns the string for the current language. Every key exists in
+both languages (a test checks); customer text never goes through here.
+"""
+
+from __future__ import annotations
+
+_LANG = "en"
+
+EN: dict[str, str] = {
+    # agent states (words, never colour alone)
+    "state.available": "Available", "state.break": "Break", "state.lunch": "Lunch",
+    "state.meeting": "Meeting", "state.training": "Training", "state.acw": "After-contact work",
+    "state.offline": "Offline", "state.on_contact": "On contact",
+    "state.missed": "Not ready (missed offer)",
+    # connection
+    "conn.connecting": "connecting", "conn.online": "online", "conn.reconnecting": "reconnecting",
+    "conn.offline": "offline", "conn.auth_failed": "login needed", "conn.rtt": "RTT {ms} ms",
+    "conn.queued": "{n} queued",
+    # status bar
+    "status.queue": "Queue {waiting} · longest {longest}", "status.unread": "Unread {n}",
+    "status.nobody": "not logged in",
+    # panels
+    "panel.conversations": "Conversations", "panel.colleagues": "Colleagues",
+    "panel.customer": "Customer", "panel.knowledge": "Knowledge", "panel.team": "Team chat",
+    "panel.callbar": "",
+    "conv.none": "No open conversations. Offers appear at the top when you are Available.",
+    "conv.select": "Select a conversation on the left (F2).",
+    "conv.typing": "{who} is typing…", "conv.waiting": "waiting {t}",
+    "conv.urgent": "URGENT", "conv.high": "HIGH", "conv.wrapup_due": "ACW {t}",
+    "msg.note": "NOTE (internal)", "msg.queued": "queued — will send when back online",
+    "msg.sending": "sending…", "msg.failed": "not sent: {why}", "msg.system": "system",
+    "msg.you": "you",
+    # composer
+    "composer.reply": "Reply", "composer.note": "Internal note",
+    "composer.placeholder": "Type a reply — Enter sends, Alt+Enter new line, /shortcut for quick replies",
+    "composer.note_placeholder": "Internal note — never sent to the customer",
+    "composer.email_placeholder": "Write the e-mail — Enter adds a line, Ctrl+S sends, Ctrl+G quotes",
+    "composer.subject": "Subject", "composer.to": "To {handle}",
+    "composer.sms": "{chars} chars · {segments} segment(s) · {enc}",
+    "composer.quote": "Quote last message (Ctrl+Q in e-mail)",
+    "composer.no_conv": "No conversation selected.",
+    # presence
+    "presence.filter": "Filter colleagues (type)", "presence.none": "No colleagues match.",
+    "presence.you": "(you)",
+    # offer
+    "offer.title": "OFFER", "offer.from": "{channel} from {customer}",
+    "offer.keys": "Accept [{accept}]   Decline [{decline}]", "offer.left": "{s} s left",
+    "offer.more": "+{n} more",
+    # customer
+    "customer.history": "Earlier contacts", "customer.none": "No earlier contacts.",
+    "customer.suggest": "Suggested articles",
+    # knowledge
+    "kb.search": "Search the knowledge base (Ctrl+K)", "kb.hint": "Type to search; Enter opens an article, i inserts its answer.", "kb.none": "No articles found.",
+    "kb.offline": "offline — searching {n} cached articles", "kb.reviewed": "reviewed {d}",
+    "kb.insert": "Insert into reply", "kb.propose": "Propose edit", "kb.close": "Close",
+    "kb.proposed": "Proposal sent for review.", "kb.title": "Title", "kb.body": "Answer",
+    "kb.send_proposal": "Send proposal", "kb.did_you_mean": "did you mean: {s}",
+    # team
+    "team.rooms": "Rooms", "team.placeholder": "Message {room} — Enter sends",
+    "team.pinned": "Pinned", "team.dm": "Direct: {name}",
+    # actions (bindings, palette)
+    "act.help": "Help", "act.accept": "Accept offer", "act.decline": "Decline offer",
+    "act.state": "Set state", "act.conversations": "Conversations", "act.colleagues": "Colleagues",
+    "act.team": "Team chat", "act.customer": "Customer", "act.kb": "Knowledge",
+    "act.next_conv": "Next conversation", "act.prev_conv": "Previous conversation",
+    "act.note": "Note/reply", "act.transfer": "Transfer", "act.wrapup": "Wrap up",
+    "act.send": "Send", "act.canned": "Quick replies", "act.quit": "Quit", "act.theme": "Theme",
+    "act.language": "Language", "act.dm": "Direct chat", "act.suggest": "Suggest articles",
+    "act.available": "Go Available", "act.break": "Take a break",
+    # modals
+    "wrapup.title": "Wrap up {customer}", "wrapup.code": "Wrap-up code", "wrapup.notes": "Notes",
+    "wrapup.acw": "After-contact work {t}", "wrapup.left": "({t} left before the center closes it)", "wrapup.done": "Close conversation",
+    "wrapup.cancel": "Cancel",
+    "transfer.title": "Transfer {customer}", "transfer.to": "To a colleague or a queue",
+    "transfer.note": "Note for the colleague (optional)", "transfer.do": "Transfer",
+    "transfer.filter": "Type to filter",
+    "state.title": "Set your state", "state.reason": "Reason (optional)",
+    "canned.title": "Quick replies", "canned.filter": "Type to filter",
+    "help.title": "Keys and help", "help.keys": "Keys", "help.data": "Demo data directory: {d}",
+    "help.config": "Config file: {p}", "help.remap": "Remap keys in the config under keys: (binding id: key).",
+    "help.close": "Close (Esc)",
+    # login
+    "login.title": "Log in to your contact center", "login.server": "Server (wss://host:port)",
+    "login.ca": "CA certificate file", "login.user": "User", "login.password": "Password",
+    "login.go": "Log in", "login.busy": "Connecting…",
+    "login.keyring": "Your password and session token are kept in the OS keyring, never on disk.",
+    # notices
+    "note.state": "State: {state}", "note.transferred": "Transferred to {to}.",
+    "note.wrapped": "Conversation closed ({code}).", "note.error": "{what} failed: {why}",
+    "note.no_offer": "No offer to answer.", "note.no_conv": "Select a conversation first.",
+    "note.dm_started": "Direct chat with {name}.", "note.offline_queued": "Offline: queued.",
+}
+
+NL: dict[str, str] = {
+    "state.available": "Beschikbaar", "state.break": "Pauze", "state.lunch": "Lunch",
+    "state.meeting": "Overleg", "state.training": "Training", "state.acw": "Nawerk",
+    "state.offline": "Offline", "state.on_contact": "In contact",
+    "state.missed": "Niet gereed (aanbod gemist)",
+    "conn.connecting": "verbinden", "conn.online": "online", "conn.reconnecting": "opnieuw verbinden",
+    "conn.offline": "offline", "conn.auth_failed": "inloggen nodig", "conn.rtt": "RTT {ms} ms",
+    "conn.queued": "{n} in wachtrij",
+    "status.queue": "Wachtrij {waiting} · langst {longest}", "status.unread": "Ongelezen {n}",
+    "status.nobody": "niet ingelogd",
+    "panel.conversations": "Gesprekken", "panel.colleagues": "Collega's",
+    "panel.customer": "Klant", "panel.knowledge": "Kennisbank", "panel.team": "Teamchat",
+    "panel.callbar": "",
+    "conv.none": "Geen open gesprekken. Aanbiedingen verschijnen bovenaan als je Beschikbaar bent.",
+    "conv.select": "Kies links een gesprek (F2).",
+    "conv.typing": "{who} typt…", "conv.waiting": "wacht {t}",
+    "conv.urgent": "SPOED", "conv.high": "HOOG", "conv.wrapup_due": "Nawerk {t}",
+    "msg.note": "NOTITIE (intern)", "msg.queued": "in wachtrij — wordt verstuurd zodra je weer online bent",
+    "msg.sending": "versturen…", "msg.failed": "niet verstuurd: {why}", "msg.system": "systeem",
+    "msg.you": "jij",
+    "composer.reply": "Antwoord", "composer.note": "Interne notitie",
+    "composer.placeholder": "Typ een antwoord — Enter verstuurt, Alt+Enter nieuwe regel, /afkorting voor snelle antwoorden",
+    "composer.note_placeholder": "Interne notitie — gaat nooit naar de klant",
+    "composer.email_placeholder": "Schrijf de e-mail — Enter nieuwe regel, Ctrl+S verstuurt, Ctrl+G citeert",
+    "composer.subject": "Onderwerp", "composer.to": "Aan {handle}",
+    "composer.sms": "{chars} tekens · {segments} deel/delen · {enc}",
+    "composer.quote": "Laatste bericht citeren (Ctrl+Q bij e-mail)",
+    "composer.no_conv": "Geen gesprek gekozen.",
+    "presence.filter": "Collega's filteren (typ)", "presence.none": "Geen collega's gevonden.",
+    "presence.you": "(jij)",
+    "offer.title": "AANBOD", "offer.from": "{channel} van {customer}",
+    "offer.keys": "Aannemen [{accept}]   Weigeren [{decline}]", "offer.left": "nog {s} s",
+    "offer.more": "+{n} meer",
+    "customer.history": "Eerdere contacten", "customer.none": "Geen eerdere contacten.",
+    "customer.suggest": "Voorgestelde artikelen",
+    "kb.search": "Zoek in de kennisbank (Ctrl+K)", "kb.hint": "Typ om te zoeken; Enter opent een artikel, i voegt het antwoord in.", "kb.none": "Geen artikelen gevonden.",
+    "kb.offline": "offline — zoekt in {n} bewaarde artikelen", "kb.reviewed": "nagekeken {d}",
+    "kb.insert": "In antwoord invoegen", "kb.propose": "Wijziging voorstellen", "kb.close": "Sluiten",
+    "kb.proposed": "Voorstel ter beoordeling verstuurd.", "kb.title": "Titel", "kb.body": "Antwoord",
+    "kb.send_proposal": "Voorstel versturen", "kb.did_you_mean": "bedoelde je: {s}",
+    "team.rooms": "Kanalen", "team.placeholder": "Bericht aan {room} — Enter verstuurt",
+    "team.pinned": "Vastgezet", "team.dm": "Direct: {name}",
+    "act.help": "Help", "act.accept": "Aanbod aannemen", "act.decline": "Aanbod weigeren",
+    "act.state": "Status kiezen", "act.conversations": "Gesprekken", "act.colleagues": "Collega's",
+    "act.team": "Teamchat", "act.customer": "Klant", "act.kb": "Kennisbank",
+    "act.next_conv": "Volgend gesprek", "act.prev_conv": "Vorig gesprek",
+    "act.note": "Notitie/antwoord", "act.transfer": "Doorverbinden", "act.wrapup": "Afronden",
+    "act.send": "Versturen", "act.canned": "Snelle antwoorden", "act.quit": "Afsluiten",
+    "act.theme": "Thema", "act.language": "Taal", "act.dm": "Direct chatten",
+    "act.suggest": "Artikelen voorstellen",
+    "act.available": "Beschikbaar worden", "act.break": "Pauze nemen",
+    "wrapup.title": "{customer} afronden", "wrapup.code": "Afrondcode", "wrapup.notes": "Notities",
+    "wrapup.acw": "Nawerk {t}", "wrapup.left": "(nog {t} voordat het center het sluit)", "wrapup.done": "Gesprek sluiten", "wrapup.cancel": "Annuleren",
+    "transfer.title": "{customer} doorverbinden", "transfer.to": "Naar een collega of wachtrij",
+    "transfer.note": "Notitie voor de collega (optioneel)", "transfer.do": "Doorverbinden",
+    "transfer.filter": "Typ om te filteren",
+    "state.title": "Kies je status", "state.reason": "Reden (optioneel)",
+    "canned.title": "Snelle antwoorden", "canned.filter": "Typ om te filteren",
+    "help.title": "Toetsen en hulp", "help.keys": "Toetsen", "help.data": "Demo-gegevensmap: {d}",
+    "help.config": "Configuratiebestand: {p}",
+    "help.remap": "Toetsen aanpassen in de configuratie onder keys: (binding-id: toets).",
+    "help.close": "Sluiten (Esc)",
+    "login.title": "Inloggen bij je contactcenter", "login.server": "Server (wss://host:poort)",
+    "login.ca": "CA-certificaatbestand", "login.user": "Gebruiker", "login.password": "Wachtwoord",
+    "login.go": "Inloggen", "login.busy": "Verbinden…",
+    "login.keyring": "Je wachtwoord en sessietoken staan in de sleutelbos van het systeem, nooit op schijf.",
+    "note.state": "Status: {state}", "note.transferred": "Doorverbonden naar {to}.",
+    "note.wrapped": "Gesprek gesloten ({code}).", "note.error": "{what} mislukt: {why}",
+    "note.no_offer": "Geen aanbod om te beantwoorden.", "note.no_conv": "Kies eerst een gesprek.",
+    "note.dm_started": "Directe chat met {name}.", "note.offline_queued": "Offline: in wachtrij.",
+}
+
+TABLES = {"en": EN, "nl": NL}
+
+
+def set_language(lang: str) -> None:
+    """Switch the UI language (``en`` or ``nl``; anything else means English)."""
+    global _LANG
+    _LANG = lang if lang in TABLES else "en"
+
+
+def language() -> str:
+    return _LANG
+
+
+def t(key: str, **values: object) -> str:
+    """The UI string ``key`` in the current language, with ``{name}`` fields filled in."""
+    text = TABLES[_LANG].get(key) or EN.get(key) or key
+    return text.format(**values) if values else text
+
+
+def state_word(state: str) -> str:
+    """An agent state in words (``available`` -> ``Available`` / ``Beschikbaar``)."""
+    key = f"state.{state}"
+    return t(key) if key in EN else str(state)

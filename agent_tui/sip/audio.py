@@ -1,0 +1,353 @@
+"""The agent's headset: a pjsua2 AudioMediaPort bridged to PortAudio streams via sounddevice.
+
+The pjsua2 wheel has no Linux sound device, so the conference bridge runs on the null device
+and exchanges 20 ms PCM frames with :class:`HeadsetPort`. Two small ring buffers sit between the
+media clock thread (``onFrameRequested``/``onFrameReceived``) and the PortAudio callback
+thread, which keeps each side's timing independent.
+
+Virtual devices (ALSA ``type file`` PCMs used in tests, or a headless box) have no clock of their
+own and would spin; so a device callback waits at most one block for the bridge (speaker data to
+arrive, or room for microphone data). On a real headset that wait never happens because the
+buffers are primed — and when the two clocks drift, the rings drop or pad a block instead.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+SAMPLE_WIDTH = 2  # 16-bit signed little endian
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One audio device PortAudio can open."""
+
+    index: int
+    name: str
+    inputs: int
+    outputs: int
+    default_input: bool
+    default_output: bool
+
+
+class AudioError(Exception):
+    """A device could not be found or opened; the message names it."""
+
+
+def list_devices() -> list[DeviceInfo]:
+    """Every PortAudio device with its channel counts (empty when PortAudio finds none)."""
+    try:
+        import sounddevice as sd
+
+        devices = sd.query_devices()
+        default_in, default_out = sd.default.device
+    except Exception as exc:
+        raise AudioError(f"cannot list audio devices: {exc}") from exc
+    out = []
+    for idx, dev in enumerate(devices):
+        out.append(
+            DeviceInfo(
+                index=idx,
+                name=str(dev["name"]),
+                inputs=int(dev["max_input_channels"]),
+                outputs=int(dev["max_output_channels"]),
+                default_input=idx == default_in,
+                default_output=idx == default_out,
+            )
+        )
+    return out
+
+
+def resolve_device(spec: str | int | None, kind: str) -> int | None:
+    """Index of the device named ``spec`` (exact name, then substring, or an index) for
+    ``kind`` "input"/"output"; None means the system default."""
+    if spec is None or spec == "" or spec == "default":
+        return None
+    devices = list_devices()
+    want_in = kind == "input"
+
+    def usable(d: DeviceInfo) -> bool:
+        return (d.inputs if want_in else d.outputs) > 0
+
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.isdigit()):
+        idx = int(spec)
+        for d in devices:
+            if d.index == idx and usable(d):
+                return idx
+        raise AudioError(f"audio {kind} device #{idx} does not exist or has no {kind} channels")
+    for match in (lambda d: d.name == spec, lambda d: str(spec).lower() in d.name.lower()):
+        for d in devices:
+            if usable(d) and match(d):
+                return d.index
+    names = ", ".join(d.name for d in devices if usable(d)) or "none"
+    raise AudioError(f"audio {kind} device {spec!r} not found (available: {names})")
+
+
+def dbfs(pcm: bytes) -> float:
+    """RMS level of 16-bit PCM in dBFS; -100 for silence or empty input."""
+    if not pcm:
+        return -100.0
+    a = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+    rms = float(np.sqrt(np.mean(a * a))) if a.size else 0.0
+    if rms < 1.0:
+        return -100.0
+    return round(20.0 * math.log10(rms / 32768.0), 1)
+
+
+def tone(freq: float, seconds: float, rate: int, amplitude: float = 0.3) -> bytes:
+    """A sine tone as 16-bit PCM (the headset test tone)."""
+    n = int(rate * seconds)
+    t = np.arange(n, dtype=np.float64) / rate
+    return (np.sin(2 * np.pi * freq * t) * amplitude * 32767).astype("<i2").tobytes()
+
+
+class PcmRing:
+    """A bounded byte FIFO; on overflow the oldest audio goes (latency must not grow)."""
+
+    def __init__(self, capacity: int) -> None:
+        self._buf = bytearray()
+        self._cap = capacity
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._buf)
+
+    def write(self, data: bytes) -> None:
+        self._buf += data
+        extra = len(self._buf) - self._cap
+        if extra > 0:
+            del self._buf[:extra]
+            self.dropped += extra
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes (fewer when short)."""
+        out = bytes(self._buf[:n])
+        del self._buf[:n]
+        return out
+
+    def clear(self) -> None:
+        self._buf.clear()
+
+
+class HeadsetBuffers:
+    """The two rings plus local sounds (test tone, ring) shared by the pj port and the device."""
+
+    def __init__(self, rate: int = 16000, ptime_ms: int = 20, max_ms: int = 200) -> None:
+        self.rate = rate
+        self.frame_bytes = rate * ptime_ms // 1000 * SAMPLE_WIDTH
+        cap = rate * max_ms // 1000 * SAMPLE_WIDTH
+        self.cond = threading.Condition()
+        self.speaker = PcmRing(cap)  # call audio waiting for the device
+        self.mic = PcmRing(cap)  # device audio waiting for the call
+        self.local = PcmRing(rate * 30 * SAMPLE_WIDTH)  # test tone / ring tone, mixed into output
+        self.mic_level = -100.0
+        self.speaker_level = -100.0
+
+    # --- pjsua2 media clock side
+    def take_mic(self) -> bytes:
+        with self.cond:
+            data = self.mic.read(self.frame_bytes)
+            self.cond.notify_all()
+        if len(data) < self.frame_bytes:
+            data += bytes(self.frame_bytes - len(data))
+        return data
+
+    def put_speaker(self, data: bytes) -> None:
+        with self.cond:
+            self.speaker.write(data)
+            self.cond.notify_all()
+        self.speaker_level = dbfs(data)
+
+    # --- device side
+    def device_input(self, data: bytes, block_s: float) -> None:
+        """Microphone block from the device; waits ≤ one block for room (paces clockless devices)."""
+        with self.cond:
+            if len(self.mic) + len(data) > self.mic._cap // 2:
+                self.cond.wait(block_s)
+            self.mic.write(data)
+        self.mic_level = dbfs(data)
+
+    def device_output(self, nbytes: int, block_s: float) -> bytes:
+        """Speaker block for the device; waits ≤ one block for call audio, then pads silence."""
+        with self.cond:
+            if len(self.speaker) < nbytes:
+                self.cond.wait_for(lambda: len(self.speaker) >= nbytes, block_s)
+            data = self.speaker.read(nbytes)
+            local = self.local.read(nbytes)
+        if len(data) < nbytes:
+            data += bytes(nbytes - len(data))
+        if local:
+            local += bytes(nbytes - len(local))
+            mixed = np.frombuffer(data, "<i2").astype(np.int32) + np.frombuffer(local, "<i2")
+            data = np.clip(mixed, -32768, 32767).astype("<i2").tobytes()
+        return data
+
+    def play_local(self, pcm: bytes) -> None:
+        """Queue a local sound (only the agent hears it)."""
+        with self.cond:
+            self.local.write(pcm)
+
+    def stop_local(self) -> None:
+        with self.cond:
+            self.local.clear()
+
+
+def make_port(pj: Any, buffers: HeadsetBuffers, name: str = "headset") -> Any:
+    """A pjsua2 AudioMediaPort exchanging 20 ms frames with ``buffers`` (owner thread)."""
+
+    class HeadsetPort(pj.AudioMediaPort):  # type: ignore[misc, name-defined]
+        def onFrameRequested(self, frame: Any) -> None:
+            frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
+            data = buffers.take_mic()
+            frame.buf = pj.ByteVector(data)
+            frame.size = len(data)
+
+        def onFrameReceived(self, frame: Any) -> None:
+            if frame.type != pj.PJMEDIA_FRAME_TYPE_AUDIO or not frame.size:
+                return
+            buffers.put_speaker(bytes(frame.buf))
+
+    port = HeadsetPort()
+    fmt = pj.MediaFormatAudio()
+    ptime_us = buffers.frame_bytes * 1_000_000 // (buffers.rate * SAMPLE_WIDTH)
+    fmt.init(pj.PJMEDIA_FORMAT_PCM, buffers.rate, 1, ptime_us, 16, 0, 0)
+    port.createPort(name, fmt)
+    return port
+
+
+class HeadsetStreams:
+    """PortAudio streams feeding :class:`HeadsetBuffers`: one duplex stream when input and output
+    are the same device, else one of each. Open/close from any thread (not the media thread)."""
+
+    def __init__(
+        self,
+        buffers: HeadsetBuffers,
+        input_device: str | int | None,
+        output_device: str | int | None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.buffers = buffers
+        self.input_spec = input_device
+        self.output_spec = output_device
+        self._streams: list[Any] = []
+        self._on_error = on_error
+        self.status_flags = 0
+
+    def open(self) -> None:
+        """Open and start the streams; raises :class:`AudioError` naming the device."""
+        import sounddevice as sd
+
+        b = self.buffers
+        block = b.frame_bytes // SAMPLE_WIDTH
+        block_s = block / b.rate
+        in_dev = resolve_device(self.input_spec, "input")
+        out_dev = resolve_device(self.output_spec, "output")
+
+        def duplex_cb(indata: Any, outdata: Any, frames: int, _t: Any, status: Any) -> None:
+            if status:
+                self.status_flags += 1
+            b.device_input(bytes(indata), block_s)
+            outdata[:] = b.device_output(len(outdata), block_s)
+
+        def in_cb(indata: Any, frames: int, _t: Any, status: Any) -> None:
+            if status:
+                self.status_flags += 1
+            b.device_input(bytes(indata), block_s)
+
+        def out_cb(outdata: Any, frames: int, _t: Any, status: Any) -> None:
+            if status:
+                self.status_flags += 1
+            outdata[:] = b.device_output(len(outdata), block_s)
+
+        common = {
+            "samplerate": b.rate,
+            "channels": 1,
+            "dtype": "int16",
+            "blocksize": block,
+            "latency": "low",
+        }
+        try:
+            if self.input_spec == self.output_spec or in_dev == out_dev:
+                self._streams = [
+                    sd.RawStream(device=(in_dev, out_dev), callback=duplex_cb, **common)
+                ]
+            else:
+                self._streams = [
+                    sd.RawInputStream(device=in_dev, callback=in_cb, **common),
+                    sd.RawOutputStream(device=out_dev, callback=out_cb, **common),
+                ]
+            for s in self._streams:
+                s.start()
+        except Exception as exc:
+            self.close()
+            raise AudioError(
+                f"cannot open headset (input {self.input_spec or 'default'},"
+                f" output {self.output_spec or 'default'}): {exc}"
+            ) from exc
+
+    def close(self) -> None:
+        """Stop and close the streams; safe to call twice."""
+        streams, self._streams = self._streams, []
+        with self.buffers.cond:
+            self.buffers.cond.notify_all()  # let a waiting callback return at once
+        for s in streams:
+            try:
+                s.abort()
+                s.close()
+            except Exception:  # noqa: BLE001, S110 - closing a broken stream must not raise
+                pass
+
+    @property
+    def active(self) -> bool:
+        return bool(self._streams) and all(s.active for s in self._streams)
+
+
+class Ringer:
+    """Ring cadence on the ring device (its own output stream), while an incoming call rings."""
+
+    def __init__(self, device: str | int | None, rate: int = 16000) -> None:
+        self.device = device
+        self.rate = rate
+        self._stream: Any = None
+        self._pos = 0
+        # Dutch/European ring: 425 Hz, 1 s on, 4 s off.
+        on = tone(425.0, 1.0, rate, 0.25)
+        self._pattern = np.frombuffer(on + bytes(4 * rate * SAMPLE_WIDTH), "<i2")
+
+    def start(self) -> None:
+        import sounddevice as sd
+
+        if self._stream is not None:
+            return
+        dev = resolve_device(self.device, "output")
+        self._pos = 0
+        pattern = self._pattern
+
+        def cb(outdata: Any, frames: int, _t: Any, _status: Any) -> None:
+            idx = (np.arange(frames) + self._pos) % len(pattern)
+            self._pos = int((self._pos + frames) % len(pattern))
+            outdata[:] = pattern[idx].tobytes()
+
+        try:
+            self._stream = sd.RawOutputStream(
+                device=dev, samplerate=self.rate, channels=1, dtype="int16", callback=cb
+            )
+            self._stream.start()
+        except Exception as exc:
+            self._stream = None
+            raise AudioError(f"cannot open ring device {self.device or 'default'}: {exc}") from exc
+
+    def stop(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.close()
+            except Exception:  # noqa: BLE001, S110 - closing a broken stream must not raise
+                pass

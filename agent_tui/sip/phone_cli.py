@@ -1,0 +1,189 @@
+"""``agent-tui ctl ... phone``: the headless softphone for testers.
+
+``add_phone_parser(subparsers)`` adds the ``phone`` sub-command to ``ctl``'s sub-parsers and sets
+``ctl_run`` (ctl's convention: ``async handler(client, args, welcome) -> exit code``), so ctl logs in,
+hands over its :class:`CenterClient`, and closes it afterwards. :func:`run` is the same with an
+explicit :class:`PhoneContext`, for callers that log in differently.
+
+SIP settings come from, in order: ``--sip-registrar/--sip-domain/--sip-proxy``, the welcome
+frame's ``voice`` (or ``sip``) mapping (``registrar``, ``domain``, ``proxy``), then the center's
+host with no registrar (direct mode: calls arrive as ``voice.offered`` events with a ``pickup``
+URI, which the phone dials to take the call).
+
+Output: ONE JSON object on stdout (see :mod:`agent_tui.sip.headless`); exit 0 when the call
+completed, 7 when no call came, 3/4 when registration/TLS failed, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import queue
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from agent_tui.sip import headless
+from agent_tui.sip.phone import HeadsetSpec
+from agent_tui.sip.profiles import PROFILES
+
+
+@dataclass
+class PhoneContext:
+    """What the phone needs from the ctl session."""
+
+    server: str
+    ca_file: Path
+    user: str
+    password: str | None
+    client: Any  # agent_tui.core.client.CenterClient, already online
+    welcome: dict
+
+
+def add_phone_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``phone`` to ctl's sub-commands."""
+    p = subparsers.add_parser(
+        "phone",
+        help="headless softphone: take or make one call, play/record WAV, print call figures as JSON",
+        description="Register like the desk's softphone, take (--auto-answer) or make (--dial) one call, "
+        "play a WAV as the microphone, record what it hears, and print one JSON object.",
+    )
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
+        "--auto-answer",
+        action="store_true",
+        help="become Available and answer the first call offered",
+    )
+    mode.add_argument("--dial", metavar="TARGET", help="call a number, a colleague or a SIP URI")
+    p.add_argument("--play", metavar="WAV", help="WAV file to send as the microphone")
+    p.add_argument("--record", metavar="WAV", help="WAV file to record what the phone hears")
+    p.add_argument(
+        "--profile", choices=sorted(PROFILES), default="normal", help="bandwidth profile"
+    )
+    p.add_argument(
+        "--duration",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds to stay in the call after it is answered (default 10)",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="with --auto-answer: seconds to wait for a call (default 60)",
+    )
+    p.add_argument(
+        "--dtmf", default="", metavar="DIGITS", help="send these digits (RFC 4733) once answered"
+    )
+    p.add_argument(
+        "--hold-after", type=float, metavar="S", help="put the call on hold after S seconds"
+    )
+    p.add_argument(
+        "--hold-for", type=float, default=2.0, metavar="S", help="hold length (default 2)"
+    )
+    p.add_argument(
+        "--input-device", metavar="DEV", help="use a sound device as microphone instead of --play"
+    )
+    p.add_argument(
+        "--output-device", metavar="DEV", help="use a sound device as speaker instead of --record"
+    )
+    p.add_argument(
+        "--sip-registrar", metavar="URI", help="e.g. sip:center.example:5061;transport=tls"
+    )
+    p.add_argument("--sip-domain", metavar="HOST", help="SIP domain (default: the center's host)")
+    p.add_argument("--sip-proxy", metavar="URI", help="outbound proxy URI")
+    p.add_argument("--sip-log", metavar="FILE", help="write the pjsua log (level 4) to FILE")
+    p.set_defaults(ctl_run=_ctl_entry)
+    return p
+
+
+async def _ctl_entry(client: Any, args: argparse.Namespace, welcome: dict) -> int:
+    """ctl's hook: build the context from the logged-in client."""
+    password = None
+    try:
+        from agent_tui.core import credentials
+
+        password = credentials.get_password(client.server, client.user)
+    except Exception:  # noqa: BLE001 - keyring absent (CI with --password-stdin): use the session's
+        password = None
+    if password is None:
+        session = getattr(client, "_session", None)
+        password = getattr(session, "password", None)
+    ctx = PhoneContext(
+        server=client.server,
+        ca_file=Path(client.ca_file),
+        user=client.user,
+        password=password,
+        client=client,
+        welcome=welcome,
+    )
+    return await run(args, ctx)
+
+
+def sip_settings(args: argparse.Namespace, ctx: PhoneContext) -> tuple[str, str, str]:
+    """(domain, registrar, proxy) from the options, the welcome frame, or the center's host."""
+    info = ctx.welcome.get("voice") or ctx.welcome.get("sip") or {}
+    if not isinstance(info, dict):
+        info = {}
+    host = urlsplit(ctx.server).hostname or "127.0.0.1"
+    domain = args.sip_domain or info.get("domain") or host
+    registrar = args.sip_registrar if args.sip_registrar is not None else info.get("registrar", "")
+    proxy = args.sip_proxy if args.sip_proxy is not None else info.get("proxy", "")
+    return str(domain), str(registrar or ""), str(proxy or "")
+
+
+async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
+    """Run the headless phone next to an online center session; print one JSON object."""
+    domain, registrar, proxy = sip_settings(args, ctx)
+    pickups: queue.Queue[str] = queue.Queue()
+    previous = getattr(ctx.client, "on_event", None)
+
+    def on_event(frame: dict) -> None:
+        # Direct mode: the center offers the call with a one-time pickup URI to dial.
+        if frame.get("kind") == "voice.offered":
+            data = frame.get("data") or {}
+            uri = data.get("pickup") if isinstance(data, dict) else None
+            if uri and args.auto_answer:
+                pickups.put(str(uri))
+        if previous is not None:
+            previous(frame)
+
+    ctx.client.on_event = on_event
+    if args.auto_answer:
+        await ctx.client.call("state.set", state="available")
+    headset = None
+    if args.input_device or args.output_device:
+        headset = HeadsetSpec(input_device=args.input_device, output_device=args.output_device)
+    opts = headless.HeadlessOptions(
+        ca_file=ctx.ca_file,
+        user=ctx.user,
+        domain=domain,
+        registrar=registrar,
+        proxy=proxy,
+        password=ctx.password,
+        profile=args.profile,
+        play=args.play,
+        record=args.record,
+        headset=headset,
+        dial=args.dial,
+        auto_answer=args.auto_answer,
+        duration=args.duration,
+        wait=args.wait,
+        dtmf=args.dtmf,
+        hold_after=args.hold_after,
+        hold_for=args.hold_for,
+        log_file=args.sip_log,
+        log_level=4 if args.sip_log else 0,
+    )
+    try:
+        result = await asyncio.to_thread(headless.run_headless, opts, pickups)
+    finally:
+        ctx.client.on_event = previous
+    sys.stdout.write(json.dumps(result, sort_keys=True) + "\n")
+    sys.stdout.flush()
+    return headless.EXIT_FOR_RESULT.get(result.get("result", "error"), 1)

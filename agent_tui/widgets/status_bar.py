@@ -1,0 +1,58 @@
+"""The one-line status bar: agent state and timer, connection health, queue, unread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from agent_tui.core.desk_state import DeskState, fmt_duration
+from agent_tui.i18n import state_word, t
+from agent_tui.secure.text import one_line
+
+# State -> style class; the word is always shown too, colour only supports it.
+STATE_STYLE = {
+    "available": "bold black on green", "on_contact": "bold white on blue",
+    "acw": "bold black on yellow", "break": "bold black on magenta", "lunch": "bold black on magenta",
+    "meeting": "bold black on cyan", "training": "bold black on cyan",
+    "missed": "bold white on red", "offline": "bold white on grey37",
+}
+CONN_STYLE = {"online": "green", "connecting": "yellow", "reconnecting": "bold yellow",
+              "offline": "bold red", "auth_failed": "bold red"}
+
+
+class StatusBar(Static):
+    """Shows the agent's state in words (and colour), connection, queue and unread figures."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def show(self, state: DeskState, status: Any, now: float) -> None:
+        """Redraw from the desk state and the client's ConnectionStatus at time ``now``."""
+        agent = state.agent
+        st = str(agent.get("state") or "offline")
+        since = float(agent.get("since") or now)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        who = one_line(state.me.get("name") or state.me.get("user") or t("status.nobody"), 24)
+        line.append(f" {state_word(st)} {fmt_duration(now - since)} ", STATE_STYLE.get(st, "reverse"))
+        reason = agent.get("reason")
+        if reason:
+            line.append(f" ({one_line(reason, 20)})", "italic")
+        conn = getattr(status, "state", "offline")
+        line.append("  │ ")
+        line.append(t(f"conn.{conn}"), CONN_STYLE.get(conn, ""))
+        rtt = getattr(status, "rtt_ms", None)
+        if rtt is not None and conn == "online":
+            line.append(" " + t("conn.rtt", ms=f"{rtt:.0f}"), "dim")
+        queued = getattr(status, "queued", 0) or 0
+        if queued:
+            line.append(" " + t("conn.queued", n=queued), "bold yellow")
+        unread = state.unread_total()
+        line.append("  │ ")
+        line.append(t("status.unread", n=unread), "bold" if unread else "dim")
+        waiting, longest = state.queue_totals()
+        line.append("  │ " + t("status.queue", waiting=waiting, longest=fmt_duration(longest)))
+        line.append(f"  │ {who}", "dim")
+        self.update(line)

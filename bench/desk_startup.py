@@ -1,0 +1,68 @@
+"""Desk start-up time next to a bare Textual app, same machine, same way of measuring.
+
+Each run is a fresh process (interpreter start + imports + first full screen drawn,
+headless, 120×40), then exits. Prints the median and min of N runs.
+Run: .venv/bin/python bench/desk_startup.py [N]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from desk_common import ROOT, machine
+
+BARE = """
+from textual.app import App
+from textual.widgets import Footer, Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+        yield Footer()
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True, size=(120, 40))
+"""
+
+DESK = f"""
+import sys
+sys.path.insert(0, {str(ROOT / 'tests' / 'desk')!r})
+from seed import NOW, seeded_state
+from agent_tui.app import DeskApp
+from agent_tui.core.client import ConnectionStatus
+from agent_tui.core.config import Config
+class Desk(DeskApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(lambda: self.call_after_refresh(self.exit))
+Desk(Config(language="en"), state=seeded_state(), clock=lambda: NOW,
+     status=ConnectionStatus("online", 1.0, "", 0)).run(headless=True, size=(120, 40))
+"""
+
+
+def measure(code: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    measure(BARE, 1)  # warm the file cache for both
+    measure(DESK, 1)
+    bare = measure(BARE, n)
+    desk = measure(DESK, n)
+    print(f"machine: {machine()}")
+    print(f"start-up to first full screen (headless 120x40, fresh process, {n} runs):")
+    print(f"  bare Textual app: median {statistics.median(bare) * 1000:.0f} ms, min {min(bare) * 1000:.0f} ms")
+    print(f"  agent-tui desk:   median {statistics.median(desk) * 1000:.0f} ms, min {min(desk) * 1000:.0f} ms")
+    print(f"  desk overhead:    {(statistics.median(desk) - statistics.median(bare)) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

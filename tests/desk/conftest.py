@@ -1,0 +1,18 @@
+"""Desk fixtures (helpers live in desk_helpers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from desk_helpers import make_desk
+
+from agent_tui.app import DeskApp
+
+
+@pytest.fixture
+def desk_factory(center: Any) -> Callable[..., DeskApp]:
+    def make(user: str = "agent1", **kw: Any) -> DeskApp:
+        return make_desk(center.url, center.ca_file, user, **kw)
+    return make

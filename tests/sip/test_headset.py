@@ -1,0 +1,97 @@
+"""The agent's headset path for real: PortAudio (sounddevice) on a virtual ALSA device.
+
+The ALSA `type file` PCMs read the microphone from a raw file and write the speaker to a raw
+file, so the test checks what the agent's ears got and what their microphone sent, by frequency.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from audio_check import dominant_freq, read_raw, read_wav, tone_windows
+
+pytestmark = pytest.mark.slow
+
+ASOUNDRC = """
+pcm.headset {{
+  type asym
+  playback.pcm {{
+    type file
+    slave.pcm "null"
+    file "{out}"
+    format "raw"
+  }}
+  capture.pcm {{
+    type file
+    slave.pcm "null"
+    file "/dev/null"
+    infile "{inp}"
+    format "raw"
+  }}
+}}
+"""
+
+
+def virtual_headset(tmp_path: Path, mic_freq: float) -> tuple[dict[str, str], Path]:
+    """ALSA config with a `headset` device; its microphone plays a tone. Returns (env, speaker file)."""
+    rate = 16000
+    t = np.arange(rate * 20) / rate
+    mic = tmp_path / "mic.raw"
+    (np.sin(2 * np.pi * mic_freq * t) * 0.3 * 32767).astype("<i2").tofile(mic)
+    out = tmp_path / "speaker.raw"
+    conf = tmp_path / "asoundrc"
+    conf.write_text(ASOUNDRC.format(out=out, inp=mic))
+    return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}, out
+
+
+def test_agent_headset_hears_customer_and_customer_hears_agent_microphone(
+    pki, tones, phones, tmp_path
+):
+    env, speaker = virtual_headset(tmp_path, 1000.0)
+    agent = phones(
+        {
+            "ca_file": str(pki.ca),
+            "cert_file": str(pki.cert),
+            "key_file": str(pki.key),
+            "user": "agent1",
+            "domain": "127.0.0.1",
+            "bind_address": "127.0.0.1",
+            "auto_answer": True,
+            "wait": 30,
+            "duration": 30,
+            "headset": {"input_device": "headset", "output_device": "headset"},
+        },
+        env=env,
+        name="agent",
+    )
+    port = agent.ready_port()
+    customer = phones(
+        {
+            "ca_file": str(pki.ca),
+            "user": "customer",
+            "domain": "127.0.0.1",
+            "bind_address": "127.0.0.1",
+            "dial": f"sip:agent1@127.0.0.1:{port};transport=tls",
+            "play": str(tones[440]),
+            "record": str(tmp_path / "customer.wav"),
+            "duration": 4.0,
+        },
+        name="customer",
+    )
+    customer.ready_port()
+    c = customer.result(60)
+    a = agent.result(30)
+    assert c["result"] == "completed" and a["result"] == "completed", (c, a)
+
+    # The agent's ears: the customer's 440 Hz came out of the headset.
+    heard, rate = read_raw(speaker)
+    assert heard.size > rate * 2, f"speaker file holds only {heard.size} samples"
+    flags = tone_windows(heard, rate, 440)
+    assert sum(flags) >= 8, "".join("#" if f else "." for f in flags)
+    # The agent's microphone (1000 Hz) reached the customer.
+    cust, rate = read_wav(tmp_path / "customer.wav")
+    assert abs(dominant_freq(cust[rate // 2 :], rate) - 1000) < 20
+    assert sum(tone_windows(cust, rate, 1000)) >= 8
+    assert agent.proc.returncode == 0 and "Assertion" not in agent.stderr, agent.stderr[-2000:]

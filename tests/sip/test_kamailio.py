@@ -1,0 +1,113 @@
+"""The softphone with Kamailio (Debian package) as registrar/proxy over TLS: digest registration,
+a wrong password refused in words, and a call between two registered phones with audio both ways.
+
+Kamailio's config comes from the center's own generator (agent_tui.center.voice.kamailio)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from audio_check import read_wav, tone_windows
+
+from agent_tui.center.voice import kamailio
+from agent_tui.center.voice.settings import parse_voice_settings
+from agent_tui.secure.tls import make_ca, make_server_cert
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("kamailio") is None and not Path("/usr/sbin/kamailio").exists(),
+        reason="kamailio not installed (Debian: kamailio kamailio-tls-modules)",
+    ),
+]
+
+
+@pytest.fixture
+def kam(tmp_path: Path):
+    cdir = tmp_path / "center"
+    make_ca(cdir / "tls")
+    make_server_cert(cdir / "tls", [])
+    (cdir / "secrets").mkdir(mode=0o700)
+    settings = parse_voice_settings({"enabled": True, "kamailio": {"enabled": True, "port": 0}})
+    kamailio.write_kamailio_config(cdir, settings)
+    for user in ("agent1", "agent2"):
+        kamailio.set_sip_password(cdir, user, f"pw-{user}")
+    handle = kamailio.start_kamailio(cdir)
+    try:
+        yield cdir, handle
+    finally:
+        handle.stop()
+
+
+def _phone_opts(cdir: Path, handle, user: str, password: str, **extra) -> dict:
+    registrar = f"sip:{handle.host}:{handle.port};transport=tls"
+    opts = {
+        "ca_file": str(cdir / "tls" / "ca.pem"),
+        "user": user,
+        "domain": kamailio.address(cdir)["domain"],
+        "registrar": registrar,
+        "proxy": registrar + ";lr",
+        "password": password,
+        "bind_address": "127.0.0.1",
+    }
+    opts.update(extra)
+    return opts
+
+
+def test_registered_phones_call_each_other_through_kamailio(kam, tones, phones, tmp_path):
+    cdir, handle = kam
+    agent2 = phones(
+        _phone_opts(
+            cdir,
+            handle,
+            "agent2",
+            "pw-agent2",
+            auto_answer=True,
+            wait=40,
+            duration=40,
+            play=str(tones[700]),
+            record=str(tmp_path / "agent2.wav"),
+        ),
+        name="agent2",
+    )
+    agent2.ready_port()
+    agent1 = phones(
+        _phone_opts(
+            cdir,
+            handle,
+            "agent1",
+            "pw-agent1",
+            dial="agent2",
+            duration=4.0,
+            play=str(tones[440]),
+            record=str(tmp_path / "agent1.wav"),
+            dtmf="5",
+            dtmf_delay=3.0,
+            log_file=str(tmp_path / "agent1.log"),
+            log_level=5,
+        ),
+        name="agent1",
+    )
+    agent1.ready_port()
+    r1 = agent1.result(90)
+    r2 = agent2.result(60)
+    assert r1["result"] == "completed" and r1.get("registered"), r1
+    assert r2["result"] == "completed" and r2.get("registered"), json.dumps(r2)
+    assert r1["srtp"].startswith("AES")
+    assert r2["dtmf_received"] == "5"
+    heard1, rate = read_wav(tmp_path / "agent1.wav")
+    assert sum(tone_windows(heard1, rate, 700)) >= 6
+    heard2, rate = read_wav(tmp_path / "agent2.wav")
+    assert sum(tone_windows(heard2, rate, 440)) >= 6
+
+
+def test_wrong_password_is_refused_with_words(kam, phones):
+    cdir, handle = kam
+    phone = phones(_phone_opts(cdir, handle, "agent1", "not-it", dial="agent2"), name="agent1")
+    phone.ready_port()
+    r = phone.result(60)
+    assert r["result"] == "registration_failed", r
+    assert "wrong user or password" in r["message"], r

@@ -1,0 +1,109 @@
+"""Kamailio in front of the agents and the voice engine: TLS, registration, a real call."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from audio_check import band_share, rms, windows
+from voicekit import AGENT_HZ, CUSTOMER_HZ, PY, start_engine, start_phone, wait_until
+from agent_tui.center.voice import kamailio
+from agent_tui.secure.tls import make_ca, make_server_cert
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def kam_center(center_dir: Path):
+    """A center dir with kamailio enabled, agent1/agent2 HA1s, and Kamailio running."""
+    (center_dir / "center.yaml").write_text(
+        "voice:\n  enabled: true\n  kamailio: {enabled: true, port: 0}\n", encoding="utf-8")
+    from agent_tui.center.config import load_center_config
+
+    kamailio.write_kamailio_config(center_dir, load_center_config(center_dir))
+    for user in ("agent1", "agent2"):
+        kamailio.set_sip_password(center_dir, user, "s3cret-" + user)
+    handle = kamailio.start_kamailio(center_dir)
+    try:
+        yield center_dir
+    finally:
+        handle.stop()
+        assert not handle.running()
+
+
+def _registrar(center: Path) -> str:
+    a = kamailio.address(center)
+    return f"sip:{a['host']}:{a['port']};transport=tls"
+
+
+def test_config_holds_no_password_and_ha1_file_is_private(kam_center):
+    kdir = kam_center / "kamailio"
+    sub = kdir / "db" / "subscriber"
+    assert stat.S_IMODE(os.stat(sub).st_mode) == 0o600
+    text = sub.read_text()
+    assert "s3cret" not in text and kamailio.ha1("agent1", "127.0.0.1", "s3cret-agent1") in text
+    cfg = (kdir / "kamailio.cfg").read_text()
+    assert "listen=tls:" in cfg and "udp:" not in cfg
+    assert "s3cret" not in cfg
+
+
+def test_call_through_kamailio_with_registration(kam_center, tones, procs, tmp_path):
+    eng = start_engine(procs, kam_center)
+    reg = eng.wait("registration", timeout=20)
+    assert reg["code"] == 200, reg
+    rec = tmp_path / "a1"
+    phone = start_phone(procs, kam_center, "agent1", play=tones["agent"], record=rec,
+                        register=_registrar(kam_center), password="s3cret-agent1")
+    assert phone.wait("registration", timeout=20)["code"] == 200
+    cust_rec = tmp_path / "customer-heard.wav"
+    cust = procs([PY, "-m", "agent_tui.center.voice.call_cli", str(kam_center), "--from", "+31611122233",
+                  "--play", str(tones["customer"]), "--record", str(cust_rec), "--duration", "60",
+                  "--dtmf", "7", "--dtmf-at", "0.2", "--events"], "customer")
+    incoming = eng.wait("incoming", timeout=20)
+    assert incoming["from"] == "+31611122233"
+    assert eng.wait("dtmf")["digit"] == "7"
+    eng.send(cmd="ring", call=incoming["call"], agent="agent1", conversation="c-test",
+             uri="sip:agent1@127.0.0.1;transport=tls")
+    ring = phone.wait("ringing")
+    assert ring["conversation"] == "c-test"
+    assert eng.wait("ringing")["agent"] == "agent1"
+    assert eng.wait("answered")["agent"] == "agent1"
+    media = phone.wait(lambda e: e.get("ev") == "media" and e["state"] == "active")
+    leg = Path(f"{rec}.{media['call']}.wav")
+    wait_until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at the agent")
+    size = os.path.getsize(cust_rec)
+    wait_until(lambda: os.path.getsize(cust_rec) > size + 32000, 15, "1 s more at the customer")
+    phone.send(cmd="hangup")
+    eng.wait("ended")
+    summary = cust.wait(lambda e: "result" in e, timeout=20)
+    assert summary["answered"]
+    heard = [band_share(w, r, CUSTOMER_HZ) for t, w, r in windows(leg) if t >= 0.5 and rms(w) > 0.005]
+    assert heard and sum(x > 0.5 for x in heard) >= len(heard) * 2 // 3
+    end = (size - 44) / 32000
+    back = [band_share(w, r, AGENT_HZ) for t, w, r in windows(cust_rec) if t >= end - 1.0 and rms(w) > 0.005]
+    assert back and sum(x > 0.5 for x in back) >= len(back) * 2 // 3
+
+
+def test_wrong_password_is_refused(kam_center, tones, procs, tmp_path):
+    phone = start_phone(procs, kam_center, "agent2", play=tones["agent2"], record=tmp_path / "x",
+                        register=_registrar(kam_center), password="wrong")
+    reg = phone.wait("registration", timeout=20)
+    assert reg["code"] in (401, 403, 407), reg
+
+
+def test_phone_refuses_server_not_signed_by_its_ca(kam_center, tones, procs, tmp_path):
+    other = tmp_path / "other-ca"
+    make_ca(other)
+    make_server_cert(other, [])
+    argv_center = tmp_path / "fake"
+    (argv_center / "tls").mkdir(parents=True)
+    (argv_center / "tls" / "ca.pem").write_bytes((other / "ca.pem").read_bytes())
+    phone = start_phone(procs, argv_center, "agent1", play=tones["agent"], record=tmp_path / "y",
+                        register=_registrar(kam_center), password="s3cret-agent1")
+    reg = phone.wait("registration", timeout=20)
+    assert reg["code"] != 200
+    # No SIP answer: the TLS handshake failed, and the reason says why in words.
+    assert reg["code"] == 503 and "certificate verification" in reg["reason"].lower(), reg

@@ -1,0 +1,179 @@
+"""Helpers for the voice tests: JSON-line child processes, tones, starting engine/phones/customers."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from agent_tui.center.voice.pjbase import write_tone_wav
+from agent_tui.secure.tls import make_ca, make_server_cert
+
+PY = sys.executable
+HERE = Path(__file__).resolve().parent
+CUSTOMER_HZ = 1000.0
+AGENT_HZ = 1500.0
+AGENT2_HZ = 1250.0
+
+
+class JsonProc:
+    """A child process that prints JSON lines; events are collected on a thread."""
+
+    def __init__(self, argv: list[str], *, stdin_first: str | None = None, cwd: Path | None = None,
+                 env: dict | None = None, name: str = "proc") -> None:
+        self.name = name
+        self.events: list[dict] = []
+        self._cond = threading.Condition()
+        self.log = (cwd or Path(".")) / f"{name}.stderr"
+        self._err = open(self.log, "wb")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._err, cwd=cwd, env=env, text=True, bufsize=1)
+        if stdin_first is not None:
+            self.send_raw(stdin_first)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            with self._cond:
+                self.events.append(ev)
+                self._cond.notify_all()
+        with self._cond:
+            self.events.append({"ev": "__exit__"})
+            self._cond.notify_all()
+
+    def send_raw(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def send(self, **cmd: object) -> None:
+        self.send_raw(json.dumps(cmd))
+
+    def wait(self, pred: Callable[[dict], bool] | str, timeout: float = 15.0, after: int = 0) -> dict:
+        """The first event (from index *after*) matching pred (or with that ``ev`` name)."""
+        match = (lambda e: e.get("ev") == pred) if isinstance(pred, str) else pred
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for ev in self.events[after:]:
+                    if match(ev):
+                        return ev
+                    if ev.get("ev") == "__exit__":
+                        raise AssertionError(f"{self.name} exited; stderr: {self.tail()}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{self.name}: no matching event in {timeout}s; got "
+                                         f"{self.events[after:]}; stderr: {self.tail()}")
+                self._cond.wait(left)
+
+    def mark(self) -> int:
+        with self._cond:
+            return len(self.events)
+
+    def tail(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-1500:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.send(cmd="quit")
+                self.proc.stdin.close()  # type: ignore[union-attr]
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self._err.close()
+
+
+def wait_until(pred: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def center_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "center"
+    make_ca(d / "tls")
+    make_server_cert(d / "tls", [])
+    (d / "center.yaml").write_text("voice:\n  enabled: true\n", encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def tones(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "customer": write_tone_wav(tmp_path / "customer.wav", [(CUSTOMER_HZ, 30.0)]),
+        "agent": write_tone_wav(tmp_path / "agent.wav", [(AGENT_HZ, 30.0)]),
+        "agent2": write_tone_wav(tmp_path / "agent2.wav", [(AGENT2_HZ, 30.0)]),
+    }
+
+
+@pytest.fixture
+def procs(tmp_path: Path) -> Iterator[Callable[..., JsonProc]]:
+    """Start JSON-line processes; all are stopped at the end of the test."""
+    started: list[JsonProc] = []
+
+    def start(argv: list[str], name: str, **kw: object) -> JsonProc:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(HERE.parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
+        p = JsonProc(argv, cwd=tmp_path, env=env, name=name, **kw)  # type: ignore[arg-type]
+        started.append(p)
+        return p
+
+    yield start
+    for p in reversed(started):
+        p.stop()
+
+
+def start_engine(procs: Callable[..., JsonProc], center: Path) -> JsonProc:
+    eng = procs([PY, "-m", "agent_tui.center.voice", str(center), "--log-level", os.environ.get("VOICE_TEST_LOG", "3")], "engine")
+    eng.wait("ready", timeout=20)
+    return eng
+
+
+def start_phone(procs: Callable[..., JsonProc], center: Path, name: str, *, play: Path,
+                record: Path, register: str = "", user: str = "", password: str = "",
+                domain: str = "127.0.0.1", auto_answer: bool = True) -> JsonProc:
+    argv = [PY, str(HERE / "phone_agent.py"), "--ca", str(center / "tls" / "ca.pem"),
+            "--play", str(play), "--record", str(record), "--user", user or name,
+            "--log-level", os.environ.get("VOICE_TEST_LOG", "3")]
+    if register:
+        argv += ["--register", register, "--domain", domain]
+    if auto_answer:
+        argv.append("--auto-answer")
+    p = procs(argv, name, stdin_first=json.dumps({"password": password}) if register else None)
+    p.wait("ready", timeout=20)
+    return p
+
+
+def start_customer(procs: Callable[..., JsonProc], center: Path, *, play: Path, record: Path,
+                   duration: float, number: str = "+31612345678", dtmf: str = "",
+                   dtmf_at: float = 1.0) -> JsonProc:
+    argv = [PY, "-m", "agent_tui.center.voice.call_cli", str(center), "--from", number,
+            "--play", str(play), "--record", str(record), "--duration", str(duration),
+            "--timeout", "20"]
+    if dtmf:
+        argv += ["--dtmf", dtmf, "--dtmf-at", str(dtmf_at)]
+    return procs(argv, "customer")
