@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.theme import Theme
 
@@ -93,7 +93,7 @@ class DeskApp(App[None]):
     CSS_PATH = Path(__file__).parent / "styles" / "desk.tcss"  # absolute: subclasses elsewhere work
     TITLE = "agent-tui"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
 
     def __init__(self, config: Config | None = None, *, login: LoginInfo | None = None,
                  state: DeskState | None = None, clock: Callable[[], float] | None = None,
@@ -128,6 +128,7 @@ class DeskApp(App[None]):
         self._connecting = False
         self.last_error: Exception | None = None
         self.frames_applied = 0
+        self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
 
     # --- time and keys ------------------------------------------------------------------
     def now(self) -> float:
@@ -249,13 +250,25 @@ class DeskApp(App[None]):
         return None
 
     # --- client callbacks (on Textual's loop) ---------------------------------------------------
+    def add_event_listener(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        """Also hand every event frame to ``listener`` (e.g. the softphone controller for
+        ``voice.*``), after the desk state has applied it. Runs on Textual's loop."""
+        self.event_listeners.append(listener)
+
     def _on_event(self, frame: dict[str, Any]) -> None:
         self.state.apply_event(frame)
         self.frames_applied += 1
+        for listener in self.event_listeners:
+            try:
+                listener(frame)
+            except Exception as err:  # noqa: BLE001 - one listener must not stop the desk
+                self.log.error(f"event listener failed: {err!r}")
         self.flush_soon()
 
     def _on_welcome(self, frame: dict[str, Any]) -> None:
         self.state.apply_welcome(frame)
+        if getattr(self, "phone", None) is not None:  # softphone
+            self.phone.center_welcome(frame)  # softphone
         if not frame.get("resumed"):
             self.run_worker(self._load_reference_data(), group="refdata")
         self.flush_soon()
@@ -312,8 +325,8 @@ class DeskApp(App[None]):
         try:
             for area in self.query(ComposerArea):
                 area.canned = mapping
-        except Exception:  # noqa: BLE001 - the desk may not be mounted yet
-            pass
+        except Exception as err:  # noqa: BLE001 - the desk may not be mounted yet
+            self.log.debug(f"canned responses not pushed yet: {err!r}")
         ComposerArea.canned = mapping
 
     # --- redraw scheduling -------------------------------------------------------------------------
@@ -493,10 +506,12 @@ class DeskApp(App[None]):
         from agent_tui.screens.help import HelpScreen
 
         rows = [(self.key_for(bid), t(label), bid) for bid, _k, _a, label, _s, _p in ACTIONS]
-        rows += [("ctrl+p", "Command palette", "command_palette"), ("ctrl+q", t("act.quit"), "app.quit"),
+        rows += [("ctrl+p", t("help.palette"), "command_palette"),
+                 ("ctrl+q", t("act.quit"), "app.quit"),
                  ("enter", t("act.send"), "composer (chat/SMS/social)"),
-                 ("ctrl+s", t("act.send"), "composer.send"), ("ctrl+g", "Quote (e-mail)", "composer.quote"),
-                 ("alt+enter", "New line", "composer")]
+                 (self._keymap.get("composer.send", "ctrl+s"), t("act.send"), "composer.send"),
+                 (self._keymap.get("composer.quote", "ctrl+g"), t("help.quote"), "composer.quote"),
+                 ("alt+enter", t("help.newline"), "composer")]
         info = []
         if self.demo_dir is not None:
             info.append(t("help.data", d=str(self.demo_dir)))

@@ -24,11 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from agent_tui.center import cli as center_cli
     from agent_tui.core import ctl as ctl_cli
+    from agent_tui.core import doctor as doctor_cli
     from agent_tui import desk_cli
 
     desk_cli.register(sub)
     center_cli.register(sub)
     ctl_cli.register(sub)
+    doctor_cli.register(sub)
     return parser
 
 

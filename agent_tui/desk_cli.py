@@ -102,12 +102,12 @@ def start_center(center_dir: Path, quiet: bool) -> tuple[subprocess.Popen, str]:
         cmd.append("--quiet")
     log_dir = center_dir / "run"
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / "serve.log", "ab")  # the center's stderr: kept out of the desk's screen
-    # Same process group as the desk: when the terminal goes away (SIGHUP), the center
-    # goes with it instead of running on orphaned.
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
-                            text=True)
-    log.close()
+    # The center's stderr goes to a log file, kept out of the desk's screen. Same process
+    # group as the desk: when the terminal goes away (SIGHUP), the center goes with it
+    # instead of running on orphaned.
+    with open(log_dir / "serve.log", "ab") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
+                                text=True)
     deadline = time.monotonic() + START_TIMEOUT
     assert proc.stdout is not None
     while time.monotonic() < deadline:
@@ -147,7 +147,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"agent-tui: creating a demo center in {center_dir} …", file=sys.stderr)
         res = subprocess.run([sys.executable, "-m", "agent_tui", "center", "init", str(center_dir),
                               "--demo"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
         if res.returncode != 0:
             return _err(f"center init failed: {res.stderr.strip()}")
     proc = None

@@ -108,7 +108,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=10.0, help="call length (default 10)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "tests" / "sip"))
-    from certs import make_pki
+    from sip_certs import make_pki
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)

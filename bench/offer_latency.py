@@ -246,7 +246,7 @@ def write_docs(text: str) -> None:
     path = REPO / "docs" / "benchmarks.md"
     body = path.read_text() if path.exists() else "# Benchmarks\n"
     section = (f"## Center offer latency\n\n`.venv/bin/python bench/offer_latency.py` "
-               f"({time.strftime('%Y-%m-%d')}):\n\n```\n{text}\n```\n")
+               f"({time.strftime('%Y-%m-%d')}), on a machine shared with other work:\n\n```\n{text}\n```\n\n")
     start = body.find("## Center offer latency")
     if start == -1:
         body = body.rstrip("\n") + "\n\n" + section

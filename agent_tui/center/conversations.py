@@ -62,10 +62,12 @@ class ConversationsMixin:
     def _add_message(self, conv: str, direction: str, author: tuple[str, str, str], text: str,
                      subject: str | None = None) -> dict:
         now = self.clock()
-        row = self.db.execute(
+        # No UPDATE … RETURNING: it needs SQLite 3.35, older than some Python 3.10 builds ship.
+        self.db.execute(
             "UPDATE conversations SET msg_seq = msg_seq + 1, last_message_at = ?,"
-            " unread = unread + ? WHERE id = ? RETURNING msg_seq",
-            (now, 1 if direction == "in" else 0, conv)).fetchone()
+            " unread = unread + ? WHERE id = ?",
+            (now, 1 if direction == "in" else 0, conv))
+        row = self.db.execute("SELECT msg_seq FROM conversations WHERE id = ?", (conv,)).fetchone()
         mid = auth.new_id("m")
         self.db.execute(
             "INSERT INTO messages(id, conversation, seq, at, direction, author_kind, author_id, author_name, text,"
@@ -169,6 +171,9 @@ class ConversationsMixin:
             msg = self._add_message(conv, "in", ("customer", customer, name or row["customer"]), text, subject)
             if priority > row["priority"]:
                 self.db.execute("UPDATE conversations SET priority=? WHERE id=?", (priority, conv))
+                for waiting in (self.queued.get(conv), self.offered.get(conv)):
+                    if waiting is not None:
+                        waiting.priority = priority
             agent = row["assigned_to"]
             if agent and row["status"] == "wrapup":
                 # The customer came back during wrap-up: the conversation is live again.

@@ -92,6 +92,10 @@ class Hub(ConversationsMixin, TeamChatMixin, StatsMixin, CommandsMixin):
         self.conversation_listeners: list[Callable[[str, dict], None]] = []
         self.team_listeners: list[Callable[[str, dict], None]] = []
         self.offer_listeners: list[Callable[[str, dict], None]] = []
+        # Voice bridge: told of each good password login (Kamailio's HA1 follows the real password),
+        # and extra welcome fields (welcome["voice"]: where softphones register).
+        self.password_listeners: list[Callable[[str, str], None]] = []
+        self.welcome_extras: dict[str, Any] = {}
         self._register_ops()
 
     # ------------------------------------------------------------------ lifecycle
@@ -341,6 +345,8 @@ class Hub(ConversationsMixin, TeamChatMixin, StatsMixin, CommandsMixin):
             "type": "welcome", "v": m.PROTOCOL_VERSION, "session": conn.session_id, "token": token,
             "user": a.info(), "last_seq": last_seq, "resumed": resumed, "grace_s": self.cfg.grace_seconds,
         }
+        for key, value in self.welcome_extras.items():
+            welcome.setdefault(key, value)
         if not resumed:
             welcome["snapshot"] = self.snapshot(a.user)
         conn.send(welcome)

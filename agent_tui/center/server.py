@@ -248,6 +248,11 @@ class CenterServer:
             log.warning("failed login for user %r", user[:64])
             raise DomainError("auth_failed", "wrong user name or password")
         fails.clear()
+        for fn in list(self.hub.password_listeners):  # e.g. the voice bridge keeps Kamailio's HA1 current
+            try:
+                fn(user, a["password"])
+            except Exception:  # noqa: BLE001 — a listener must never break a login
+                log.exception("password listener failed")
         sid, token = self.hub.create_session(user, hello.get("client", ""))
         return user, sid, token
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -24,7 +24,7 @@ class PickerScreen(ModalScreen[Any]):
     PickerScreen Input { margin-bottom: 1; }
     PickerScreen OptionList { height: auto; max-height: 16; }
     """
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel", show=False)]
 
     def __init__(self, title: str, choices: list[tuple[Any, Text]], filter_label: str = "",
                  extra: Input | None = None) -> None:

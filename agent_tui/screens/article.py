@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
@@ -28,7 +28,7 @@ class ArticleScreen(ModalScreen[Any]):
     ArticleScreen VerticalScroll { height: 1fr; border: round $primary 40%; }
     ArticleScreen Horizontal { height: auto; }
     """
-    BINDINGS = [Binding("escape", "close", t("kb.close")),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", t("kb.close")),
                 Binding("i", "insert", t("kb.insert"), id="article.insert"),
                 Binding("e", "propose", t("kb.propose"), id="article.propose")]
 
@@ -78,7 +78,7 @@ class ProposeScreen(ModalScreen[Any]):
     ProposeScreen TextArea { height: 1fr; }
     ProposeScreen Horizontal { height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", t("kb.send_proposal"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", t("kb.send_proposal"))]
 
     def __init__(self, article: dict[str, Any]) -> None:
         super().__init__()

@@ -79,6 +79,7 @@ class DeskScreen(Screen[None]):
         # Rebuild with the language chosen at start-up (class BINDINGS were made at import).
         self._bindings = BindingsMap(desk_bindings())
         self.view = "desk"
+        self._width = 120
         self.history_cache: dict[str, dict[str, Any]] = {}
         self.suggest_cache: dict[str, list[dict[str, Any]]] = {}
         self._last_typing = 0.0
@@ -101,7 +102,10 @@ class DeskScreen(Screen[None]):
                 with TabPane(t("panel.team"), id="tab-team"):
                     yield TeamChat(id="team")
         # Slot for the softphone's call bar (agent_tui/widgets/call_bar.py, softphone issue).
-        yield Container(id="callbar-slot")
+        from agent_tui.desk_phone import call_bar_widgets  # softphone
+        with Container(id="callbar-slot") as slot:  # softphone
+            slot.styles.dock = "none"  # softphone: in the flow above the footer (two bottom docks overlap)
+            yield from call_bar_widgets()  # softphone
         yield Footer()
 
     @property
@@ -117,17 +121,26 @@ class DeskScreen(Screen[None]):
         self._apply_size(event.size.width)
 
     def _apply_size(self, width: int) -> None:
-        self.set_class(width < NARROW_BELOW, "-narrow")
+        self._width = width
         self._apply_view()
 
     def _apply_view(self) -> None:
-        for v in ("desk", "colleagues", "side"):
-            self.set_class(self.view == v, f"-view-{v}")
+        # One style update for all class changes: each separate change would restyle
+        # the whole screen (this was most of the start-up time).
+        wanted = {"-narrow": self._width < NARROW_BELOW}
+        wanted.update({f"-view-{v}": self.view == v for v in ("desk", "colleagues", "side")})
+        changed = False
+        for cls, enabled in wanted.items():
+            if self.has_class(cls) != enabled:
+                self.set_class(enabled, cls, update=False)
+                changed = True
+        if changed:
+            self.update_node_styles()
 
     # --- redraw -------------------------------------------------------------------------
     def refresh_all(self) -> None:
-        self.refresh_areas(set(("agent", "presence", "conversations", "messages", "offers",
-                                "rooms", "team", "queues", "announcements", "connection")))
+        self.refresh_areas({"agent", "presence", "conversations", "messages", "offers",
+                            "rooms", "team", "queues", "announcements", "connection"})
 
     def refresh_area(self, area: str) -> None:
         self.refresh_areas({area})
@@ -163,7 +176,22 @@ class DeskScreen(Screen[None]):
                 if upto:
                     app.fire("conv.read", conversation=current.id, upto=upto)  # type: ignore[attr-defined]
         if areas & {"team", "rooms", "announcements"}:
+            self._read_visible_room()
             self.query_one(TeamChat).show(state, now)
+
+    def _read_visible_room(self) -> None:
+        """Messages in the room on screen count as read (no center op exists for rooms)."""
+        team = self.query_one(TeamChat)
+        tabs = self.query_one(TabbedContent)
+        visible = tabs.active == "tab-team" and (self.view == "side" or not self.has_class("-narrow"))
+        room = self.app_state.rooms.get(team.room or "")
+        if visible and room is not None and room.get("unread"):
+            self.app_state.mark_room_read(str(team.room))
+            self.app.flush_soon()  # type: ignore[attr-defined]  # status bar unread count
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_areas({"rooms", "agent"})
 
     def show_offers(self, now: float) -> None:
         offers = sorted(self.app_state.offers.values(), key=lambda o: o.get("_local_expires") or 0)
@@ -174,6 +202,13 @@ class DeskScreen(Screen[None]):
     def tick(self, now: float) -> None:
         """Once a second: timers, waiting times, SLA colours, offer countdown."""
         state = self.app_state
+        # An offer whose revoke we never saw (e.g. lost while offline) must not linger.
+        stale = [o for o, offer in state.offers.items()
+                 if float(offer.get("_local_expires") or offer.get("expires_at") or now) < now - 5]
+        for offer_id in stale:
+            state.offers.pop(offer_id, None)
+        if stale:
+            self.show_offers(now)
         self.query_one(StatusBar).show(state, self.app.status, now)  # type: ignore[attr-defined]
         if state.offers:
             self.show_offers(now)

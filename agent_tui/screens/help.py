@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
@@ -20,7 +22,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen DataTable { height: 1fr; }
     HelpScreen #help-info { color: $text-muted; height: auto; }
     """
-    BINDINGS = [Binding("escape,f1,q", "close", t("help.close"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "close", t("help.close"))]
 
     def __init__(self, rows: list[tuple[str, str, str]], info: list[str]) -> None:
         super().__init__()
@@ -31,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Label(t("help.title"), classes="title")
             table: DataTable = DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Action", "Binding id")
+            table.add_columns(t("help.col_key"), t("help.col_action"), t("help.col_id"))
             for key, label, bid in self.rows:
                 table.add_row(key, label, bid)
             yield table

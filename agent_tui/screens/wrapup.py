@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static, TextArea
@@ -30,7 +30,7 @@ class WrapupScreen(ModalScreen[Any]):
     WrapupScreen TextArea { height: 4; }
     WrapupScreen Horizontal { height: auto; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False),
                 Binding("ctrl+s", "done", "Close", show=False)]
 
     def __init__(self, customer: str, codes: list[dict[str, Any]], started: float,

@@ -149,11 +149,11 @@ class SipAccount(pj.Account):
         )
 
     def _explain(self, code: int, reason: str) -> str:
+        if code in (401, 403, 407):
+            return f"registration refused ({code} {reason}): wrong user or password for {self.spec.user}"
         tls = self.engine.last_tls_failure
         if tls:
             return f"registration to {self.spec.registrar} refused: {tls}"
-        if code in (401, 403, 407):
-            return f"registration refused ({code} {reason}): wrong user or password for {self.spec.user}"
         if code in (408, 503) or code >= 700 or code == 0:
             return (
                 f"registrar {self.spec.registrar} not reachable ({code} {reason});"

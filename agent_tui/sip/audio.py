@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -328,11 +329,20 @@ class Ringer:
         dev = resolve_device(self.device, "output")
         self._pos = 0
         pattern = self._pattern
+        started = time.monotonic()
+        written = [0]
+        pace = threading.Event()  # never set: only its timed wait is used
 
         def cb(outdata: Any, frames: int, _t: Any, _status: Any) -> None:
             idx = (np.arange(frames) + self._pos) % len(pattern)
             self._pos = int((self._pos + frames) % len(pattern))
             outdata[:] = pattern[idx].tobytes()
+            # A clockless (virtual) device would pull audio as fast as we make it; hold it to
+            # real time. A real device is paced by its clock and never waits here.
+            written[0] += frames
+            ahead = written[0] / self.rate - (time.monotonic() - started)
+            if ahead > 0.2:
+                pace.wait(min(ahead - 0.1, 0.5))
 
         try:
             self._stream = sd.RawOutputStream(

@@ -20,6 +20,7 @@ use :mod:`agent_tui.sip.account` / :mod:`agent_tui.sip.call` (subclass ``SipCall
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import ctypes
 import gc
@@ -27,6 +28,7 @@ import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +73,25 @@ class EngineConfig:
     profile: str = "normal"  # codec profile applied at start (profiles.py)
     log_level: int = 0  # pjsua log level 0-6 (0: silent); goes to log_file only, never stdout
     log_file: str | Path | None = None
-    poll_ms: int = 10  # libHandleEvents slice: bounds command latency
+    log_sip_messages: bool = False  # debugging only: writes SRTP keys into the log file
+    poll_ms: int = 20  # libHandleEvents slice: bounds command latency (idle CPU ~0.7 % at 20 ms)
+    keepalive_s: int = 25  # TCP keep-alive on the TLS connection: home NATs drop idle flows
+    rx_drop_pct: int = 0  # pjmedia's own loss simulator (diagnostics, tests): drop N% received RTP
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a human: pjsua2's ``Error`` carries its words in ``reason``/``info()``."""
+    reason = getattr(exc, "reason", None)
+    if reason:
+        title = getattr(exc, "title", "")
+        return f"{reason} ({title})" if title else str(reason)
+    info = getattr(exc, "info", None)
+    if callable(info):
+        try:
+            return " ".join(str(info()).split())
+        except Exception:  # noqa: BLE001, S110 - fall back to str()
+            pass
+    return str(exc) or exc.__class__.__name__
 
 
 def _silence_pjlib_console() -> None:
@@ -90,6 +110,27 @@ def _silence_pjlib_console() -> None:
         log.debug("pj_log_set_level not available; pjlib may print at startup")
 
 
+def _tcp_keepalive(pj: Any, tls: Any, idle_s: int) -> None:
+    """Ask the kernel to probe the TLS connection after ``idle_s`` quiet seconds.
+
+    pjsip's own CRLF keep-alive on TLS is compiled in at 90 s, too slow for some home routers;
+    TCP keep-alives are cheap (a 40-byte probe) and keep the registrar's path to us open.
+    """
+    import socket
+
+    opts = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
+    for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3)):
+        if hasattr(socket, name):
+            opts.append((socket.IPPROTO_TCP, getattr(socket, name), value))
+    for level, name, value in opts:
+        opt = pj.SockOpt()
+        opt.level = level
+        opt.optName = name
+        opt.setOptValInt(value)
+        tls.sockOptParams.sockOpts.append(opt)
+    tls.sockOptIgnoreError = True  # a platform without one of these still gets a phone
+
+
 def _make_endpoint(pj: Any, engine: SipEngine) -> Any:
     """An Endpoint whose transport callback turns TLS failures into words."""
 
@@ -99,6 +140,7 @@ def _make_endpoint(pj: Any, engine: SipEngine) -> Any:
                 return
             if prm.state == pj.PJSIP_TP_STATE_CONNECTED:
                 engine._tls_up += 1
+                engine.last_tls_failure = ""  # a trusted connection works now
                 return
             if prm.state != pj.PJSIP_TP_STATE_DISCONNECTED:
                 return
@@ -124,6 +166,15 @@ def _make_endpoint(pj: Any, engine: SipEngine) -> Any:
             engine.tls_failure(remote, msg)
 
     return _Endpoint()
+
+
+def _stop_at_exit(ref: weakref.ref[SipEngine]) -> None:
+    engine = ref()
+    if engine is not None and engine._thread is not None:
+        try:
+            engine.stop(10.0)
+        except SipError:
+            log.exception("SIP engine did not stop at exit")
 
 
 class _Timer:
@@ -178,6 +229,10 @@ class SipEngine:
             _INSTANCE_ACTIVE = True
         self._thread = threading.Thread(target=self._main, name="pjsua2-owner", daemon=True)
         self._thread.start()
+        # Safety net: a program that forgets stop() must still tear pjsua2 down on the owner
+        # thread before interpreter teardown, or GC destroys pj objects on the main thread and
+        # pjlib asserts ("unknown/external thread").
+        atexit.register(_stop_at_exit, weakref.ref(self))
         if not self._ready.wait(timeout):
             raise SipError(f"SIP library did not start within {timeout:.0f} s")
         if self._start_error is not None:
@@ -185,8 +240,10 @@ class SipEngine:
             self._thread = None
             with _INSTANCE_LOCK:
                 _INSTANCE_ACTIVE = False
+            if isinstance(self._start_error, SipError):
+                raise self._start_error
             raise SipError(
-                f"SIP library failed to start: {self._start_error}"
+                f"SIP library failed to start: {describe(self._start_error)}"
             ) from self._start_error
 
     def submit(
@@ -221,6 +278,14 @@ class SipEngine:
         if thread.is_alive():
             raise SipError(f"SIP engine did not stop within {timeout:.0f} s")
         self._thread = None
+        # A command queued while the loop was finishing would otherwise wait forever.
+        while True:
+            try:
+                _fn, _a, _k, fut = self._commands.get_nowait()
+            except queue.Empty:
+                break
+            if fut.set_running_or_notify_cancel():
+                fut.set_exception(SipError("the SIP engine is not running"))
         with _INSTANCE_LOCK:
             _INSTANCE_ACTIVE = False
 
@@ -324,7 +389,9 @@ class SipEngine:
         lc = ep_cfg.logConfig
         lc.consoleLevel = 0  # never stdout: it belongs to the TUI or to ctl's JSON
         lc.level = cfg.log_level if cfg.log_file else 0
-        lc.msgLogging = cfg.log_level >= 4
+        # Whole SIP messages carry the SDES keys (a=crypto) and digest responses: never logged
+        # unless asked for explicitly, so a support log bundle holds no secrets.
+        lc.msgLogging = bool(cfg.log_sip_messages)
         if cfg.log_file:
             lc.filename = str(cfg.log_file)
         mc = ep_cfg.medConfig
@@ -332,6 +399,7 @@ class SipEngine:
         mc.sndClockRate = cfg.clock_rate
         mc.noVad = False  # VAD saves bandwidth on the low profile
         mc.ecTailLen = 0  # headset: no acoustic echo worth the CPU
+        mc.rxDropPct = max(0, min(100, cfg.rx_drop_pct))
         ep.libInit(ep_cfg)
 
         tcfg = pj.TransportConfig()
@@ -351,6 +419,7 @@ class SipEngine:
             tls.privKeyFile = str(cfg.key_file)
         tls.method = pj.PJSIP_SSLV23_METHOD  # best both sides speak; this OpenSSL tops out at 1.2
         tls.msecTimeout = 8000
+        _tcp_keepalive(pj, tls, cfg.keepalive_s)
         self.transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tcfg)
         info = ep.transportGetInfo(self.transport_id)
         self.sip_port = int(info.localName.rsplit(":", 1)[1]) if ":" in info.localName else 0

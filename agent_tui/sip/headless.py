@@ -23,6 +23,7 @@ from agent_tui.sip.phone import FileMediaSpec, HeadsetSpec, Softphone
 COMPLETED = "completed"  # the call was answered and ended (by us after --duration, or by the peer)
 NO_CALL = "no_call"  # --auto-answer and no call came within --wait
 FAILED = "failed"  # the call was not answered (busy, rejected, not found, ...)
+REJECTED = "rejected"  # we rejected the incoming call (--reject CODE)
 REGISTRATION_FAILED = "registration_failed"
 TLS_REFUSED = "tls_refused"
 ERROR = "error"
@@ -47,12 +48,15 @@ class HeadlessOptions:
     registrar: str = ""
     proxy: str = ""
     password: str | None = None
+    retry_s: int = 30  # re-REGISTER interval after a failure
+    register_wait: float = 0.0  # > 0: wait this long for a registration, through failures
     profile: str = "normal"
     play: str | None = None
     record: str | None = None
     headset: HeadsetSpec | None = None  # use sound devices instead of WAV files
     dial: str | None = None
     auto_answer: bool = False
+    reject_code: int = 0  # with auto_answer: reject the call with this SIP code instead (e.g. 486)
     duration: float = 10.0
     wait: float = 60.0  # how long to wait for a call with --auto-answer
     dtmf: str = ""  # digits to send once answered
@@ -65,8 +69,10 @@ class HeadlessOptions:
     cert_file: str | None = None  # a TLS listener identity (test peers; the desk has none)
     key_file: str | None = None
     tls_port: int = 0
+    rx_drop_pct: int = 0  # simulate loss on what we receive (pjmedia drops it for real)
     log_file: str | None = None
     log_level: int = 0
+    log_sip_messages: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     transfer_to: str | None = None  # blind (or, with consult, attended) transfer target
     transfer_after: float = 2.0
@@ -111,6 +117,11 @@ class _Inbox:
             return [e for e in self.items if isinstance(e, kind)]
 
 
+def _is_end_of(call: str) -> Any:
+    """Predicate: the event that says ``call`` ended."""
+    return lambda e: isinstance(e, ev.CallState) and e.call == call and e.state == "ended"
+
+
 def _pause(inbox: _Inbox, seconds: float, call: str) -> bool:
     """Wait ``seconds`` unless the call ends first; True when it ended."""
     ended = inbox.wait_for(
@@ -136,10 +147,12 @@ def run_headless(
             cert_file=opts.cert_file,
             key_file=opts.key_file,
             tls_port=opts.tls_port,
+            rx_drop_pct=opts.rx_drop_pct,
             profile=opts.profile,
             bind_address=opts.bind_address,
             log_file=opts.log_file,
             log_level=opts.log_level,
+            log_sip_messages=opts.log_sip_messages,
             user_agent="agent-tui headless",
         ),
         AccountSpec(
@@ -148,12 +161,13 @@ def run_headless(
             registrar=opts.registrar,
             proxy=opts.proxy,
             password=opts.password,
+            retry_s=opts.retry_s,
         ),
         on_event=inbox.put,
         media=media,
         quality_interval=1.0,
     )
-    phone.auto_answer = opts.auto_answer
+    phone.auto_answer = opts.auto_answer and not opts.reject_code
     result: dict = {"result": ERROR, "codec": "", "profile": opts.profile, "user": opts.user}
     try:
         phone.start()
@@ -179,7 +193,17 @@ def _run_call(
     result: dict,
 ) -> None:
     if opts.registrar:
-        got = inbox.wait_for(lambda e: isinstance(e, (ev.Registered, ev.RegistrationFailed)), 20.0)
+        if opts.register_wait > 0:
+            # Keep waiting through failures: pjsua retries every retry_s (registrar restarting).
+            got = inbox.wait_for(lambda e: isinstance(e, ev.Registered), opts.register_wait)
+            failures = inbox.all(ev.RegistrationFailed)
+            result["registration_failures"] = len(failures)
+            if got is None and failures:
+                got = failures[-1]
+        else:
+            got = inbox.wait_for(
+                lambda e: isinstance(e, (ev.Registered, ev.RegistrationFailed)), 20.0
+            )
         if not isinstance(got, ev.Registered):
             tls = inbox.all(ev.TlsFailure)
             result["result"] = TLS_REFUSED if tls else REGISTRATION_FAILED
@@ -201,6 +225,12 @@ def _run_call(
             inc = inbox.wait_for(lambda e: isinstance(e, ev.IncomingCall), 0.2)
             if isinstance(inc, ev.IncomingCall):
                 key = inc.call
+                if opts.reject_code:
+                    phone.reject(key, opts.reject_code).result(10)
+                    inbox.wait_for(_is_end_of(key), 10.0)
+                    result["result"] = REJECTED
+                    result["call"] = key
+                    return
                 break
             if pickups is not None:
                 try:
@@ -368,6 +398,13 @@ def _finish(result: dict, inbox: _Inbox | None) -> dict:
         digits = inbox.all(ev.DtmfReceived)
         if digits:
             result["dtmf_received"] = "".join(d.digit for d in digits)
+        live = inbox.all(ev.CallQuality)
+        if live:
+            result["quality_samples"] = len(live)
+            result["degraded"] = any(q.degraded for q in live)
+            warnings = sorted({q.warning for q in live if q.warning})
+            if warnings:
+                result["quality_warnings"] = warnings[:5]
         media = inbox.all(ev.CallMedia)
         if media:
             result["held_seen"] = any(m.held for m in media)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from agent_tui.sip import audio as audio_mod
 from agent_tui.sip import events as ev
 from agent_tui.sip import profiles
 from agent_tui.sip.account import AccountSpec, SipAccount
-from agent_tui.sip.engine import EngineConfig, SipEngine, SipError
+from agent_tui.sip.engine import EngineConfig, SipEngine, SipError, describe
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,10 @@ class Softphone:
         self.ringer: audio_mod.Ringer | None = None
         self._ringing: set[str] = set()
         self.auto_answer = False
+        self._state_lock = threading.Lock()
+        self._registered: bool | None = None  # None until the registrar answered (or no registrar)
+        self._registration_error = ""
+        self._call_states: dict[str, str] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, timeout: float = 15.0) -> None:
@@ -144,6 +149,39 @@ class Softphone:
         if spec.ring_device not in (None, "", spec.output_device):
             self.ringer = audio_mod.Ringer(spec.ring_device)
 
+    def set_devices(self, spec: HeadsetSpec) -> None:
+        """Switch headset/ring devices (settings screen); calls keep running. Blocking, short.
+
+        Raises :class:`~agent_tui.sip.audio.AudioError` naming the device when it cannot open;
+        the old devices are closed either way (the agent picks again).
+        """
+        if self.buffers is None:
+            raise audio_mod.AudioError("this phone has no headset (it was started with WAV files)")
+        if self.ringer is not None:
+            self.ringer.stop()
+            self.ringer = None
+        if self.streams is not None:
+            self.streams.close()
+            self.streams = None
+        self.media_spec = spec
+        streams = audio_mod.HeadsetStreams(self.buffers, spec.input_device, spec.output_device)
+        streams.open()
+        self.streams = streams
+        if spec.ring_device not in (None, "", spec.output_device):
+            self.ringer = audio_mod.Ringer(spec.ring_device)
+
+    def snapshot(self) -> dict:
+        """What a health check shows: registration, calls, profile, headset — plain data."""
+        with self._state_lock:
+            return {
+                "registered": self._registered,
+                "registration_error": self._registration_error,
+                "calls": dict(self._call_states),
+                "profile": self.engine.config.profile,
+                "headset_open": bool(self.streams is not None and self.streams.active),
+                "tls_error": self.engine.last_tls_failure,
+            }
+
     def _setup(self) -> None:
         """Owner thread: account, media router, periodic quality/level polls."""
         eng = self.engine
@@ -174,6 +212,7 @@ class Softphone:
     # ------------------------------------------------------------------ events
     def _on_event(self, event: object) -> None:
         # Owner thread. Ringing is handled here so it starts without a UI round trip.
+        self._track(event)
         if isinstance(event, ev.IncomingCall):
             self._ringing.add(event.call)
             if self.auto_answer:
@@ -190,6 +229,20 @@ class Softphone:
                 self._ring_stop()
         if self._listener is not None:
             self._listener(event)
+
+    def _track(self, event: object) -> None:
+        with self._state_lock:
+            if isinstance(event, ev.Registered):
+                self._registered, self._registration_error = True, ""
+            elif isinstance(event, ev.RegistrationFailed):
+                self._registered, self._registration_error = False, event.message
+            elif isinstance(event, ev.Unregistered):
+                self._registered = False
+            elif isinstance(event, ev.CallState):
+                if event.state == "ended":
+                    self._call_states.pop(event.call, None)
+                else:
+                    self._call_states[event.call] = event.state
 
     def _ring_tick(self) -> None:
         if not self._ringing:
@@ -400,14 +453,5 @@ def _hostport(uri: str) -> str:
 
 
 def _words(exc: BaseException) -> str:
-    """pjsua2 raises pj.Error with an `info()`; turn any exception into a sentence."""
-    info = getattr(exc, "info", None)
-    if callable(info):
-        try:
-            return str(info()).strip()
-        except Exception:  # noqa: BLE001, S110 - fall through to the other ways of saying it
-            pass
-    reason = getattr(exc, "reason", None)
-    if reason:
-        return str(reason)
-    return str(exc) or exc.__class__.__name__
+    """Any exception (pjsua2's Error included) as a sentence."""
+    return describe(exc)

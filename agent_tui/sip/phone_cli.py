@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent_tui.sip import headless
-from agent_tui.sip.phone import HeadsetSpec
 from agent_tui.sip.profiles import PROFILES
 
 
@@ -139,6 +137,10 @@ def sip_settings(args: argparse.Namespace, ctx: PhoneContext) -> tuple[str, str,
 
 async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
     """Run the headless phone next to an online center session; print one JSON object."""
+    # Imported here: `agent-tui` builds every parser at start, and pjsua2 is a heavy import.
+    from agent_tui.sip import headless
+    from agent_tui.sip.phone import HeadsetSpec
+
     domain, registrar, proxy = sip_settings(args, ctx)
     pickups: queue.Queue[str] = queue.Queue()
     previous = getattr(ctx.client, "on_event", None)

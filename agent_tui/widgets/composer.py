@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
@@ -32,7 +32,7 @@ class ComposerArea(TextArea):
         pass
 
     send_on_enter = True
-    canned: dict[str, str] = {}
+    canned: ClassVar[dict[str, str]] = {}
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
@@ -83,7 +83,7 @@ class Composer(Vertical):
     Composer #composer-count { height: 1; padding: 0 1; color: $text-muted; display: none; }
     Composer.-sms #composer-count { display: block; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", t("act.send"), id="composer.send"),
         Binding("ctrl+g", "quote", "Quote", id="composer.quote", show=False),
     ]
@@ -125,8 +125,11 @@ class Composer(Vertical):
             self.area.load_text(text)
             self.query_one("#composer-subject", Input).value = subject
         channel = str((summary or {}).get("channel") or "")
-        self.set_class(channel == "email", "-email")
-        self.set_class(channel == "sms" and not self.note_mode, "-sms")
+        wanted = {"-email": channel == "email", "-sms": channel == "sms" and not self.note_mode}
+        if any(self.has_class(c) != on for c, on in wanted.items()):
+            for c, on in wanted.items():
+                self.set_class(on, c, update=False)
+            self.update_node_styles()  # once, not per class
         self.area.send_on_enter = channel != "email"
         self.area.disabled = summary is None
         self._update_head()

@@ -9,10 +9,10 @@ Rows whose ``key`` is None (group headers) are shown but skipped by the cursor.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -38,8 +38,8 @@ class LineList(ScrollView, can_focus=True):
     LineList > .line-list--header { color: $text-muted; text-style: bold; }
     LineList > .line-list--empty { color: $text-muted; text-style: italic; }
     """
-    COMPONENT_CLASSES = {"line-list--cursor", "line-list--header", "line-list--empty"}
-    BINDINGS = [
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"line-list--cursor", "line-list--header", "line-list--empty"}
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("pageup", "cursor(-10)", show=False),

@@ -27,7 +27,8 @@ class Tmux:
         self.sock = f"agent-tui-test-{os.getpid()}-{name}"
 
     def run(self, *args: str, check: bool = True) -> str:
-        res = subprocess.run(["tmux", "-L", self.sock, *args], capture_output=True, text=True, timeout=20)
+        res = subprocess.run(["tmux", "-L", self.sock, *args], capture_output=True, text=True, timeout=20,
+                             check=False)
         if check and res.returncode != 0:
             raise AssertionError(f"tmux {args}: {res.stderr}")
         return res.stdout
@@ -46,7 +47,7 @@ class Tmux:
         raise AssertionError(f"screen never showed {needles!r}; last screen:\n{text}")
 
     def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True, timeout=20)
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True, timeout=20, check=False)
 
 
 def center_pid(center_dir: Path) -> int | None:
@@ -70,7 +71,7 @@ def test_demo_in_tmux_shows_injected_sms_offer(tmp_path):
         res = subprocess.run([*AGENT_TUI, "center", "inject", str(data), "--channel", "sms",
                               "--from", "+31699999999", "--name", "Tmux Tester",
                               "--text", "Is er een storing in Utrecht?"],
-                             capture_output=True, text=True, timeout=30)
+                             capture_output=True, text=True, timeout=30, check=False)
         assert res.returncode == 0, res.stderr
         screen = tmux.wait_screen("OFFER", "Tmux Tester", "Accept [F8]", timeout=10)
         elapsed = time.monotonic() - t0

@@ -11,15 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desk_helpers import make_desk, wait_for, wait_thread
+from test_desk_flows import offer_and_accept, plain, type_text
+
 from agent_tui.core import credentials
 from agent_tui.core.client import CenterClient
 from agent_tui.widgets.kb_panel import HitList
 from agent_tui.widgets.offer_banner import OfferBanner
 from agent_tui.widgets.presence import PresenceList
-from agent_tui.widgets.transcript import TranscriptItem
-
-from desk_helpers import make_desk, wait_for, wait_thread
-from test_desk_flows import offer_and_accept, plain, type_text
 
 SIZE = (120, 40)
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +50,8 @@ async def test_email_subject_and_quote(desk_factory, center):
         await asyncio.to_thread(center.inject, "email", "els@example.nl", "My bill is too high.\nPlease check.",
                                 name="Els Bos", subject="Invoice")
         await wait_for(pilot, lambda: app.state.offers, what="offer")
-        assert "Invoice" in plain(app.screen.query_one(OfferBanner))
+        banner = app.screen.query_one(OfferBanner)
+        await wait_for(pilot, lambda: "Invoice" in plain(banner), what="subject in the offer banner")
         await pilot.press("f8")
         await wait_for(pilot, lambda: app.state.conversations, what="accepted")
         subject = app.screen.query_one("#composer-subject")

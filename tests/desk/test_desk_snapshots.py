@@ -42,6 +42,7 @@ def test_team_chat_side_view_80x24(snap_compare, language):
     async def team(pilot):
         await pilot.press("f4")
         await pilot.pause()
+        await pilot.pause(0.2)  # the room is marked read once its tab shows
     assert snap_compare(seeded_app(language, "default"), terminal_size=(80, 24), run_before=team)
 
 

@@ -178,3 +178,23 @@ async def test_command_palette_lists_desk_actions():
         titles = [c[0] for c in provider._commands()]
         assert len(titles) >= len(ACTIONS) and "Aanbod aannemen" in titles
         assert any(t.endswith("Beschikbaar") for t in titles)
+
+
+async def test_viewing_a_team_room_marks_it_read():
+    from agent_tui.app import DeskApp
+    from agent_tui.core.client import ConnectionStatus
+    from agent_tui.core.config import Config
+
+    app = DeskApp(Config(language="en"), state=seeded_state(), clock=lambda: NOW, cursor_blink=False,
+                  status=ConnectionStatus("online", 1.0, "", 0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.state.rooms["team:care"]["unread"] == 2
+        await pilot.press("f4")
+        for _ in range(40):
+            if not app.state.rooms["team:care"]["unread"]:
+                break
+            await pilot.pause(0.05)
+        assert app.state.rooms["team:care"]["unread"] == 0
+        await pilot.pause(0.1)
+        assert "Unread 1" in app.screen.query_one("#status").content.plain  # the SMS is still unread

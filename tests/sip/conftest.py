@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from audio_check import write_tone_wav
-from certs import Pki, make_pki
+from sip_certs import Pki, make_pki
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,12 @@ def main() -> int:
                     return hit
                 cond.wait(deadline - time.monotonic())
 
+    out: dict = {}
+    try:  # a bad CA path fails in words, and leaves the process able to start a phone after
+        SipEngine(EngineConfig(ca_file="/nonexistent/ca.pem")).start()
+        out["bad_ca"] = "started"
+    except SipError as exc:
+        out["bad_ca"] = str(exc)
     phone = Softphone(
         EngineConfig(ca_file=cfg["ca_file"], bind_address="127.0.0.1"),
         AccountSpec(user="agent1", domain="127.0.0.1"),
@@ -43,7 +49,6 @@ def main() -> int:
         media=FileMediaSpec(),
     )
     phone.start()
-    out: dict = {}
     try:
         SipEngine(EngineConfig(ca_file=cfg["ca_file"])).start()
         out["second_engine"] = "started"
@@ -54,6 +59,10 @@ def main() -> int:
         lambda e: isinstance(e, ev.CallState) and e.call == key and e.state == "answered"
     )
     out["answered"] = answered is not None
+    if cfg.get("forget_stop"):
+        # The program "forgets" stop(): the engine's atexit hook must tear pjsua2 down cleanly.
+        print(json.dumps(out), flush=True)
+        return 0
     t0 = time.monotonic()
     phone.stop()  # with the call still up
     out["stop_s"] = round(time.monotonic() - t0, 2)

@@ -23,7 +23,6 @@ import queue
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pjsua2 as pj
 
@@ -46,7 +45,7 @@ class Phone:
         self.info = pjbase.start_endpoint(ca_file=args.ca, host="127.0.0.1", log_level=args.log_level,
                                           user_agent="agent-tui test phone")
         self.ep = self.info.ep
-        self.calls: dict[str, "Leg"] = {}
+        self.calls: dict[str, Leg] = {}
         self.player = None
         if args.play:
             self.player = pj.AudioMediaPlayer()
@@ -57,10 +56,10 @@ class Phone:
         phone = self
 
         class Acc(pj.Account):
-            def onRegState(self, prm):  # noqa: N802
+            def onRegState(self, prm):
                 emit({"ev": "registration", "code": prm.code, "reason": str(prm.reason)})
 
-            def onIncomingCall(self, prm):  # noqa: N802
+            def onIncomingCall(self, prm):
                 leg = phone.new_leg(prm.callId)
                 ci = leg.getInfo()
                 emit({"ev": "ringing", "call": leg.key, "from": str(ci.remoteUri),
@@ -83,13 +82,13 @@ class Phone:
         self.acc = Acc()
         self.acc.create(acfg)
 
-    def new_leg(self, call_id: int = pj.PJSUA_INVALID_ID) -> "Leg":
+    def new_leg(self, call_id: int = pj.PJSUA_INVALID_ID) -> Leg:
         self.n += 1
         leg = Leg(self, f"c{self.n}", call_id)
         self.calls[leg.key] = leg
         return leg
 
-    def wire(self, leg: "Leg") -> None:
+    def wire(self, leg: Leg) -> None:
         am = pjbase.call_audio(leg)
         if am is None:
             return
@@ -127,6 +126,13 @@ class Phone:
         elif op == "xfer_replaces":
             first = self.calls[cmd["call"]]
             first.xferReplaces(self.calls[cmd["other"]], prm)
+        elif op == "conference":
+            # Three-way call mixed on this phone: the two calls hear each other (and the agent).
+            a = pjbase.call_audio(self.calls[cmd["call"]])
+            b = pjbase.call_audio(self.calls[cmd["other"]])
+            a.startTransmit(b)
+            b.startTransmit(a)
+            emit({"ev": "conference", "calls": [cmd["call"], cmd["other"]]})
         elif op == "dtmf" and leg is not None:
             leg.dialDtmf(cmd["digits"])
         elif op == "hangup" and leg is not None:
@@ -141,7 +147,7 @@ class Leg(pj.Call):
         self.key = key
         self.gone = False
 
-    def onCallState(self, prm):  # noqa: N802
+    def onCallState(self, prm):
         ci = self.getInfo()
         if ci.state == pj.PJSIP_INV_STATE_CONFIRMED:
             emit({"ev": "answered", "call": self.key})
@@ -153,11 +159,19 @@ class Leg(pj.Call):
                 self.phone.retired.append(rec)
             self.phone.retired.append(self)
 
-    def onCallMediaState(self, prm):  # noqa: N802
+    def onCallMediaState(self, prm):
         self.phone.wire(self)
         emit({"ev": "media", "call": self.key, "state": pjbase.media_state(self)})
 
-    def onCallTransferStatus(self, prm):  # noqa: N802
+    def onCallReplaceRequest(self, prm):
+        # An INVITE with Replaces for this call (attended transfer): a new Call object takes over.
+        self.phone.n += 1
+        new = Leg(self.phone, f"c{self.phone.n}", pj.PJSUA_INVALID_ID)
+        self.phone.calls[new.key] = new
+        prm.newCall = new
+        emit({"ev": "replaced", "call": self.key, "by": new.key})
+
+    def onCallTransferStatus(self, prm):
         emit({"ev": "xfer_status", "call": self.key, "code": prm.statusCode, "final": prm.finalNotify})
         if prm.finalNotify and prm.statusCode // 100 == 2:
             self.hangup(pj.CallOpParam(True))
@@ -185,7 +199,7 @@ def main() -> int:
     password = ""
     if args.register:
         password = json.loads(sys.stdin.readline())["password"]
-    q: "queue.Queue[dict]" = queue.Queue()
+    q: queue.Queue[dict] = queue.Queue()
 
     def reader() -> None:
         for line in sys.stdin:
@@ -210,10 +224,10 @@ def main() -> int:
                 running = phone.handle(cmd) and running
             except pj.Error as exc:
                 emit({"ev": "error", "cmd": cmd.get("cmd"), "message": exc.info()})
-    for leg in list(phone.calls.values()):
-        if not leg.gone:
+    for key in list(phone.calls):
+        if not phone.calls[key].gone:
             try:
-                leg.hangup(pj.CallOpParam(True))
+                phone.calls[key].hangup(pj.CallOpParam(True))
             except pj.Error:
                 pass
     end = time.time() + 2

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import queue
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -33,7 +33,7 @@ class JsonProc:
         self.events: list[dict] = []
         self._cond = threading.Condition()
         self.log = (cwd or Path(".")) / f"{name}.stderr"
-        self._err = open(self.log, "wb")
+        self._err = open(self.log, "wb")  # noqa: SIM115 — the child's stderr, closed in stop()
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self._err, cwd=cwd, env=env, text=True, bufsize=1)
         if stdin_first is not None:
@@ -96,11 +96,18 @@ class JsonProc:
                 self.proc.stdin.close()  # type: ignore[union-attr]
             except (BrokenPipeError, OSError, ValueError):
                 pass
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+            # JSON-command children quit on "quit"/EOF; `center call` does not read stdin and
+            # hangs up cleanly on SIGINT instead.
+            steps = [lambda: None, lambda: self.proc.send_signal(signal.SIGINT), self.proc.kill]
+            if self.name == "customer":
+                steps = steps[1:]
+            for step in steps:
+                step()
+                try:
+                    self.proc.wait(3 if step is not self.proc.kill else timeout)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
         self._err.close()
 
 

@@ -17,7 +17,10 @@ Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name
 ``pickup`` {call, agent, uri}, ``ringing`` {call, agent, ms}, ``answered`` {call, agent, codec},
 ``agent_failed`` {call, agent, code, reason}, ``hold`` {call, agent, on}, ``dtmf`` {call, digit, from},
 ``transfer`` {call, agent, target, kind: blind|consult}, ``agent_hangup`` {call, agent},
-``ended`` {call, code, reason, talk_s}, ``registration`` {code, reason}, ``error`` {cmd, message}.
+``ended`` {call, code, reason, talk_s}, ``registration`` {code, reason}, ``error`` {cmd, message},
+``inviting`` {call, agent, t} (an INVITE to an agent leaves now; for ring-latency figures),
+``outbound_refused`` {agent, to} (an agent dialled a number; there is no PSTN gateway),
+``ports`` {ports} (reply to the ``ports`` diagnostics command).
 """
 
 from __future__ import annotations
@@ -33,17 +36,18 @@ from pathlib import Path
 from agent_tui.center.voice import settings as vs
 
 
-def _reader(q: "queue.Queue[dict]", emit) -> None:
+def _reader(q: queue.Queue[dict], emit) -> None:
     for line in sys.stdin:
         line = line.strip()
         if not line:
             continue
         try:
             cmd = json.loads(line)
-            if not isinstance(cmd, dict):
-                raise ValueError("not an object")
         except ValueError as exc:
             emit({"ev": "error", "cmd": None, "message": f"bad command line: {exc}"})
+            continue
+        if not isinstance(cmd, dict):
+            emit({"ev": "error", "cmd": None, "message": "bad command line: not a JSON object"})
             continue
         q.put(cmd)
     q.put({"cmd": "quit"})
@@ -96,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     addr = {"host": engine.host, "port": engine.port, "pid": os.getpid(),
             "queue_number": vset.queue_number}
     vs.engine_address_file(cdir).write_text(json.dumps(addr), encoding="utf-8")
-    q: "queue.Queue[dict]" = queue.Queue()
+    q: queue.Queue[dict] = queue.Queue()
     threading.Thread(target=_reader, args=(q, emit), daemon=True, name="voice-stdin").start()
     try:
         engine.run(q)

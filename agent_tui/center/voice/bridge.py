@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent_tui.center.model import DomainError
 from agent_tui.center.voice import settings as vs
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,9 @@ class VoiceBridge:
         self.ring_ms: list[float] = []  # INVITE -> 180 at the engine, for figures
         self._reader: asyncio.Task | None = None
         self._ready: asyncio.Future | None = None
-        self._stderr = None
+        self._stderr: Any = None
+        self._stopping = False
+        self._restarts: list[float] = []
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -77,8 +80,23 @@ class VoiceBridge:
             kamailio.sync_users(self.dir, self.hub, self.settings)
             self.kamailio = await asyncio.get_running_loop().run_in_executor(
                 None, kamailio.start_kamailio, self.dir)
+        await self._spawn(timeout)
+        self.hub.offer_listeners.append(self._on_offer)
+        self.hub.conversation_listeners.append(self._on_conversation)
+        extras = getattr(self.hub, "welcome_extras", None)
+        if isinstance(extras, dict):
+            # Softphones read this from the welcome frame to find their SIP server.
+            extras["voice"] = self.sip_info()
+        if hasattr(self.hub, "register_op"):
+            self.hub.register_op("voice.dial", self._op_dial)
+        log.info("voice engine ready on %s:%s", self.engine_addr.get("host"), self.engine_addr.get("port"))
+
+    async def _spawn(self, timeout: float) -> None:
+        """Start the engine process and wait for its ``ready``."""
         log_path = vs.run_dir(self.dir) / "engine.log"
-        self._stderr = open(log_path, "ab")
+        if self._stderr is None:
+            # Kept open for the engine's lifetime (its stderr), closed in stop().
+            self._stderr = open(log_path, "ab")  # noqa: SIM115, ASYNC230
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "agent_tui.center.voice", str(self.dir), "--log-level", "3",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
@@ -87,15 +105,66 @@ class VoiceBridge:
         self._reader = asyncio.create_task(self._read_events())
         try:
             self.engine_addr = await asyncio.wait_for(self._ready, timeout)
-        except asyncio.TimeoutError:
+        except (asyncio.TimeoutError, RuntimeError):
             await self.stop()
             raise RuntimeError(f"voice engine did not start in {timeout:.0f}s — see {log_path}") from None
-        self.hub.offer_listeners.append(self._on_offer)
-        self.hub.conversation_listeners.append(self._on_conversation)
-        log.info("voice engine ready on %s:%s", self.engine_addr.get("host"), self.engine_addr.get("port"))
+
+    async def _restart(self) -> None:
+        """The engine died: calls in it are lost (their conversations went to wrap-up); start a new one."""
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < 60] + [now]
+        if len(self._restarts) > 5 or self._stopping:
+            log.error("voice engine keeps failing; voice is off until `center serve` restarts")
+            return
+        try:
+            await self._spawn(30.0)
+            extras = getattr(self.hub, "welcome_extras", None)
+            if isinstance(extras, dict):
+                extras["voice"] = self.sip_info()
+            log.warning("voice engine restarted on port %s", self.engine_addr.get("port"))
+        except RuntimeError as exc:
+            log.error("voice engine restart failed: %s", exc)
+
+    def _op_dial(self, conn: Any, args: dict) -> dict:
+        """``voice.dial``: where to call *target* (a colleague), or why it cannot be called.
+
+        The softphone places the call itself; the center answers with the SIP URI.
+        Colleagues are reachable through Kamailio; numbers and customers need a PSTN
+        gateway, which the reference center does not have.
+        """
+        target = str(args.get("target", "")).strip()
+        agents = getattr(self.hub, "agents", {})
+        if target in agents:
+            if target == conn.user:
+                raise DomainError("bad_args", "you cannot call yourself")
+            if not self.settings.kamailio.enabled:
+                raise DomainError("conflict", "calls between colleagues need the full setup with Kamailio "
+                                              "(center.yaml voice.kamailio.enabled); use team chat meanwhile")
+            domain = self.sip_info()["domain"]
+            return {"uri": f"sip:{target}@{domain};transport=tls", "kind": "colleague"}
+        queues = getattr(self.hub, "queues", {})
+        if target in queues:
+            raise DomainError("bad_args", f"{target} is a queue: transfer a call to it instead of dialling it")
+        raise DomainError("conflict", "outbound calls to customers and numbers need a PSTN gateway, "
+                                      "which this center does not have")
+
+    def sip_info(self) -> dict[str, Any]:
+        """What a softphone needs: the registrar (Kamailio) or direct mode, the domain, the queue number."""
+        info: dict[str, Any] = {"queue_number": self.settings.queue_number}
+        if self.settings.kamailio.enabled:
+            from agent_tui.center.voice import kamailio
+
+            k = kamailio.address(self.dir)
+            info.update(mode="kamailio", registrar=f"sip:{k['host']}:{k['port']};transport=tls",
+                        domain=k["domain"])
+        else:
+            info.update(mode="direct", domain=self.engine_addr.get("host", self.settings.host),
+                        engine=f"sip:{self.engine_addr.get('host')}:{self.engine_addr.get('port')};transport=tls")
+        return info
 
     async def stop(self) -> None:
         """Stop the engine (it hangs up its calls), then Kamailio."""
+        self._stopping = True
         with contextlib.suppress(ValueError):
             self.hub.offer_listeners.remove(self._on_offer)
         with contextlib.suppress(ValueError):
@@ -149,6 +218,10 @@ class VoiceBridge:
             log.error("voice engine exited with %d calls", len(self.calls))
             for c in list(self.calls.values()):
                 self._call_ended(c, "engine stopped")
+        if not self._stopping and self._ready is not None and self._ready.done() \
+                and not self._ready.cancelled() and self._ready.exception() is None:
+            # It had started and nobody asked it to stop: a crash. Start a fresh one.
+            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(self._restart()))
 
     # --- engine events -> domain ---------------------------------------------------------------
 
@@ -166,15 +239,19 @@ class VoiceBridge:
             self.by_conv[c.conv] = c.call
             self.hub.add_system_message(c.conv, f"Incoming call from {ev['from']}")
             return
+        if kind == "outbound_refused":
+            log.info("voice: %s dialled %s; outbound calls need a gateway (refused)", ev.get("agent"), ev.get("to"))
+            return
         if kind == "error":
             log.warning("voice engine: %s (%s)", ev.get("message"), ev.get("cmd"))
             return
         if kind == "registration":
             log.info("voice engine registration: %s %s", ev.get("code"), ev.get("reason"))
             return
-        c = self.calls.get(ev.get("call", ""))
-        if c is None:
+        found = self.calls.get(ev.get("call", ""))
+        if found is None:
             return
+        c = found
         if kind == "pickup":
             offer = c.offers.get(ev["agent"])
             self.hub.emit_voice(ev["agent"], "voice.offered", {
@@ -211,7 +288,7 @@ class VoiceBridge:
         if offer:
             try:
                 self.hub.accept_offer(agent, offer)
-            except Exception as exc:  # e.g. already accepted on the desk: fine
+            except DomainError as exc:  # e.g. already accepted on the desk: fine
                 log.debug("accept %s for %s: %s", offer, agent, exc)
         self.hub.emit_voice(agent, "voice.answered", {"conversation": c.conv, "call": c.call, "codec": codec})
         if previous and previous != agent:
@@ -238,10 +315,10 @@ class VoiceBridge:
             kwargs = {"agent": None, "queue": self._queue_for("") or self.settings.queue}
         try:
             self.hub.transfer(src, c.conv, note=None, **kwargs)
-        except Exception as exc:
+        except DomainError as exc:
             log.warning("transfer of %s to %s failed: %s; back to the queue", c.conv, target, exc)
             c.connecting.discard(target)
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(DomainError):
                 self.hub.transfer(src, c.conv, agent=None, queue=self._queue_for("") or self.settings.queue,
                                   note=None)
         if src:
@@ -311,7 +388,6 @@ class VoiceBridge:
             self._send({"cmd": "release", "call": c.call})
             self.hub.emit_voice(c.agent, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
             c.agent = None
-        elif what in ("wrapup", "closed") and c.agent is not None and assigned == c.agent:
-            # Wrap-up or close from the desk while the caller is still on the line: end the call.
-            if what == "closed":
-                self._send({"cmd": "hangup", "call": c.call})
+        elif what == "closed" and c.agent is not None and assigned == c.agent:
+            # Closed from the desk while the caller is still on the line: end the call.
+            self._send({"cmd": "hangup", "call": c.call})

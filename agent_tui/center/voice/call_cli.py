@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 
-def register(sub: "argparse._SubParsersAction") -> argparse.ArgumentParser:
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``call`` arguments to a parser (used by center/cli.py and ``__main__``)."""
     p = sub.add_parser("call", help="simulate a customer calling the voice queue")
     add_arguments(p)
@@ -78,7 +78,7 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
                              "media": False}
 
     class Leg(pj.Call):
-        def onCallState(self, prm: Any) -> None:  # noqa: N802
+        def onCallState(self, prm: Any) -> None:
             ci = self.getInfo()
             if ci.state == pj.PJSIP_INV_STATE_CONFIRMED and state["confirmed_at"] is None:
                 state["confirmed_at"] = time.time()
@@ -86,7 +86,7 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
                 state["ended"] = True
                 state["code"], state["reason"] = ci.lastStatusCode, str(ci.lastReason)
 
-        def onCallMediaState(self, prm: Any) -> None:  # noqa: N802
+        def onCallMediaState(self, prm: Any) -> None:
             state["media"] = True
 
     display = f'"{name}" ' if name else ""
@@ -97,6 +97,7 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
     call = Leg(acc)
     player = recorder = None
     wired = False
+    am = None
     summary: dict[str, Any] = {"from": from_number, "to": uri}
     started = time.time()
     dtmf_sent = False
@@ -142,8 +143,14 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
                 call.hangup(pj.CallOpParam(True))
                 hung_up = True
     except KeyboardInterrupt:
+        # Ctrl-C (or SIGINT from a test): the caller hangs up now, politely (BYE, then stats).
         if not state["ended"]:
+            stats = _stats(call)
             call.hangup(pj.CallOpParam(True))
+            hung_up = True
+            deadline = time.time() + 2.0
+            while not state["ended"] and time.time() < deadline:
+                ep.libHandleEvents(10)
     finally:
         answered = state["confirmed_at"] not in (None, -1.0)
         summary.update({
@@ -156,7 +163,7 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
             **stats,
         })
         # Drop pjsua2 objects on this (the owner) thread before the library goes.
-        recorder = player = None
+        recorder = player = am = None
         call = None  # type: ignore[assignment]
         acc.shutdown()
         acc = None  # type: ignore[assignment]
@@ -170,7 +177,7 @@ def _stats(call: Any) -> dict[str, Any]:
         si = call.getStreamInfo(0)
         return {"codec": f"{si.codecName}/{si.codecClockRate}",
                 "tx_packets": st.rtcp.txStat.pkt, "rx_packets": st.rtcp.rxStat.pkt}
-    except Exception:  # the stream may already be gone when the far end hung up first
+    except Exception:  # noqa: BLE001 — the stream may be gone when the far end hung up first
         return {}
 
 

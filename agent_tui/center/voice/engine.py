@@ -20,9 +20,9 @@ from __future__ import annotations
 import queue
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pjsua2 as pj
 
@@ -42,7 +42,7 @@ class _Player(pj.AudioMediaPlayer):
         super().__init__()
         self._on_eof = on_eof
 
-    def onEof2(self) -> None:  # noqa: N802 (pjsua2 name)
+    def onEof2(self) -> None:
         if self._on_eof is not None:
             cb, self._on_eof = self._on_eof, None
             cb()
@@ -51,7 +51,7 @@ class _Player(pj.AudioMediaPlayer):
 class _Leg(pj.Call):
     """One SIP call leg; callbacks are forwarded to the engine (same thread)."""
 
-    def __init__(self, engine: "VoiceEngine", acc: pj.Account, call_id: int = pj.PJSUA_INVALID_ID,
+    def __init__(self, engine: VoiceEngine, acc: pj.Account, call_id: int = pj.PJSUA_INVALID_ID,
                  *, role: str, cid: str, agent: str = "") -> None:
         super().__init__(acc, call_id)
         self.engine = engine
@@ -73,31 +73,31 @@ class _Leg(pj.Call):
         except pj.Error:
             return ""
 
-    def onCallState(self, prm: pj.OnCallStateParam) -> None:  # noqa: N802
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
         self.engine._on_state(self)
 
-    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:  # noqa: N802
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
         self.engine._on_media(self)
 
-    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:  # noqa: N802
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
         self.engine._on_dtmf(self, prm.digit)
 
-    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:  # noqa: N802
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
         self.engine._on_refer(self, prm)
 
-    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:  # noqa: N802
+    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
         prm.cont = False
 
 
 class _Account(pj.Account):
-    def __init__(self, engine: "VoiceEngine") -> None:
+    def __init__(self, engine: VoiceEngine) -> None:
         super().__init__()
         self.engine = engine
 
-    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:  # noqa: N802
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         self.engine._on_incoming(self, prm)
 
-    def onRegState(self, prm: pj.OnRegStateParam) -> None:  # noqa: N802
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:
         self.engine.emit({"ev": "registration", "code": prm.code, "reason": prm.reason})
 
 
@@ -175,7 +175,7 @@ class VoiceEngine:
 
     # --- main loop -------------------------------------------------------------
 
-    def run(self, commands: "queue.Queue[dict]") -> None:
+    def run(self, commands: queue.Queue[dict]) -> None:
         """Handle SIP events and center commands until ``quit`` (or end of input)."""
         self.emit({"ev": "ready", "host": self.host, "port": self.port})
         while not self._stop:
@@ -189,7 +189,7 @@ class VoiceEngine:
                     break
                 try:
                     self.handle(cmd)
-                except Exception as exc:  # a bad command must not kill every call
+                except Exception as exc:  # noqa: BLE001 — a bad command must not end every call
                     self.emit({"ev": "error", "cmd": cmd.get("cmd"), "message": str(exc)})
         self.shutdown()
 
@@ -239,13 +239,13 @@ class VoiceEngine:
         elif op == "release":  # the center moved the caller away from its agent (transfer/requeue)
             cust = self.customers.get(cmd["call"])
             if cust is not None:
-                leg, cust.agent_leg = cust.agent_leg, None
+                released, cust.agent_leg = cust.agent_leg, None
                 cust.on_hold = False
                 for other in list(cust.ringing.values()):
                     self._hangup(other, 487)
                 self._connect_media(cust)
-                if leg is not None:
-                    self._hangup(leg)
+                if released is not None:
+                    self._hangup(released)
         elif op == "hangup":
             cust = self.customers.get(cmd["call"])
             if cust is not None:
@@ -284,6 +284,15 @@ class VoiceEngine:
                 cust.ringing = {a: lg for a, lg in cust.ringing.items() if lg is not stub}
             leg = _Leg(self, acc, prm.callId, role="park", cid=stub.cid)
             self._answer(leg, 200)
+            return
+        agent = _header(prm.rdata, "X-Agent-Tui-Agent")
+        if agent:
+            # An agent dialled a number or a queue through Kamailio. Outbound calls to customers
+            # need a PSTN gateway, which this center does not have: say so instead of queueing it.
+            leg = _Leg(self, acc, prm.callId, role="park", cid=f"out-{agent}")
+            self._graveyard.append(leg)
+            self.emit({"ev": "outbound_refused", "agent": agent, "to": user})
+            leg.answer(_op(480))
             return
         leg = _Leg(self, acc, prm.callId, role="customer", cid="")
         ci = leg.getInfo()
@@ -427,6 +436,7 @@ class VoiceEngine:
                 prm.txOption.headers.append(h)
         cust.ringing[agent] = leg
         leg.started = time.time()
+        self.emit({"ev": "inviting", "call": cid, "agent": agent, "t": leg.started})
         leg.makeCall(uri, prm)
 
     def _expire_rings(self) -> None:
@@ -507,8 +517,7 @@ class VoiceEngine:
         agent = cust.agent_leg
         a_am = (pjbase.call_audio(agent, held_too=True)
                 if agent is not None and agent.connected and not agent.gone else None)
-        talking = a_am is not None and not cust.on_hold
-        if talking:
+        if a_am is not None and not cust.on_hold:
             self._stop_tx(self._hold, c_am)
             if cust.announcement is not None:
                 self._stop_tx(cust.announcement, c_am)

@@ -68,8 +68,8 @@ def _modules_dir() -> str:
     found = list(Path("/usr").glob("lib*/**/kamailio/modules/tls.so"))
     if found:
         return str(found[0].parent)
-    raise KamailioError("Kamailio's TLS module not found — install the Debian packages "
-                        "`kamailio kamailio-tls-modules` (./dev does)")
+    # Not installed (yet): write the Debian path; start_kamailio explains what to install.
+    return "/usr/lib/x86_64-linux-gnu/kamailio/modules"
 
 
 def _settings(cfg: Any) -> vs.VoiceSettings:
@@ -144,7 +144,7 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
 
 def ha1(user: str, domain: str, password: str) -> str:
     """The digest HA1 Kamailio checks: md5(user:realm:password), realm = the SIP domain."""
-    return hashlib.md5(f"{user}:{domain}:{password}".encode("utf-8")).hexdigest()  # noqa: S324 (SIP digest)
+    return hashlib.md5(f"{user}:{domain}:{password}".encode()).hexdigest()
 
 
 def _read_subscribers(center_dir: Path) -> dict[str, tuple[str, str]]:
@@ -261,8 +261,12 @@ def start_kamailio(center_dir: Path, timeout: float = 15.0) -> KamailioHandle:
     if not cfg.exists():
         raise KamailioError(f"{cfg}: missing — enable kamailio in center.yaml and run `center init` again")
     addr = address(cdir)
+    mpath = next((ln.split('"')[1] for ln in cfg.read_text().splitlines() if ln.startswith("mpath=")), "")
+    if mpath and not Path(mpath, "tls.so").exists():
+        raise KamailioError(f"Kamailio's TLS module is missing in {mpath} — install the Debian packages "
+                            "`kamailio kamailio-tls-modules` (./dev does)")
     log_path = kdir / "kamailio.log"
-    log = open(log_path, "ab")
+    log = open(log_path, "ab")  # noqa: SIM115 — handed to the child, closed right after
     try:
         proc = subprocess.Popen(
             [exe, "-f", str(cfg), "-DD", "-E", "-Y", str(kdir / "run"), "-P", str(kdir / "run" / "kamailio.pid"),
@@ -372,6 +376,8 @@ loadmodule "auth_db.so"
 loadmodule "nathelper.so"
 
 modparam("tls", "config", "{tls_cfg}")
+# Non-caching: db_text re-reads a table file when it changed (new HA1 after a password login).
+modparam("db_text", "db_mode", 1)
 modparam("tm", "fr_timer", 8000)
 modparam("tm", "fr_inv_timer", 40000)
 modparam("rr", "enable_full_lr", 0)
@@ -449,6 +455,16 @@ request_route {{
         exit;
     }}
     # Any other number (a queue number, a queue name): the voice engine answers it.
+    # An agent (or the engine) calling out must authenticate; the engine learns who it is.
+    remove_hf("X-Agent-Tui-Agent");
+    if (is_subscriber("$fu", "subscriber", "0")) {{
+        if (!auth_check("$fd", "subscriber", "1")) {{
+            auth_challenge("$fd", "0");
+            exit;
+        }}
+        consume_credentials();
+        append_hf("X-Agent-Tui-Agent: $au\r\n");
+    }}
     $ru = "sip:{engine}@{domain}";
     if (!lookup("location")) {{
         sl_send_reply("503", "Voice engine not registered");
@@ -494,7 +510,8 @@ route[REGISTRAR] {{
     # Store where the REGISTER really came from: calls go back over that TLS connection.
     fix_nated_register();
     xlog("L_INFO", "register $fu from $si:$sp ct=$ct\n");
-    if (!save("location")) {{
+    # One device per agent: the newest registration replaces older contacts (e.g. after a restart).
+    if (!save("location", "0x04")) {{
         sl_reply_error();
     }}
     exit;

@@ -31,7 +31,8 @@ def ctl_phone(center, *phone_args: str, timeout: float = 90) -> subprocess.Compl
     return subprocess.run(
         [
             sys.executable,
-            str(HERE / "ctl_phone_proc.py"),
+            "-m",
+            "agent_tui",
             "ctl",
             "--server",
             center.url,

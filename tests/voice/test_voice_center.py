@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 
 import pytest
-
-from audio_check import band_share, rms, windows
+from voice_audio import band_share, rms, windows
 from voicekit import AGENT2_HZ, AGENT_HZ, CUSTOMER_HZ, PY, JsonProc, start_phone, wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "center"))
-from wsclient import WsClient  # noqa: E402
+from wsclient import WsClient
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,7 @@ async def test_call_is_routed_answered_and_wrapped_up(make_center, tones, procs,
     phone = await asyncio.to_thread(start_phone, procs, center.dir, "agent1", play=tones["agent"],
                                     record=tmp_path / "a1")
     cust_rec = tmp_path / "customer-heard.wav"
-    cust = _customer(procs, center.dir, "+31612340000", tones["customer"], cust_rec, 9.0, dtmf="35")
+    cust = _customer(procs, center.dir, "+31612340000", tones["customer"], cust_rec, 120.0, dtmf="35")
 
     offer = await a1.wait_event("offer.new", lambda d: d["conversation"]["channel"] == "voice", timeout=30)
     conv = offer["data"]["conversation"]
@@ -83,8 +83,19 @@ async def test_call_is_routed_answered_and_wrapped_up(make_center, tones, procs,
     assert any("DTMF 3" in t for t in texts) and any("DTMF 5" in t for t in texts), texts
     assert any("+31612340000" in t for t in texts)
 
+    # The agent holds: the conversation says so (and the engine cuts audio both ways, see
+    # test_voice_engine), then resumes.
+    phone.send(cmd="hold")
+    await a1.wait_event("conv.message", lambda d: d["conversation"] == conv["id"]
+                        and d["message"]["text"] == "Call on hold", timeout=15)
+    phone.send(cmd="unhold")
+    await a1.wait_event("conv.message", lambda d: d["conversation"] == conv["id"]
+                        and d["message"]["text"] == "Call resumed", timeout=15)
+
     # The customer hangs up: wrap-up for the agent, voice.ended, and the agent wraps up.
-    await _wait(cust, lambda e: "result" in e, timeout=30)
+    cust.proc.send_signal(signal.SIGINT)
+    summary = await _wait(cust, lambda e: "result" in e, timeout=30)
+    assert summary["answered"] and summary["result"] == "completed" and summary["dtmf_sent"] == "35"
     await a1.wait_event("conv.updated", lambda d: d["conversation"]["id"] == conv["id"]
                         and d["conversation"]["status"] == "wrapup", timeout=15)
     await a1.wait_event("voice.ended", lambda d: d["conversation"] == conv["id"], timeout=10)
@@ -144,11 +155,15 @@ async def test_call_through_kamailio_rings_the_registered_agent(make_center, ton
     from agent_tui.center.voice import kamailio
 
     center = make_center(voice={"enabled": True, "kamailio": {"enabled": True, "port": 0}})
+    assert "agent1" not in kamailio._read_subscribers(center.dir)  # not a demo center: no HA1 yet
     a1 = await _available(center, "agent1")
-    if not await asyncio.to_thread(lambda: "agent1" in kamailio._read_subscribers(center.dir)):
-        # Until the center calls password listeners at login, learn agent1's HA1 here.
-        kamailio.set_sip_password(center.dir, "agent1", "demo")
+    # The password login taught Kamailio agent1's HA1 (never the password itself).
+    subs = kamailio._read_subscribers(center.dir)
+    assert subs["agent1"][1] == kamailio.ha1("agent1", subs["agent1"][0], "demo")
+    # The welcome frame tells the softphone where to register.
     addr = kamailio.address(center.dir)
+    assert a1.welcome["voice"]["registrar"] == f"sip:{addr['host']}:{addr['port']};transport=tls"
+    assert a1.welcome["voice"]["mode"] == "kamailio"
     phone = await asyncio.to_thread(
         start_phone, procs, center.dir, "agent1", play=tones["agent"], record=tmp_path / "a1",
         register=f"sip:{addr['host']}:{addr['port']};transport=tls", password="demo", domain=addr["domain"])
@@ -166,4 +181,51 @@ async def test_call_through_kamailio_rings_the_registered_agent(make_center, ton
     await a1.wait_event("voice.ended", timeout=15)
     await asyncio.to_thread(phone.stop)
     assert _mostly(leg, CUSTOMER_HZ)
+    await a1.close(bye=True)
+
+
+async def test_engine_crash_ends_its_calls_and_a_new_engine_takes_calls(make_center, tones, procs, tmp_path):
+    import json
+    import signal
+
+    from agent_tui.center.voice import settings as vs
+
+    center = make_center(voice={"enabled": True})
+    a1 = await _available(center, "agent1")
+    addr_file = vs.engine_address_file(center.dir)
+    first = json.loads(addr_file.read_text())
+    cust = _customer(procs, center.dir, "+31600011122", tones["customer"], tmp_path / "c1.wav", 60.0)
+    offer = await a1.wait_event("offer.new", lambda d: d["conversation"]["channel"] == "voice", timeout=30)
+    conv = offer["data"]["conversation"]["id"]
+    os.kill(first["pid"], signal.SIGKILL)  # a crash, not a stop
+    # The waiting caller is lost with the engine; the center does not leave the offer hanging.
+    await a1.wait_event("offer.revoked", lambda d: d["conversation"] == conv, timeout=15)
+    await asyncio.to_thread(cust.stop)  # its SIP peer is gone; a real caller would hang up too
+
+    def restarted() -> bool:
+        try:
+            return json.loads(addr_file.read_text())["pid"] != first["pid"]
+        except (FileNotFoundError, ValueError):
+            return False
+
+    await _until(restarted, 30, "a new voice engine")
+    cust2 = procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center.dir), "--from", "+31600011133",
+                   "--duration", "1"], "customer2")
+    offer2 = await a1.wait_event("offer.new", lambda d: d["conversation"]["customer"]["id"] == "+31600011133",
+                                 timeout=30)
+    assert offer2["data"]["conversation"]["channel"] == "voice"
+    assert (await _wait(cust2, lambda e: "result" in e, timeout=30))["answered"]
+    await a1.close(bye=True)
+
+
+async def test_voice_dial_answers_where_a_colleague_is_and_refuses_numbers(make_center):
+    from wsclient import CmdError
+
+    center = make_center(voice={"enabled": True, "kamailio": {"enabled": True, "port": 0}})
+    a1 = await WsClient.login(center.url, center.ca_file, "agent1")
+    got = await a1.cmd("voice.dial", target="agent2")
+    assert got["kind"] == "colleague" and got["uri"].startswith("sip:agent2@") and got["uri"].endswith(";transport=tls")
+    with pytest.raises(CmdError) as exc:
+        await a1.cmd("voice.dial", target="+31612345678")
+    assert exc.value.code == "conflict" and "gateway" in exc.value.message
     await a1.close(bye=True)

@@ -98,3 +98,37 @@ def test_call_carries_tones_both_ways_with_hold_mute_and_dtmf(pki, tones, phones
     for p in (agent, customer):
         assert p.proc.returncode == 0, p.stderr[-2000:]
         assert "Assertion" not in p.stderr and "Traceback" not in p.stderr, p.stderr[-2000:]
+
+
+def test_rejected_call_reports_busy_to_the_caller(pki, phones):
+    agent = phones(
+        {
+            "ca_file": str(pki.ca),
+            "cert_file": str(pki.cert),
+            "key_file": str(pki.key),
+            "user": "agent1",
+            "domain": "127.0.0.1",
+            "bind_address": "127.0.0.1",
+            "auto_answer": True,
+            "reject_code": 486,
+            "wait": 30,
+        },
+        name="agent",
+    )
+    port = agent.ready_port()
+    customer = phones(
+        {
+            "ca_file": str(pki.ca),
+            "user": "customer",
+            "domain": "127.0.0.1",
+            "bind_address": "127.0.0.1",
+            "dial": f"sip:agent1@127.0.0.1:{port};transport=tls",
+        },
+        name="customer",
+    )
+    customer.ready_port()
+    c = customer.result(60)
+    a = agent.result(30)
+    assert a["result"] == "rejected", a
+    assert c["result"] == "failed" and c["status_code"] == 486, c
+    assert "486" in c["message"]

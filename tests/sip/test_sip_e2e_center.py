@@ -26,7 +26,8 @@ def test_customer_call_reaches_headless_agent_through_the_center(make_center, to
     agent = subprocess.Popen(
         [
             sys.executable,
-            str(HERE / "ctl_phone_proc.py"),
+            "-m",
+            "agent_tui",
             "ctl",
             "--server",
             center.url,

@@ -25,8 +25,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def kam(tmp_path: Path):
+def _kam_dir(tmp_path: Path) -> Path:
+    """A center dir with Kamailio configured (not started) and HA1s for agent1/agent2."""
     cdir = tmp_path / "center"
     make_ca(cdir / "tls")
     make_server_cert(cdir / "tls", [])
@@ -35,6 +35,12 @@ def kam(tmp_path: Path):
     kamailio.write_kamailio_config(cdir, settings)
     for user in ("agent1", "agent2"):
         kamailio.set_sip_password(cdir, user, f"pw-{user}")
+    return cdir
+
+
+@pytest.fixture
+def kam(tmp_path: Path):
+    cdir = _kam_dir(tmp_path)
     handle = kamailio.start_kamailio(cdir)
     try:
         yield cdir, handle
@@ -98,6 +104,10 @@ def test_registered_phones_call_each_other_through_kamailio(kam, tones, phones, 
     assert r2["result"] == "completed" and r2.get("registered"), json.dumps(r2)
     assert r1["srtp"].startswith("AES")
     assert r2["dtmf_received"] == "5"
+    # The phone's debug log (level 5) holds neither SRTP keys nor the password nor digest answers.
+    log = (tmp_path / "agent1.log").read_text(errors="replace")
+    assert "REGISTER" in log or "registration" in log.lower()
+    assert "inline:" not in log and "pw-agent1" not in log and "response=" not in log
     heard1, rate = read_wav(tmp_path / "agent1.wav")
     assert sum(tone_windows(heard1, rate, 700)) >= 6
     heard2, rate = read_wav(tmp_path / "agent2.wav")
@@ -111,3 +121,27 @@ def test_wrong_password_is_refused_with_words(kam, phones):
     r = phone.result(60)
     assert r["result"] == "registration_failed", r
     assert "wrong user or password" in r["message"], r
+
+
+def test_registration_is_retried_until_the_registrar_comes_up(tmp_path, phones):
+    cdir = _kam_dir(tmp_path)
+    addr = kamailio.address(cdir)
+
+    class _Addr:  # what _phone_opts needs before Kamailio runs
+        host, port = addr["host"], int(addr["port"])
+
+    phone = phones(
+        _phone_opts(cdir, _Addr, "agent1", "pw-agent1", dial="agent2", retry_s=3, register_wait=40),
+        name="agent1",
+    )
+    phone.ready_port()
+    # Nothing listens yet: the first REGISTER fails. Start the registrar after that.
+    handle = None
+    try:
+        handle = kamailio.start_kamailio(cdir)
+        r = phone.result(60)
+    finally:
+        if handle is not None:
+            handle.stop()
+    assert r.get("registered") is True, r
+    assert r["registration_failures"] >= 1, r  # it failed first, then the retry registered

@@ -1,0 +1,294 @@
+"""The call bar: the softphone's state during a call, docked above the footer.
+
+One or two lines, so it fits 80×24:
+
+    ● CONNECTED 01:23  +31201234567 Jan · conv c-12 · speex/8000 · low · SRTP
+      RTT 42 ms · jitter 3 ms · loss 0.0% · MOS 4.1   [alt+p] hold [alt+m] mute [alt+h] hang up
+
+The state is always written in words (Ringing, Connected, On hold, Muted, Transferring, Ended)
+and also coloured (a CSS class per state), so it reads without colour. A degraded call gets a
+visible ``⚠`` warning in words. With no call the bar is hidden (nothing to see, no space taken).
+
+The widget only draws a :class:`CallView` it is given; the controller (``agent_tui.desk_phone``)
+owns the phone and decides what is shown. Caller IDs and names come from outside and are shown
+literally (no markup, no escape sequences).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.widgets import Static
+
+from agent_tui.i18n import language
+from agent_tui.secure.text import one_line
+
+# Words for the bar, in both UI languages (kept here so the softphone UI is self-contained).
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "ringing": "RINGING", "calling": "CALLING", "connected": "CONNECTED", "held": "ON HOLD",
+        "remote_held": "HELD BY OTHER SIDE", "muted": "MUTED", "transferring": "TRANSFERRING",
+        "ended": "ENDED", "transferred": "TRANSFERRED", "failed": "FAILED",
+        "conv": "conv", "answer": "answer", "reject": "reject", "hangup": "hang up",
+        "hold": "hold", "resume": "resume", "mute": "mute", "unmute": "unmute",
+        "transfer": "transfer", "wrapup": "wrap-up", "consult": "consult",
+        "complete": "complete transfer", "conference": "conference", "keypad": "keypad",
+        "measuring": "measuring call quality…", "quality_ok": "quality good",
+        "warn": "POOR CALL QUALITY", "second": "2nd call", "unknown": "unknown caller",
+        "no_headset": "HEADSET PROBLEM",
+    },
+    "nl": {
+        "ringing": "GAAT OVER", "calling": "BELT", "connected": "VERBONDEN", "held": "IN DE WACHT",
+        "remote_held": "IN DE WACHT (ANDERE KANT)", "muted": "DEMPT", "transferring": "DOORVERBINDEN",
+        "ended": "BEËINDIGD", "transferred": "DOORVERBONDEN", "failed": "MISLUKT",
+        "conv": "gesprek", "answer": "opnemen", "reject": "weigeren", "hangup": "ophangen",
+        "hold": "wacht", "resume": "terug", "mute": "dempen", "unmute": "dempen uit",
+        "transfer": "doorverbinden", "wrapup": "afronden", "consult": "ruggespraak",
+        "complete": "doorverbinden voltooien", "conference": "conferentie", "keypad": "toetsen",
+        "measuring": "gesprekskwaliteit meten…", "quality_ok": "kwaliteit goed",
+        "warn": "SLECHTE GESPREKSKWALITEIT", "second": "2e gesprek", "unknown": "onbekende beller",
+        "no_headset": "HEADSETPROBLEEM",
+    },
+}
+
+
+def w(key: str) -> str:
+    """The word for ``key`` in the current UI language (English when missing)."""
+    table = WORDS.get(language(), WORDS["en"])
+    return table.get(key) or WORDS["en"].get(key, key)
+
+
+# state -> (CSS class, symbol). The symbol differs per state too, for monochrome terminals.
+STATE_STYLE: dict[str, tuple[str, str]] = {
+    "ringing": ("-ringing", "☎"),
+    "calling": ("-calling", "☎"),
+    "connected": ("-connected", "●"),
+    "held": ("-held", "‖"),
+    "remote_held": ("-held", "‖"),
+    "muted": ("-muted", "●"),
+    "transferring": ("-transferring", "→"),
+    "ended": ("-ended", "○"),
+    "transferred": ("-ended", "→"),
+    "failed": ("-ended", "✕"),
+}
+
+
+@dataclass
+class CallQualityView:
+    """Live figures (from the phone's CallQuality event)."""
+
+    rtt_ms: float | None = None
+    jitter_ms: float = 0.0
+    loss_pct: float = 0.0
+    mos: float = 0.0
+    degraded: bool = False
+    warning: str = ""
+
+
+@dataclass
+class CallView:
+    """What the call bar shows about one call (or an offered call not yet on the phone)."""
+
+    key: str  # phone call key ("c1") or "offer:<id>" while only offered (direct mode)
+    phase: str = "ringing"  # ringing | calling | connected | transferring | ended | transferred | failed
+    direction: str = "in"
+    caller: str = ""
+    name: str = ""
+    conversation: str = ""
+    offer: str = ""
+    pickup: str = ""
+    answered_at: float | None = None
+    ended_at: float | None = None
+    codec: str = ""
+    profile: str = ""
+    srtp: str = ""
+    held: bool = False  # we put it on hold
+    remote_held: bool = False  # the other side did
+    muted: bool = False
+    quality: CallQualityView | None = None
+    reason: str = ""  # why it ended / failed, in words
+    consult_of: str = ""  # this is a consult call made while call ``consult_of`` waits
+    transfer_target: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        """The state word key, most important first (hold beats mute: nobody hears anything)."""
+        if self.phase == "connected":
+            if self.held:
+                return "held"
+            if self.remote_held:
+                return "remote_held"
+            if self.muted:
+                return "muted"
+            return "connected"
+        return self.phase
+
+    @property
+    def live(self) -> bool:
+        return self.phase not in ("ended", "transferred", "failed")
+
+
+def fmt_duration(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+
+
+def quality_text(q: CallQualityView | None, compact: bool = False) -> Text:
+    """``RTT 42 ms · jitter 3 ms · loss 0.0% · MOS 4.1`` plus a warning in words when degraded.
+
+    ``compact`` (80 columns): ``RTT 42ms jit 3ms loss 0.0% MOS 4.1`` so the keys still fit."""
+    out = Text()
+    if q is None:
+        out.append(w("measuring"), style="dim")
+        return out
+    if compact:
+        rtt = "–" if q.rtt_ms is None else f"{q.rtt_ms:.0f}ms"
+        out.append(f"RTT {rtt} jit {q.jitter_ms:.0f}ms loss {q.loss_pct:.1f}% MOS {q.mos:.1f}")
+    else:
+        rtt = "–" if q.rtt_ms is None else f"{q.rtt_ms:.0f} ms"
+        out.append(f"RTT {rtt} · jitter {q.jitter_ms:.0f} ms · loss {q.loss_pct:.1f}% · MOS {q.mos:.1f}")
+    if q.degraded:
+        out.append(" ⚠ " + w("warn"), style="bold reverse")
+        if q.warning and not compact:
+            out.append(": " + one_line(q.warning, 60), style="bold")
+    return out
+
+
+class CallBar(Static):
+    """Shows the current call(s). Hidden when there is none (class ``-idle``)."""
+
+    DEFAULT_CSS = """
+    CallBar { height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    CallBar.-idle { display: none; }
+    CallBar.-ringing { background: $warning 40%; text-style: bold; }
+    CallBar.-calling { background: $warning 25%; }
+    CallBar.-connected { background: $success 30%; }
+    CallBar.-muted { background: $secondary 35%; }
+    CallBar.-held { background: $primary 35%; }
+    CallBar.-transferring { background: $accent 35%; }
+    CallBar.-ended { background: $panel; color: $text-muted; }
+    CallBar.-degraded { border-left: thick $error; }
+    """
+
+    def __init__(self, *, clock: Callable[[], float] | None = None, id: str | None = "callbar") -> None:
+        super().__init__("", id=id, markup=False)
+        self.clock = clock or time.time
+        self.views: list[CallView] = []
+        self.keys: dict[str, str] = {}
+        self.notice = ""  # e.g. a headset problem, shown while a call runs
+        self.add_class("-idle")
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.views and any(v.live for v in self.views):
+            self.redraw()
+
+    def show_calls(self, views: list[CallView], keys: dict[str, str] | None = None,
+                   notice: str = "") -> None:
+        """Draw ``views`` (the first is the main call); ``keys`` maps action → key for hints."""
+        self.views = list(views)
+        if keys is not None:
+            self.keys = dict(keys)
+        self.notice = notice
+        self.redraw()
+
+    # --- drawing ---------------------------------------------------------------------------
+    def _main(self) -> CallView | None:
+        live = [v for v in self.views if v.live and not v.consult_of]
+        if live:
+            return live[0]
+        live = [v for v in self.views if v.live]
+        if live:
+            return live[0]
+        return self.views[0] if self.views else None
+
+    def redraw(self) -> None:
+        main = self._main()
+        for cls, _sym in STATE_STYLE.values():
+            self.remove_class(cls)
+        self.remove_class("-degraded")
+        if main is None:
+            self.add_class("-idle")
+            self.update("")
+            return
+        self.remove_class("-idle")
+        self.add_class(STATE_STYLE.get(main.state, ("-connected", "●"))[0])
+        if main.quality is not None and main.quality.degraded and main.live:
+            self.add_class("-degraded")
+        self.update(self.render_text(main))
+
+    def status_line(self, v: CallView) -> Text:
+        """First line: symbol, state word, timer, caller, conversation, codec · profile."""
+        now = self.clock()
+        _cls, sym = STATE_STYLE.get(v.state, ("", "●"))
+        line = Text()
+        line.append(f"{sym} {w(v.state)}", style="bold")
+        if v.answered_at is not None:
+            end = v.ended_at if v.ended_at is not None else now
+            line.append(" " + fmt_duration(end - v.answered_at))
+        who = v.caller or w("unknown")
+        line.append("  " + one_line(who, 24), style="bold")
+        if v.name and v.name != v.caller:
+            line.append(" " + one_line(v.name, 20))
+        if v.conversation:
+            line.append(f" · {w('conv')} {one_line(v.conversation, 14)}")
+        if v.codec:
+            line.append(" · " + one_line(v.codec, 16))
+            if v.profile:
+                line.append(" · " + one_line(v.profile, 8))
+        if v.transfer_target and v.phase in ("transferring", "transferred"):
+            line.append(" → " + one_line(v.transfer_target, 20))
+        if v.reason and not v.live:
+            line.append(" · " + one_line(v.reason, 30), style="italic")
+        return line
+
+    def hint(self, pairs: list[tuple[str, str]]) -> Text:
+        out = Text()
+        for action, word in pairs:
+            key = self.keys.get(action)
+            if key:
+                out.append(f" [{key}]", style="bold")
+                out.append(f" {w(word)}")
+        return out
+
+    def render_text(self, main: CallView) -> Text:
+        line1 = self.status_line(main)
+        if main.phase == "ringing":
+            line1.append_text(self.hint([("answer", "answer"), ("reject", "reject")]))
+            return line1
+        compact = 0 < self.size.width < 100
+        line2 = Text("" if compact else "  ")
+        others = [v for v in self.views if v is not main and v.live]
+        if main.phase == "connected":
+            line2.append_text(quality_text(main.quality, compact))
+            if others:
+                o = others[0]
+                line2.append(f" · {w('second')}: {one_line(o.caller or o.transfer_target, 16)} {w(o.state)}",
+                             style="bold")
+                line2.append_text(self.hint([("consult", "complete"), ("conference", "conference")]))
+            elif not (compact and main.quality is not None and main.quality.degraded):
+                held = "resume" if main.held else "hold"
+                muted = "unmute" if main.muted else "mute"
+                line2.append_text(self.hint([("hold", held), ("mute", muted), ("hangup", "hangup")]))
+        elif main.phase in ("calling", "transferring"):
+            line2.append_text(self.hint([("hangup", "hangup")]))
+        elif not main.live and main.conversation and main.phase == "ended" and main.answered_at is not None:
+            line2.append_text(self.hint([("wrapup", "wrapup")]))
+        if self.notice:
+            line2.append("  ⚠ " + w("no_headset") + ": " + one_line(self.notice, 50), style="bold")
+        if not line2.plain.strip():
+            return line1
+        return Text("\n").join([line1, line2])
+
+    # --- for tests and the tmux check -------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """What the bar shows right now, as plain text (empty when hidden)."""
+        main = self._main()
+        return "" if main is None else self.render_text(main).plain

@@ -1,0 +1,209 @@
+"""The reference center on the host side of a :class:`netlab.NetLab`, and the desk subprocess driver.
+
+``LabCenter`` copies an initialised demo center directory, makes it listen (wss and the voice engine's
+SIP/RTP) on the lab's host address, and gives it a server certificate that names that address (signed
+by the directory's own CA, so verification stays on). It runs on a thread of the calling process so
+tests and the bench can watch the hub directly. The HTTPS ingress stays on 127.0.0.1: customers are
+on the center's side of the link.
+
+``DeskAgent`` starts tests/net/desk_agent.py inside the lab namespace and follows its JSON lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent_tui.center.run import RunningCenter, run_center
+from agent_tui.secure.tls import client_ssl_context, make_server_cert
+
+HERE = Path(__file__).resolve().parent
+START_TIMEOUT = 40.0
+
+
+class LabCenter:
+    """A center listening on *host* (see the module docstring)."""
+
+    def __init__(self, template: Path, workdir: Path, host: str, **settings: Any):
+        self.dir = workdir / "center"
+        shutil.copytree(template, self.dir)
+        cfg_path = self.dir / "center.yaml"
+        cfg = yaml.safe_load(cfg_path.read_text()) or {}
+        cfg.update({"demo": False, "port": 0, "ingress_port": 0, "host": host, "ingress_host": "127.0.0.1"})
+        cfg.update(settings)
+        cfg_path.write_text(yaml.safe_dump(cfg))
+        make_server_cert(self.dir / "tls", [host])
+        self.host = host
+        self.ca_file = self.dir / "tls" / "ca.pem"
+        self.ingress_key = (self.dir / "secrets" / "ingress.key").read_text().strip()
+        self.url = self.ingress_url = ""
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._running: RunningCenter | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> LabCenter:
+        ready = threading.Event()
+
+        def on_ready(rc: RunningCenter) -> None:
+            self._running = rc
+            self.url, self.ingress_url = rc.url, rc.ingress_url
+            ready.set()
+
+        async def main() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            await run_center(self.dir, ready=on_ready, stop=self._stop)
+
+        def run() -> None:
+            try:
+                asyncio.run(main())
+            except BaseException as exc:  # surfaced by start()
+                self._error = exc
+            finally:
+                ready.set()
+
+        self._thread = threading.Thread(target=run, name="lab-center", daemon=True)
+        self._thread.start()
+        if not ready.wait(START_TIMEOUT) or self._error is not None or not self.url:
+            self.stop()
+            raise RuntimeError(f"center did not start: {self._error!r}")
+        return self
+
+    def stop(self) -> None:
+        if self._thread is None:
+            return
+        if self._loop is not None and self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(START_TIMEOUT)
+        self._thread = None
+
+    def call(self, fn: Callable[[Any], Any], timeout: float = 10.0) -> Any:
+        """Run ``fn(hub)`` on the center's loop and return its result."""
+        assert self._loop is not None and self._running is not None
+        hub = self._running.hub
+
+        async def run() -> Any:
+            return fn(hub)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout)
+
+    def _http(self, method: str, path: str, body: dict | None = None) -> Any:
+        req = urllib.request.Request(
+            self.ingress_url + path, data=json.dumps(body).encode() if body is not None else None,
+            method=method, headers={"Authorization": f"Bearer {self.ingress_key}",
+                                    "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, context=client_ssl_context(self.ca_file), timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def inject(self, channel: str, customer: str, text: str) -> dict:
+        """A customer writes (POST /v1/messages)."""
+        return self._http("POST", "/v1/messages", {"channel": channel, "from": customer, "text": text})
+
+    def outbox(self, customer: str) -> list[dict]:
+        """What agents sent to *customer* (GET /v1/outbox)."""
+        return self._http("GET", f"/v1/outbox?customer={urllib.request.quote(customer)}")["messages"]
+
+
+class DeskAgent:
+    """tests/net/desk_agent.py in the lab namespace; ``lines`` holds everything it printed."""
+
+    def __init__(self, lab: Any, center: LabCenter, user: str, password: str, *,
+                 ping_interval: float = 10.0, accept_chats: bool = False):
+        args = [sys.executable, str(HERE / "desk_agent.py"), "--server", center.url,
+                "--ca", str(center.ca_file), "--user", user, "--ping-interval", str(ping_interval)]
+        if accept_chats:
+            args.append("--accept-chats")
+        self.proc = lab.popen(args, stdin=-1, stdout=-1, stderr=-1, text=True, bufsize=1)
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(password + "\n")
+        self.proc.stdin.flush()
+        self.lines: list[dict] = []
+        self._cond = threading.Condition()
+        self._tags = 0
+        self.stderr = ""
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_err, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                with self._cond:
+                    self.lines.append(json.loads(line))
+                    self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    def _read_err(self) -> None:
+        assert self.proc.stderr is not None
+        self.stderr = self.proc.stderr.read()
+
+    def send(self, cmd: dict) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(cmd) + "\n")
+        self.proc.stdin.flush()
+
+    def wait_for(self, pred: Callable[[dict], bool], timeout: float, start: int = 0) -> dict:
+        """The first line (from index *start*) matching *pred*; AssertionError after *timeout* s."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for line in self.lines[start:]:
+                    if pred(line):
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    raise AssertionError(f"desk agent: nothing matched within {timeout} s; "
+                                         f"last lines {self.lines[-5:]}; stderr {self.stderr[-1500:]}")
+                self._cond.wait(min(left, 0.5))
+
+    def start(self, timeout: float = 30.0) -> dict:
+        """Connect and log in; the first welcome line."""
+        mark = len(self.lines)
+        self.send({"cmd": "start"})
+        return self.wait_for(lambda ln: ln["ev"] == "welcome", timeout, mark)
+
+    def submit(self, op: str, **args: Any) -> str:
+        """Send a command without waiting; returns its tag (see :meth:`result`)."""
+        self._tags += 1
+        tag = f"c{self._tags}"
+        self.send({"cmd": "call", "tag": tag, "op": op, "args": args})
+        return tag
+
+    def result(self, tag: str, timeout: float = 30.0) -> dict:
+        line = self.wait_for(lambda ln: ln["ev"] == "result" and ln["tag"] == tag, timeout)
+        if not line["ok"]:
+            raise AssertionError(f"{tag}: {line['error']}")
+        return line
+
+    def call(self, op: str, timeout: float = 30.0, **args: Any) -> dict:
+        return self.result(self.submit(op, **args), timeout)["data"]
+
+    def events(self, kind: str) -> list[dict]:
+        with self._cond:
+            return [ln for ln in self.lines if ln["ev"] == "event" and ln["kind"] == kind]
+
+    def close(self) -> None:
+        """Close without logout and wait; kill if it hangs."""
+        if self.proc.poll() is None:
+            try:
+                self.send({"cmd": "close"})
+                self.proc.wait(15)
+            except (OSError, ValueError, Exception):  # noqa: BLE001 - a dead pipe or a hang: kill below
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
