@@ -22,6 +22,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.theme import Theme
 
 from agent_tui.core.config import Config
@@ -363,12 +364,21 @@ class DeskApp(App[None]):
             self._last_presence = time.monotonic()
             desk = self._desk()
             if desk is not None:
-                desk.refresh_area("presence")
+                try:
+                    desk.refresh_area("presence")
+                except NoMatches:  # shutting down (see _tick)
+                    return
 
     def _tick(self) -> None:
         desk = self._desk()
-        if desk is not None:
+        if desk is None:
+            return
+        try:
             desk.tick(self.now())
+        except NoMatches:
+            # Shutting down: the interval can fire once more while the desk's widgets are
+            # already being removed. Nothing is left to update.
+            return
 
     def _desk(self):
         from agent_tui.screens.desk import DeskScreen
@@ -512,6 +522,8 @@ class DeskApp(App[None]):
                  (self._keymap.get("composer.send", "ctrl+s"), t("act.send"), "composer.send"),
                  (self._keymap.get("composer.quote", "ctrl+g"), t("help.quote"), "composer.quote"),
                  ("alt+enter", t("help.newline"), "composer")]
+        if getattr(self, "phone", None) is not None:  # softphone
+            rows += self.phone.help_rows()  # softphone
         info = []
         if self.demo_dir is not None:
             info.append(t("help.data", d=str(self.demo_dir)))

@@ -22,10 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH", help="config file (default: the platform config dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    from agent_tui import desk_cli
     from agent_tui.center import cli as center_cli
     from agent_tui.core import ctl as ctl_cli
     from agent_tui.core import doctor as doctor_cli
-    from agent_tui import desk_cli
 
     desk_cli.register(sub)
     center_cli.register(sub)

@@ -30,12 +30,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.message import Message
@@ -66,7 +66,7 @@ PHONE_ACTIONS: list[tuple[str, str, str, str, str, bool]] = [
      "Geluidsinstellingen (headset, testtoon)", False),
 ]
 
-ENDED_VISIBLE_S = 8.0  # an ended call stays in the bar this long, then the bar hides
+ENDED_VISIBLE_S = 5.0  # an ended call stays in the bar this long, then the bar hides
 OFFER_MAX_AGE_S = 60.0  # a replayed voice.offered older than this is not rung again
 CONVERSATION_HEADER = "X-Agent-Tui-Conversation"
 
@@ -81,6 +81,16 @@ def phone_bindings() -> list[Binding]:
             for e in PHONE_ACTIONS for bid, key, action, _en, _nl, show in [e]]
 
 
+# Config words → bandwidth profile (agent_tui.sip.profiles). "auto" is low: a home link is thin.
+PROFILE_ALIASES = {"auto": "low", "narrowband": "low", "wideband": "normal"}
+
+
+def profile_name(configured: str | None) -> str:
+    """The softphone profile for the config's ``softphone.profile`` value."""
+    value = str(configured or "auto").strip().lower()
+    return PROFILE_ALIASES.get(value, value)
+
+
 def phone_off_by_env() -> bool:
     return os.environ.get("AGENT_TUI_SOFTPHONE", "").strip().lower() in ("0", "off", "no", "false")
 
@@ -92,7 +102,7 @@ class PhoneCommands(Provider):
         phone = getattr(self.app, "phone", None)
         if not isinstance(phone, DeskPhone):
             return []
-        out = []
+        out: list[tuple[str, str, Callable[[], Any]]] = []
         for e in PHONE_ACTIONS:
             bid, _key, action = e[0], e[1], e[2]
             out.append((f"Phone: {_label(e)}", f"{phone.key_for(bid)} · {bid}",
@@ -121,17 +131,14 @@ class PromptScreen(ModalScreen[Any]):
     PromptScreen .title { text-style: bold; padding: 0 0 1 0; }
     PromptScreen .hint { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
-    def __init__(self, title: str, placeholder: str = "", hint: str = "", live: bool = False) -> None:
+    def __init__(self, title: str, placeholder: str = "", hint: str = "",
+                 on_char: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.title_text, self.placeholder, self.hint_text = title, placeholder, hint
-        self.live = live  # DTMF: every typed digit is sent at once (the IVR hears it as typed)
-
-    class Typed(Message):
-        def __init__(self, char: str) -> None:
-            super().__init__()
-            self.char = char
+        self.on_char = on_char  # DTMF: every typed digit is sent at once (the IVR hears it as typed)
+        self._prev = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -144,11 +151,10 @@ class PromptScreen(ModalScreen[Any]):
         self.query_one(Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.live and event.value:
-            prev = getattr(self, "_prev", "")
-            if event.value.startswith(prev) and len(event.value) > len(prev):
-                for ch in event.value[len(prev):]:
-                    self.app.post_message(PromptScreen.Typed(ch))
+        if self.on_char is not None:
+            if event.value.startswith(self._prev):
+                for ch in event.value[len(self._prev):]:
+                    self.on_char(ch)
             self._prev = event.value
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -170,13 +176,6 @@ class DeskPhone(Widget):
             super().__init__()
             self.event = event
 
-    class Levels(Message):
-        """Headset levels for the settings screen's meter."""
-
-        def __init__(self, mic_dbfs: float, speaker_dbfs: float) -> None:
-            super().__init__()
-            self.mic_dbfs, self.speaker_dbfs = mic_dbfs, speaker_dbfs
-
     def __init__(self, bar: CallBar, *, id: str | None = "desk-phone") -> None:
         super().__init__(id=id)
         self.bar = bar
@@ -190,7 +189,11 @@ class DeskPhone(Widget):
         self._wrapup_done: set[str] = set()
         self.events_seen: list[str] = []  # kinds of phone events handled (tests, bench)
         self.ring_shown_at: dict[str, float] = {}  # conversation -> time.time() the bar rang (bench)
+        self.ring_latency_ms: dict[str, float] = {}  # conversation -> voice.offered ts → bar ringing
         self.level_listener: Callable[[float, float], None] | None = None
+        self._starting_phone: Any = None
+        self._start_finished = threading.Event()  # set when a start attempt has returned
+        self._start_finished.set()
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
@@ -206,13 +209,14 @@ class DeskPhone(Widget):
         for b in phone_bindings():
             screen._bindings._add_binding(b)
         # The palette asks the calling screen for providers; add ours to the desk's set.
-        screen.COMMANDS = set(getattr(screen, "COMMANDS", set())) | {PhoneCommands}
+        screen.COMMANDS = set(getattr(screen, "COMMANDS", set())) | {PhoneCommands}  # type: ignore[misc]
         self.bar.keys = self.hint_keys()
         if self._start_policy() == "always":
             self.ensure_started()
 
     def on_unmount(self) -> None:
-        phone, self.phone = self.phone, None
+        phone, self.phone = self.phone or self._starting_phone, None
+        self._starting_phone = None
         if getattr(self.app, "phone", None) is self:
             self.app.phone = None  # type: ignore[attr-defined]
         listeners = getattr(self.app, "event_listeners", None)
@@ -223,7 +227,13 @@ class DeskPhone(Widget):
             # Blocking (hangs up, destroys the library ≤ ~3 s): in its own thread, not awaited,
             # so the desk closes at once. Not a daemon: the interpreter waits for it at exit, so
             # pjsua2 is always destroyed on its owner thread, never by garbage collection.
-            threading.Thread(target=phone.stop, name="softphone-stop", daemon=False).start()
+            finished = self._start_finished
+
+            def stop() -> None:
+                finished.wait(30)  # a start still running must finish before we stop it
+                phone.stop()
+
+            threading.Thread(target=stop, name="softphone-stop", daemon=False).start()
 
     def _start_policy(self) -> str:
         if phone_off_by_env():
@@ -237,6 +247,10 @@ class DeskPhone(Widget):
         if binding_id in keymap:
             return str(keymap[binding_id]).split(",")[0]
         return next((k for bid, k, *_ in PHONE_ACTIONS if bid == binding_id), "?")
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(key, label, binding id) of every phone action, for the desk's help screen."""
+        return [(self.key_for(e[0]), _label(e), e[0]) for e in PHONE_ACTIONS]
 
     def hint_keys(self) -> dict[str, str]:
         keys = {a: self.key_for(bid) for bid, _k, a, *_ in PHONE_ACTIONS}
@@ -282,9 +296,12 @@ class DeskPhone(Widget):
             self.app.notify(f"Softphone: {self.phone_error}", severity="error", markup=False, timeout=10)
             return
         if not self.is_attached:  # the desk closed while we started
-            await asyncio.to_thread(phone.stop)
+            if self._starting_phone is phone:  # ... before the phone existed: stop it here
+                self._starting_phone = None
+                threading.Thread(target=phone.stop, name="softphone-stop", daemon=False).start()
             return
         self.phone = phone
+        self._starting_phone = None
         self.phone_state = "ready"
 
     @staticmethod
@@ -304,12 +321,16 @@ class DeskPhone(Widget):
         from agent_tui.sip.profiles import PROFILES
 
         sp = self.app.config.softphone  # type: ignore[attr-defined]
-        profile = sp.profile if sp.profile in PROFILES else "low"  # "auto": home links are thin
+        profile = profile_name(sp.profile) if profile_name(sp.profile) in PROFILES else "low"
         info = self.sip_settings()
         host = urlsplit(server).hostname or "127.0.0.1"
-        account = AccountSpec(user=user, domain=str(info.get("domain") or host),
-                              registrar=str(info.get("registrar") or ""),
-                              proxy=str(info.get("proxy") or ""), password=password)
+        registrar = str(info.get("registrar") or "")
+        proxy = str(info.get("proxy") or "")
+        if registrar and not proxy:
+            # Calls we place (consult, dial) go through the registrar too; the domain alone has no port.
+            proxy = registrar if ";lr" in registrar else registrar + ";lr"
+        account = AccountSpec(user=user, domain=str(info.get("domain") or host), registrar=registrar,
+                              proxy=proxy, password=password)
         log_file = (sp.options or {}).get("log_file")
         engine = EngineConfig(ca_file=ca, profile=profile, log_file=log_file,
                               log_level=4 if log_file else 0)
@@ -317,7 +338,17 @@ class DeskPhone(Widget):
                             ring_device=sp.ring_device)
         phone = Softphone(engine, account, on_event=self._from_owner_thread, media=media,
                           level_interval=0.25)
-        phone.start()
+        # Commands are thread-safe from here on; events (e.g. a call ringing at once after the
+        # registration) can reach the UI before start() returns to us.
+        self._starting_phone = phone
+        self._start_finished.clear()
+        try:
+            phone.start()
+        except BaseException:
+            self._starting_phone = None
+            raise
+        finally:
+            self._start_finished.set()
         return phone
 
     def restart_when_idle(self) -> None:
@@ -340,7 +371,7 @@ class DeskPhone(Widget):
         # pjsua2 owner thread: never block here, never touch widgets. post_message is thread-safe.
         try:
             self.post_message(DeskPhone.SipEvent(event))
-        except Exception:  # noqa: BLE001 - the app is gone (shutdown): drop the event
+        except Exception:  # noqa: BLE001, S110 - the app is gone (shutdown): drop the event
             pass
 
     async def _phone(self) -> Any:
@@ -385,6 +416,10 @@ class DeskPhone(Widget):
             if time.time() - ts > OFFER_MAX_AGE_S:
                 return  # replayed after a reconnect: that call is long gone
             self._voice_offered(data)
+            conv = str(data.get("conversation") or "")
+            if conv in self.ring_shown_at:
+                # Center's event time → the bar ringing (bench hook; same clock on one machine).
+                self.ring_latency_ms.setdefault(conv, round((self.ring_shown_at[conv] - ts) * 1000, 1))
         elif kind == "voice.answered":
             v = self._by_conversation(str(data.get("conversation") or ""))
             if v is not None and not v.codec and data.get("codec"):
@@ -398,8 +433,8 @@ class DeskPhone(Widget):
                 if v.offer == oid and v.key.startswith("offer:") and v.live:
                     self._drop_offer(v)
         elif kind == "conv.assigned":
-            conv = data.get("conversation")
-            cid = str(conv.get("id") if isinstance(conv, dict) else conv or "")
+            conv_data = data.get("conversation")
+            cid = str(conv_data.get("id") if isinstance(conv_data, dict) else conv_data or "")
             v = self._by_conversation(cid)
             if v is not None and v.phase == "ringing":
                 # Accepted on the desk (F8 on the offer banner): take the call on the phone too.
@@ -474,9 +509,11 @@ class DeskPhone(Widget):
                 answering = offered.phase == "calling"  # the agent already pressed answer
                 self.views.pop(offered.key, None)
             self.views[v.key] = v
-            if answering and self.phone is not None:
+            starting = getattr(self, "_starting_phone", None)
+            phone = self.phone or starting
+            if answering and phone is not None:
                 v.phase = "calling"
-                self.phone.answer(v.key)
+                phone.answer(v.key)
                 self._redraw()
             elif offered is not None:
                 self._redraw()  # the bar and the bell already rang for the offer
@@ -498,15 +535,16 @@ class DeskPhone(Widget):
         if isinstance(e, ev.CommandFailed):
             if e.command != "ring":
                 self.app.notify(f"Phone {e.command}: {e.message}", severity="error", markup=False)
-            v = self.views.get(e.call)
-            if v is not None and v.phase == "transferring":
-                v.phase = "connected"
-                v.transfer_target = ""
+            failed = self.views.get(e.call)
+            if failed is not None and failed.phase == "transferring":
+                failed.phase = "connected"
+                failed.transfer_target = ""
                 self._redraw()
             return
-        v = self.views.get(getattr(e, "call", "") or "")
-        if v is None:
+        found = self.views.get(getattr(e, "call", "") or "")
+        if found is None:
             return
+        v = found
         if isinstance(e, ev.CallState):
             self._call_state(v, e)
         elif isinstance(e, ev.CallMedia):
@@ -580,8 +618,8 @@ class DeskPhone(Widget):
                            markup=False, timeout=15)
             return
         self._wrapup_done.add(conversation)
-        desk.open_conversation(conversation)
-        desk.action_wrapup()
+        desk.open_conversation(conversation)  # type: ignore[attr-defined]
+        desk.action_wrapup()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ drawing
     def _by_conversation(self, conv: str) -> CallView | None:
@@ -589,7 +627,8 @@ class DeskPhone(Widget):
             return None
         found = [v for v in self.views.values() if v.conversation == conv]
         live = [v for v in found if v.live]
-        return (live or found or [None])[-1]
+        pick = live or found
+        return pick[-1] if pick else None
 
     def _redraw(self) -> None:
         views = list(self.views.values())
@@ -597,7 +636,7 @@ class DeskPhone(Widget):
         self.bar.show_calls(views, self.hint_keys(), notice=self.notice if any(v.live for v in views) else "")
         try:
             self.screen.refresh_bindings()
-        except Exception:  # noqa: BLE001 - not mounted yet / shutting down
+        except Exception:  # noqa: BLE001, S110 - not mounted yet / shutting down
             pass
 
     # ------------------------------------------------------------------ which call
@@ -626,7 +665,7 @@ class DeskPhone(Widget):
         if action == "answer" or action == "reject":
             return self.ringing() is not None
         if action in ("hangup", "hold", "mute", "dtmf", "transfer", "consult", "conference"):
-            return self.current() is not None or action == "hangup" and self.ringing() is not None
+            return self.current() is not None or (action == "hangup" and self.ringing() is not None)
         return True
 
     # ------------------------------------------------------------------ actions
@@ -648,14 +687,22 @@ class DeskPhone(Widget):
             return
         self._answer(v.key)
 
-    @work(group="phone-answer")
-    async def _answer(self, key: str) -> None:
+    def _answer(self, key: str) -> None:
         v = self.views.get(key)
         if v is None or v.phase != "ringing":
             return
-        v.phase = "calling"  # shown at once; the phone confirms
+        # Marked at once, before the worker runs: an INVITE arriving in between (registrar mode)
+        # sees that the agent already answered and picks the call up itself.
+        v.phase = "calling"
         self._redraw()
+        self._answer_worker(key)
+
+    @work(group="phone-answer")
+    async def _answer_worker(self, key: str) -> None:
         phone = await self._phone()
+        v = self.views.get(key)
+        if v is None:
+            return  # merged into the SIP call, which was answered on arrival
         if phone is None:
             v.phase = "ringing"
             self._redraw()
@@ -719,6 +766,10 @@ class DeskPhone(Widget):
             return
         if v.key.startswith("offer:") or self.phone is None:
             return
+        if v.extra.get("conference"):  # leave the conference: every leg of it ends
+            for c in list(self.views.values()):
+                if c.live and c.extra.get("conference") and c is not v:
+                    self.phone.hangup(c.key)
         self.phone.hangup(v.key)
 
     def action_hold(self) -> None:
@@ -740,18 +791,11 @@ class DeskPhone(Widget):
         key = v.key
 
         def send(ch: str) -> None:
-            if ch in "0123456789*#ABCD" and self.phone is not None:
-                self.phone.dtmf(key, ch)
+            if ch.upper() in "0123456789*#ABCD" and self.phone is not None:
+                self.phone.dtmf(key, ch.upper())
 
-        self._dtmf_sink = send
         self.app.push_screen(PromptScreen("DTMF", "0-9 * #", "Digits are sent as you type; Enter closes.",
-                                          live=True))
-
-    @on(PromptScreen.Typed)
-    def _typed(self, msg: PromptScreen.Typed) -> None:
-        sink = getattr(self, "_dtmf_sink", None)
-        if sink is not None:
-            sink(msg.char)
+                                          on_char=send))
 
     def action_transfer(self) -> None:
         """Blind transfer to a colleague or a queue (the desk's picker), or a typed number."""
@@ -767,7 +811,7 @@ class DeskPhone(Widget):
         state = getattr(self.app, "state", None)
         if state is None:
             self.app.push_screen(PromptScreen("Transfer to", "colleague, queue or number"),
-                                 lambda r: r and then(str(r)))
+                                 lambda r: then(str(r)) if r else None)
             return
 
         def done(result: Any) -> None:
@@ -799,7 +843,10 @@ class DeskPhone(Widget):
         if v is None or self.phone is None:
             self.app.notify("No call to transfer", markup=False)
             return
-        self._pick_target(lambda target: self._start_consult(v.key, target), v.caller)
+        def consult_with(target: str) -> None:
+            self._start_consult(v.key, target)
+
+        self._pick_target(consult_with, v.caller)
 
     @work(group="phone-dial")
     async def _start_consult(self, key: str, target: str) -> None:
@@ -817,8 +864,8 @@ class DeskPhone(Widget):
             self.app.notify("Start a consult call first", markup=False)
             return
         first, second = pair
-        second.consult_of = ""  # both are now equal parties
-        self.phone.conference(first.key, second.key)
+        first.extra["conference"] = second.extra["conference"] = True
+        self.phone.conference(first.key, second.key)  # the customer comes off hold
         self._redraw()
 
     def action_dial(self) -> None:

@@ -69,7 +69,7 @@ async def main(n: int) -> None:
         await pilot.pause(1.0)
         latencies = []
         t_start = time.perf_counter()
-        for i in range(n):
+        for _ in range(n):
             before = len(area.text)
             t0 = time.perf_counter()
             # Post the key as the terminal driver does (pilot.press would also wait for idle).
@@ -88,7 +88,10 @@ async def main(n: int) -> None:
         stop.set()
         await feeder
     latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+    def p(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
     print(f"machine: {machine()}")
     print(f"desk with {len(state.presence)} colleagues, presence updates applied: {applied} "
           f"in {elapsed + 1.0:.1f} s ({applied / (elapsed + 1.0):.0f}/s)")

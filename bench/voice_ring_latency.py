@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -92,6 +93,7 @@ def main() -> int:
         for p in reversed(procs):
             p.stop()
         kam.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

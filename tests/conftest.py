@@ -85,7 +85,7 @@ class CenterHandle:
         def run() -> None:
             try:
                 asyncio.run(main())
-            except BaseException as exc:  # surfaced to the test by start()
+            except BaseException as exc:  # noqa: BLE001 - surfaced to the test by start()
                 self._error = exc
             finally:
                 ready.set()
@@ -178,7 +178,8 @@ def make_center(center_template: Path, tmp_path: Path) -> Iterator[Callable[...,
         shutil.copytree(center_template, d)
         cfg_path = d / "center.yaml"
         cfg = yaml.safe_load(cfg_path.read_text()) or {}
-        cfg.update({"demo": False, "port": 0, "ingress_port": 0})
+        # Voice (engine processes) only where a test asks for it: make_center(voice={"enabled": True}).
+        cfg.update({"demo": False, "port": 0, "ingress_port": 0, "voice": {"enabled": False}})
         cfg.update(settings)
         cfg_path.write_text(yaml.safe_dump(cfg))
         h = CenterHandle(d)

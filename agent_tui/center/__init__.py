@@ -9,6 +9,8 @@ Modules, one job each:
 - ``hub``      — the domain core: agents, sessions, per-agent event streams (stored before sent,
                  replayed on resume), idempotent commands, offers, conversations, team chat,
                  presence batching, stats; the domain API the voice bridge and the simulation use
+- ``conversations``, ``teamchat``, ``stats``, ``commands`` — the hub's parts (mixins);
+  ``hub_base`` is what they may use of each other, checked by mypy
 - ``server``   — thin I/O shell: wss (subprotocol agent-tui.v1, permessage-deflate) + HTTPS ingress
 - ``run``      — wires database, hub, servers, simulation and (optionally) voice together
 - ``init``     — ``center init DIR [--demo]``: config, private CA + server certificate, database

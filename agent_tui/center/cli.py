@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import urllib.error
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui.protocol import messages as m
+
+USER_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")  # what `center user add` accepts
 
 
 def register(sub: Any) -> None:
@@ -215,6 +218,9 @@ def cmd_user(args: argparse.Namespace) -> int:
             return 0
         if not args.user:
             return _fail(f"`center user {args.action}` needs a user name")
+        if args.action == "add" and not USER_NAME.fullmatch(args.user):
+            # Room keys are "dm:<a>|<b>" and mentions "@name": other characters would break them.
+            return _fail(f"user name {args.user!r}: use 1 to 64 letters, digits, '.', '_' or '-'")
         if not args.password_stdin:
             return _fail("give the password on stdin with --password-stdin (never on the command line)")
         password = sys.stdin.readline().rstrip("\r\n")
@@ -225,9 +231,12 @@ def cmd_user(args: argparse.Namespace) -> int:
         if args.action == "passwd":
             if not exists:
                 return _fail(f"no user {args.user!r}")
+            # A new password ends every session of the user: both or neither (the connection
+            # autocommits, so the two statements need their own transaction).
+            conn.execute("BEGIN")
             conn.execute("UPDATE users SET pw_hash = ? WHERE user = ?", (pw_hash, args.user))
-            # A new password ends every session of the user.
             conn.execute("UPDATE sessions SET revoked = 1 WHERE user = ?", (args.user,))
+            conn.execute("COMMIT")
             print(f"password of {args.user} changed")
             return 0
         if exists:

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent_tui.center.model import Conn, DomainError, Handler
 from agent_tui.center.store import dumps, loads
 from agent_tui.protocol import messages as m
 
+if TYPE_CHECKING:  # the hub's other parts, for mypy; at run time the base is object
+    from agent_tui.center.hub_base import HubBase
+else:
+    HubBase = object
+
 log = logging.getLogger("agent_tui.center")
 
 
-class CommandsMixin:
+class CommandsMixin(HubBase):
     """Maps each ``cmd`` op to a handler; answers are stored with the command id."""
 
     def register_op(self, op: str, handler: Handler, role: str | None = None) -> None:
@@ -63,7 +68,7 @@ class CommandsMixin:
         r("queue.get", lambda c, a: {"queues": self.queue_figures()})
         r("offer.accept", lambda c, a: self.accept_offer(c.user, a["offer"]))
         r("offer.decline", lambda c, a: self.decline_offer(c.user, a["offer"], a.get("reason")))
-        r("conv.list", lambda c, a: {"conversations": [self.summary(self._conv_row(x))
+        r("conv.list", lambda c, a: {"conversations": [self.summary(self._known_conv_row(x))
                                                        for x in self.agents[c.user].convs]})
         r("conv.get", self._op_conv_get)
         r("conv.send", lambda c, a: self.send_to_customer(c.user, a["conversation"], a["text"], a.get("subject")))
@@ -102,8 +107,13 @@ class CommandsMixin:
             if not agent.conns:
                 self.go_offline(c.user, "logout")
         # Run after the result is queued on the connection, so the client still gets it.
-        assert self.loop is not None
-        self.after_commit(lambda: self.loop.call_soon(finish))  # type: ignore[union-attr]
+        loop = self.loop
+        assert loop is not None
+
+        def finish_soon() -> None:
+            loop.call_soon(finish)
+
+        self.after_commit(finish_soon)
         return {}
 
     def _op_conv_get(self, c: Conn, a: dict) -> dict:
@@ -120,7 +130,7 @@ class CommandsMixin:
                                   (row["id"],)).fetchone()[0] or 0
         if a["upto"] >= last_in and row["unread"]:
             self.db.execute("UPDATE conversations SET unread = 0 WHERE id = ?", (row["id"],))
-            self.emit(c.user, "conv.updated", {"conversation": self.summary(self._conv_row(row["id"]))})
+            self.emit(c.user, "conv.updated", {"conversation": self.summary(self._known_conv_row(row["id"]))})
         return {}
 
     def _kb(self) -> Any:

@@ -186,4 +186,11 @@ capacity:               # concurrent conversations per agent and channel
   sms: 5
   email: 5
 demo: {demo}             # simulate customers and colleagues (`serve --quiet` keeps only colleagues)
+voice:                  # phone calls: the voice engine (pjsua2) answers queue_number and routes callers
+  enabled: true
+  queue_number: "+31201234567"
+  engines: 1            # engine processes; each talks to 2 callers at once (pjsua2 wheel: 4 call slots)
+  kamailio:             # full setup: Kamailio (Debian package) as TLS registrar/proxy, run by `center serve`
+    enabled: false      # config in kamailio/ (written by init); agents register with their own login
+    port: 5061
 """

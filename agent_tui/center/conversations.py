@@ -7,20 +7,31 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent_tui.center import auth
 from agent_tui.center.model import Agent, DomainError
 from agent_tui.protocol import messages as m
 
+if TYPE_CHECKING:  # the hub's other parts, for mypy; at run time the base is object
+    from agent_tui.center.hub_base import HubBase
+else:
+    HubBase = object
+
 log = logging.getLogger("agent_tui.center")
 
 
-class ConversationsMixin:
+class ConversationsMixin(HubBase):
     """Conversation life: queued → offered → active → wrapup → closed."""
 
     def _conv_row(self, conv: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM conversations WHERE id = ?", (conv,)).fetchone()
+
+    def _known_conv_row(self, conv: str) -> sqlite3.Row:
+        """The row of a conversation the hub itself holds (its absence is a bug, not bad input)."""
+        row = self._conv_row(conv)
+        assert row is not None, f"conversation {conv} vanished"
+        return row
 
     def summary(self, row: sqlite3.Row) -> dict:
         cust = self.db.execute("SELECT name FROM customers WHERE id = ?", (row["customer"],)).fetchone()
@@ -45,9 +56,7 @@ class ConversationsMixin:
             "SELECT * FROM messages WHERE conversation = ? ORDER BY seq", (conv,))]
 
     def full(self, conv: str) -> dict:
-        row = self._conv_row(conv)
-        assert row is not None
-        return {**self.summary(row), "messages": self.messages(conv)}
+        return {**self.summary(self._known_conv_row(conv)), "messages": self.messages(conv)}
 
     @staticmethod
     def _msg(r: sqlite3.Row) -> dict:
@@ -82,7 +91,7 @@ class ConversationsMixin:
         """Public: a system line in a conversation (e.g. DTMF digits, "call ended"); sent to the agent."""
         with self.tx():
             msg = self._system_message(conv, text)
-            row = self._conv_row(conv)
+            row = self._known_conv_row(conv)
             if row["assigned_to"] and row["status"] in ("active", "wrapup"):
                 self.emit(row["assigned_to"], "conv.message", {"conversation": conv, "message": msg})
         return msg
@@ -141,7 +150,7 @@ class ConversationsMixin:
             self.queued[conv] = self._waiting(conv, channel, qid, priority, now)
             self._notify_conv(conv)
             self.after_commit(self.schedule_route)
-        return self.summary(self._conv_row(conv))
+        return self.summary(self._known_conv_row(conv))
 
     def _upsert_customer(self, customer: str, name: str | None) -> None:
         self.db.execute(
@@ -182,12 +191,12 @@ class ConversationsMixin:
                                 " wrapup_started_at=NULL WHERE id=?", (conv,))
                 a = self.agents[agent]
                 a.convs[conv] = (channel, "active")
-                self.emit(agent, "conv.updated", {"conversation": self.summary(self._conv_row(conv))})
+                self.emit(agent, "conv.updated", {"conversation": self.summary(self._known_conv_row(conv))})
                 self._refresh_contact_state(a)
             if agent and row["status"] in ("active", "wrapup"):
                 self.emit(agent, "conv.message", {"conversation": conv, "message": msg})
             self._notify_conv(conv)
-            return {"conversation": self.summary(self._conv_row(conv)), "message": msg}
+            return {"conversation": self.summary(self._known_conv_row(conv)), "message": msg}
 
     def end_conversation(self, conv: str, reason: str = "customer-left") -> None:
         """The customer side ended (left the chat, hung up): active → wrap-up; waiting → closed."""
@@ -216,7 +225,7 @@ class ConversationsMixin:
                 a = self.agents[agent]
                 a.convs[conv] = (row["channel"], "wrapup")
                 self.emit(agent, "conv.message", {"conversation": conv, "message": msg})
-                self.emit(agent, "conv.updated", {"conversation": self.summary(self._conv_row(conv))})
+                self.emit(agent, "conv.updated", {"conversation": self.summary(self._known_conv_row(conv))})
                 self._refresh_contact_state(a)
                 self._arm(("wrapup", conv), self.cfg.acw_seconds, self._wrapup_expired, conv)
             self._notify_conv(conv)
@@ -242,11 +251,10 @@ class ConversationsMixin:
         self._refresh_contact_state(a)
         self._notify_conv(conv)
         self.after_commit(self.schedule_route)
-        return self.summary(self._conv_row(conv))
+        return self.summary(self._known_conv_row(conv))
 
-    def accept_offer(self, user: str, offer: str) -> dict:
-        """Accept *offer* for *user* (also for the voice bridge when the agent answers the call)."""
-        a = self.agents[user]
+    def _open_offer(self, user: str, offer: str) -> sqlite3.Row:
+        """The row of *offer* if it is *user*'s and still pending; else the DomainError to answer."""
         row = self.db.execute("SELECT * FROM offers WHERE offer = ?", (offer,)).fetchone()
         if row is None:
             raise DomainError("not_found", f"no offer {offer}")
@@ -254,6 +262,12 @@ class ConversationsMixin:
             raise DomainError("forbidden", "that offer is not yours")
         if row["status"] != "pending":
             raise DomainError("conflict", f"offer is no longer open ({row['status']})")
+        return row
+
+    def accept_offer(self, user: str, offer: str) -> dict:
+        """Accept *offer* for *user* (also for the voice bridge when the agent answers the call)."""
+        a = self.agents[user]
+        row = self._open_offer(user, offer)
         conv = row["conversation"]
         now = self.clock()
         with self.tx():
@@ -275,13 +289,7 @@ class ConversationsMixin:
     def decline_offer(self, user: str, offer: str, reason: str | None = None) -> dict:
         """Decline *offer*: the conversation goes to the next agent."""
         a = self.agents[user]
-        row = self.db.execute("SELECT * FROM offers WHERE offer = ?", (offer,)).fetchone()
-        if row is None:
-            raise DomainError("not_found", f"no offer {offer}")
-        if row["user"] != user:
-            raise DomainError("forbidden", "that offer is not yours")
-        if row["status"] != "pending":
-            raise DomainError("conflict", f"offer is no longer open ({row['status']})")
+        row = self._open_offer(user, offer)
         with self.tx():
             self._revoke_offer(a, offer, row["conversation"], "declined", exclude=True)
         return {}
@@ -344,6 +352,7 @@ class ConversationsMixin:
                 self.emit(b.user, "conv.assigned", {"conversation": self.full(conv)})
                 self._refresh_contact_state(b)
             else:
+                assert queue is not None  # exactly one of agent/queue, checked above
                 self._system_message(conv, f"Transferred from {a.name} to queue {self.queues[queue]['name']}")
                 self.db.execute("UPDATE conversations SET assigned_to=NULL, status='queued', queue=?, queued_at=?,"
                                 " wrapup_deadline=NULL WHERE id=?", (queue, now, conv))

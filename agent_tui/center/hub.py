@@ -415,7 +415,7 @@ class Hub(ConversationsMixin, TeamChatMixin, StatsMixin, CommandsMixin):
                         (now, conv))
                     self._system_message(conv, f"{a.name} went offline; back in the queue")
                     a.convs.pop(conv, None)
-                    row = self._conv_row(conv)
+                    row = self._known_conv_row(conv)
                     self.queued[conv] = self._waiting(conv, ch, row["queue"], row["priority"], now)
                     self.emit(user, "conv.closed", {"conversation": conv, "reason": "requeued"})
                     self._notify_conv(conv)
@@ -534,7 +534,7 @@ class Hub(ConversationsMixin, TeamChatMixin, StatsMixin, CommandsMixin):
         a.offers[offer] = (conv, w.channel)
         a.idle_since = now
         self.offered[conv] = w
-        data = {"offer": offer, "conversation": self.summary(self._conv_row(conv)), "expires_at": now + timeout,
+        data = {"offer": offer, "conversation": self.summary(self._known_conv_row(conv)), "expires_at": now + timeout,
                 "timeout_s": timeout}
         self.emit(user, "offer.new", data)
         self._arm(("offer", offer), timeout, self._offer_expired, offer)
@@ -593,7 +593,7 @@ class Hub(ConversationsMixin, TeamChatMixin, StatsMixin, CommandsMixin):
         out = []
         for r in self.db.execute("SELECT * FROM offers WHERE user = ? AND status = 'pending' ORDER BY created_at",
                                  (user,)):
-            out.append({"offer": r["offer"], "conversation": self.summary(self._conv_row(r["conversation"])),
+            out.append({"offer": r["offer"], "conversation": self.summary(self._known_conv_row(r["conversation"])),
                         "expires_at": r["expires_at"], "timeout_s": self.cfg.offer_timeout_s})
         return out
 

@@ -38,6 +38,7 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
     secrets_dir = cdir / "secrets"
     secrets_dir.mkdir(exist_ok=True)
     os.chmod(secrets_dir, 0o700)
+    _write_kamailio(cdir, cfg)
     fd = os.open(cfg.ingress_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(32) + "\n")
@@ -57,6 +58,15 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
     finally:
         conn.close()
     return cdir
+
+
+def _write_kamailio(cdir: Path, cfg: object) -> None:
+    """DIR/kamailio/ for the full setup (enabling it is then a flag in center.yaml)."""
+    try:
+        from agent_tui.center.voice.kamailio import write_kamailio_config
+    except ImportError:  # pragma: no cover - voice not installed
+        return
+    write_kamailio_config(cdir, cfg)
 
 
 def create_kb_schema(conn) -> None:  # type: ignore[no-untyped-def]

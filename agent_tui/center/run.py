@@ -91,5 +91,11 @@ async def _start_voice(hub: Hub, cfg: CenterConfig) -> Any:
         log.warning("voice is enabled in center.yaml but not available: %s", exc)
         return None
     bridge = VoiceBridge(hub, cfg)
-    await bridge.start()
+    try:
+        await bridge.start()
+    except Exception as exc:  # noqa: BLE001 — no phones must not mean no center: digital goes on
+        log.error("voice is enabled in center.yaml but could not start: %s", exc)
+        with contextlib.suppress(Exception):
+            await bridge.stop()
+        return None
     return bridge

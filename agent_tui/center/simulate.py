@@ -9,6 +9,7 @@ goes through the hub's public domain API, like real traffic would.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from typing import Any
@@ -77,10 +78,9 @@ class Simulation:
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:
-            try:
+            # Stopping must go on whatever a simulation task died of (each step logs its own failure).
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
-            except (asyncio.CancelledError, Exception):
-                pass
         for lst, fn in ((self.hub.team_listeners, self._on_team_message),
                         (self.hub.conversation_listeners, self._on_conversation)):
             if fn in lst:
@@ -154,10 +154,10 @@ class Simulation:
             "sms": f"+3161234{self._n:04d}",
             "social": f"@{name.split()[0].lower()}_{self._n}",
         }.get(channel, f"web-{self._n:05d}")
-        if queue not in self.hub.queues:
-            queue = None
+        # A center.yaml without the scenario's queue: let the hub pick the channel's default.
+        target = queue if queue in self.hub.queues else None
         try:
-            out = self.hub.ingest(channel, handle, lines[0], name=name, subject=subject, queue=queue)
+            out = self.hub.ingest(channel, handle, lines[0], name=name, subject=subject, queue=target)
         except DomainError as exc:
             log.info("simulated customer not injected: %s", exc.message)
             return

@@ -6,12 +6,20 @@ Part of :class:`agent_tui.center.hub.Hub` (a mixin).
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from agent_tui.center import router
 
+if TYPE_CHECKING:  # the hub's other parts, for mypy; at run time the base is object
+    from agent_tui.center.hub_base import HubBase
+else:
+    HubBase = object
 
-class StatsMixin:
+
+class StatsMixin(HubBase):
     """Queue, agent and team figures, computed from the live picture and the database."""
+
+    _last_figures: list[tuple[str, int, int, int]] | None  # what the last stats.tick showed (set by Hub)
 
     def queue_figures(self) -> list[dict]:
         now = self.clock()

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import TYPE_CHECKING
 
 from agent_tui.center.model import DomainError
 from agent_tui.center.store import dumps, loads
 
+if TYPE_CHECKING:  # the hub's other parts, for mypy; at run time the base is object
+    from agent_tui.center.hub_base import HubBase
+else:
+    HubBase = object
 
-class TeamChatMixin:
+
+class TeamChatMixin(HubBase):
     """Rooms are ``team:<team>`` and ``dm:<user>`` (stored as ``dm:<a>|<b>``, sorted)."""
 
     def rooms_of(self, user: str) -> list[str]:
@@ -79,6 +85,10 @@ class TeamChatMixin:
         keys = [(r, r) for r in self.rooms_of(user)]
         for row in self.db.execute("SELECT DISTINCT room FROM team_messages WHERE room LIKE 'dm:%' AND"
                                    " (room LIKE ? OR room LIKE ?)", (f"dm:{user}|%", f"dm:%|{user}")):
+            # LIKE only narrows the search: "_" and "%" in a user name are wildcards there, so
+            # "dm:a_1|%" also matches other people's "dm:ab1|…". Keep the user's own pairs only.
+            if user not in row["room"][3:].split("|", 1):
+                continue
             keys.append((self._room_for(user, row["room"]), row["room"]))
         for name, key in keys:
             last = self.db.execute("SELECT MAX(id) AS id, MAX(at) AS at FROM team_messages WHERE room = ?",

@@ -35,10 +35,10 @@ from typing import Any
 
 from agent_tui import __version__
 
-LOG_TAIL_BYTES = 512 * 1024   # the end of each log is what matters for a fresh problem
-MAX_LOGS = 12                 # newest first
-LOG_MAX_AGE_S = 7 * 86400     # older logs say nothing about today's problem
-MIN_LITERAL_SECRET = 6        # shorter secrets ("demo") are only scrubbed by pattern, not everywhere
+LOG_TAIL_BYTES = 512 * 1024  # the end of each log is what matters for a fresh problem
+MAX_LOGS = 12  # newest first
+LOG_MAX_AGE_S = 7 * 86400  # older logs say nothing about today's problem
+MIN_LITERAL_SECRET = 6  # shorter secrets ("demo") are only scrubbed by pattern, not everywhere
 
 REDACTED = "<redacted>"
 
@@ -48,21 +48,39 @@ _KEYWORDS = r"(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|ingress
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # PEM private keys, whole blocks.
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
-     "-----PRIVATE KEY " + REDACTED + "-----"),
+    (
+        re.compile(
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL
+        ),
+        "-----PRIVATE KEY " + REDACTED + "-----",
+    ),
     # HTTP/SIP Authorization headers: the scheme stays (support wants to see "Digest"/"Bearer"),
     # the credentials go. A digest header keeps username/realm/uri but loses response/nonce/cnonce.
-    (re.compile(r"(?im)^(\s*(?:proxy-)?authorization\s*:\s*)(bearer|basic)\s+\S+"), r"\1\2 " + REDACTED),
+    (
+        re.compile(r"(?im)^(\s*(?:proxy-)?authorization\s*:\s*)(bearer|basic)\s+\S+"),
+        r"\1\2 " + REDACTED,
+    ),
     (re.compile(r'(?i)\b(response|cnonce|nonce)\s*=\s*"[^"]*"'), r'\1="' + REDACTED + '"'),
     (re.compile(r"(?i)\b(response|cnonce|nonce)\s*=\s*[^\s\",]+"), r"\1=" + REDACTED),
     # SDES SRTP master keys in SDP (a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:KEY|2^31).
     (re.compile(r"(?i)(inline:)[A-Za-z0-9+/=]+"), r"\1" + REDACTED),
     # JSON / Python dict style: "password": "x", 'token': 'x'
-    (re.compile(r"(?i)([\"']" + r"[\w.-]*" + _KEYWORDS + r"[\w.-]*[\"']\s*:\s*)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^,}\s]+)"),
-     r'\1"' + REDACTED + '"'),
+    (
+        re.compile(
+            r"(?i)([\"']"
+            + r"[\w.-]*"
+            + _KEYWORDS
+            + r"[\w.-]*[\"']\s*:\s*)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^,}\s]+)"
+        ),
+        r'\1"' + REDACTED + '"',
+    ),
     # key=value / key: value (logs, YAML, command lines, URLs)
-    (re.compile(r"(?i)(\b[\w.-]*" + _KEYWORDS + r"[\w.-]*\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s&,;]+)"),
-     r"\1" + REDACTED),
+    (
+        re.compile(
+            r"(?i)(\b[\w.-]*" + _KEYWORDS + r"[\w.-]*\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s&,;]+)"
+        ),
+        r"\1" + REDACTED,
+    ),
     # --password VALUE on a command line
     (re.compile(r"(?i)(--[\w-]*" + _KEYWORDS + r"[\w-]*[ =])(?!-)(\S+)"), r"\1" + REDACTED),
     # URLs with user:password@
@@ -80,7 +98,9 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     wherever they appear; values shorter than MIN_LITERAL_SECRET are skipped there (a
     password like "demo" would blank every "demo" in a path) but patterns still catch them.
     """
-    for value in sorted({s for s in secrets if s and len(s) >= MIN_LITERAL_SECRET}, key=len, reverse=True):
+    for value in sorted(
+        {s for s in secrets if s and len(s) >= MIN_LITERAL_SECRET}, key=len, reverse=True
+    ):
         text = text.replace(value, REDACTED)
     for pattern, repl in _PATTERNS:
         text = pattern.sub(repl, text)
@@ -190,7 +210,7 @@ def _tail(path: Path, limit: int = LOG_TAIL_BYTES) -> tuple[str, bool]:
             fh.seek(size - limit)
             data = fh.read()
             nl = data.find(b"\n")
-            data = data[nl + 1:] if nl >= 0 else data
+            data = data[nl + 1 :] if nl >= 0 else data
             return data.decode("utf-8", "replace"), True
         return fh.read().decode("utf-8", "replace"), False
 
@@ -207,12 +227,15 @@ def _known_secrets(opts: Any) -> list[str]:
         cfg = None
         try:
             cfg = load_config(getattr(opts, "config", None))
-        except Exception:  # noqa: BLE001 - a broken config: use the command line only
+        except Exception:  # noqa: BLE001, S110 - a broken config: use the command line only
             pass
         server = getattr(opts, "server", None) or getattr(cfg, "server", None)
         user = getattr(opts, "user", None) or getattr(cfg, "user", None)
         if server and user:
-            for value in (credentials.get_password(server, user), credentials.get_token(server, user)):
+            for value in (
+                credentials.get_password(server, user),
+                credentials.get_token(server, user),
+            ):
                 if value:
                     values.append(value)
     except Exception:  # noqa: BLE001, S110 - no keyring: the patterns still apply
@@ -236,18 +259,29 @@ def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | 
     from agent_tui.core.doctor import format_report
 
     secrets = _known_secrets(opts)
-    manifest: list[str] = [f"agent-tui support bundle, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
-                           "Secrets were removed from every file (passwords, tokens, auth headers, "
-                           "SIP digests, SRTP keys, private keys).", ""]
+    manifest: list[str] = [
+        f"agent-tui support bundle, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
+        (
+            "Secrets were removed from every file (passwords, tokens, auth headers, "
+            "SIP digests, SRTP keys, private keys)."
+        ),
+        "",
+    ]
     files: dict[str, str] = {}
     files["report.txt"] = scrub(format_report(report) + "\n", secrets)
-    files["report.json"] = scrub(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", secrets)
+    files["report.json"] = scrub(
+        json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", secrets
+    )
     files["versions.json"] = json.dumps(versions(report), indent=2) + "\n"
 
-    config_path = Path(opts.config).expanduser() if getattr(opts, "config", None) else default_config_path()
+    config_path = (
+        Path(opts.config).expanduser() if getattr(opts, "config", None) else default_config_path()
+    )
     cfg = None
     try:
-        files["config.yaml"] = redact_config(config_path.read_text(encoding="utf-8", errors="replace"), secrets)
+        files["config.yaml"] = redact_config(
+            config_path.read_text(encoding="utf-8", errors="replace"), secrets
+        )
         manifest.append(f"config.yaml      {config_path} (redacted)")
     except OSError as exc:
         manifest.append(f"config.yaml      not included: {config_path}: {exc.strerror or exc}")
@@ -257,10 +291,15 @@ def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | 
         cfg = None
 
     used: set[str] = set()
-    logs = candidate_logs(cfg, extra_logs)
+    extra = list(extra_logs)
+    if getattr(opts, "sip_log", None):
+        extra.append(opts.sip_log)  # the pjsua log this doctor run just wrote (--sip-log)
+    logs = candidate_logs(cfg, extra)
     if not logs:
-        manifest.append("logs/            none found (the desk writes no log file; set softphone.log_file "
-                        "in the config for a SIP log, or pass --log FILE)")
+        manifest.append(
+            "logs/            none found (the desk writes no log file; set softphone.log_file "
+            "in the config for a SIP log, or pass --log FILE)"
+        )
     for log in logs:
         try:
             text, cut = _tail(log)
@@ -269,7 +308,9 @@ def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | 
             continue
         name = "logs/" + _safe_name(log, used)
         files[name] = scrub(text, secrets)
-        manifest.append(f"{name:<16} {log}" + (f" (last {LOG_TAIL_BYTES // 1024} KiB)" if cut else ""))
+        manifest.append(
+            f"{name:<16} {log}" + (f" (last {LOG_TAIL_BYTES // 1024} KiB)" if cut else "")
+        )
     files["MANIFEST.txt"] = "\n".join(manifest) + "\n"
 
     path = path.expanduser()

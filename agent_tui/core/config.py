@@ -69,6 +69,11 @@ class Config:
     path: Path | None = None
 
 
+# low/normal are the softphone's bandwidth profiles (agent_tui.sip.profiles); auto = low,
+# because a home uplink of 64 kbit/s is the normal case. narrowband/wideband are accepted aliases.
+SOFTPHONE_PROFILES = ("auto", "low", "normal", "narrowband", "wideband")
+
+
 def default_language() -> str:
     """``nl`` when the locale says Dutch, else ``en``."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
@@ -211,7 +216,11 @@ def parse_config(text: str, path: Path | None = None) -> Config:
                     raise r.fail(dkp, "expected a device name or number")
                 setattr(soft, f"{dk}_device", None if dv is None else str(dv))
         elif k == "profile":
-            soft.profile = r.string(sp, ("softphone", "profile"), "auto") or "auto"
+            profile = r.string(sp, ("softphone", "profile"), "auto") or "auto"
+            if profile not in SOFTPHONE_PROFILES:
+                raise r.fail(("softphone", "profile"),
+                             f"must be one of {', '.join(SOFTPHONE_PROFILES)}, got {profile!r}")
+            soft.profile = profile
         else:
             soft.options[k] = value
     cfg.softphone = soft

@@ -53,15 +53,13 @@ def _backend() -> KeyringBackend:
     """The keyring backend to use, or KeyringUnavailable."""
     try:
         chosen = keyring.get_keyring()
-    except Exception as exc:  # keyring's own configuration may be broken
+    except Exception as exc:  # noqa: BLE001 - keyring's own configuration may be broken in any way
         raise KeyringUnavailable(f"no usable OS keyring ({exc}); {FIX}") from None
-    candidates: list[KeyringBackend]
     # The chainer tries several backends in turn; pick the first acceptable one
     # ourselves so a plaintext backend further down the chain is never used.
-    if isinstance(chosen, ChainerBackend):
-        candidates = list(chosen.backends)
-    else:
-        candidates = [chosen]
+    candidates: list[KeyringBackend] = (
+        list(chosen.backends) if isinstance(chosen, ChainerBackend) else [chosen]
+    )
     reasons = []
     for backend in candidates:
         why = _refusal(backend)

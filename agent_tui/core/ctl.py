@@ -37,9 +37,10 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from agent_tui.core import credentials
 from agent_tui.core.client import (
@@ -278,8 +279,8 @@ def _offer_tracker() -> tuple[dict[str, dict[str, Any]], asyncio.Event,
         if frame.get("kind") == "offer.new" and isinstance(data.get("offer"), str):
             pending[data["offer"]] = data
             arrived.set()
-        elif frame.get("kind") == "offer.revoked":
-            pending.pop(data.get("offer"), None)
+        elif frame.get("kind") == "offer.revoked" and isinstance(data.get("offer"), str):
+            pending.pop(data["offer"], None)
 
     return pending, arrived, on_event, on_welcome
 
@@ -358,9 +359,11 @@ async def _run_events(args: argparse.Namespace) -> int:
         printed_seq[0] = int(frame["seq"])
         if cursor is not None:
             _write_cursor(cursor, int(frame["seq"]))
-        if args.count is not None and printed >= args.count:
-            done.set()
-        elif caught_up_at and not args.follow and args.count is None and frame["seq"] >= caught_up_at[0]:
+        got_count = args.count is not None and printed >= args.count
+        # Without --follow or --count, stop once the backlog seen at login has been printed.
+        caught_up = (bool(caught_up_at) and not args.follow and args.count is None
+                     and frame["seq"] >= caught_up_at[0])
+        if got_count or caught_up:
             done.set()
 
     welcomes = 0
@@ -417,23 +420,23 @@ def _cmd(args: argparse.Namespace) -> int:
         if getattr(args, "ctl_special", None) == "events":
             return await _run_events(args)
         if getattr(args, "ctl_special", None) == "transfer":
-            async def body(client: CenterClient, welcome: dict[str, Any]) -> int:
+            async def transfer(client: CenterClient, welcome: dict[str, Any]) -> int:
                 target = await _transfer_target(client, args.to)
                 _out(await client.call("conv.transfer", conversation=args.conversation,
                                        note=args.note, **target))
                 return EXIT_OK
-            return await _with_client(args, body)
+            return await _with_client(args, transfer)
         assert handler is not None
 
-        async def body(client: CenterClient, welcome: dict[str, Any]) -> int:
+        async def run_op(client: CenterClient, welcome: dict[str, Any]) -> int:
             return await handler(client, args, welcome)
 
-        return await _with_client(args, body)
+        return await _with_client(args, run_op)
 
     return _guarded(main)
 
 
-def _guarded(main: Callable[[], Awaitable[int]]) -> int:
+def _guarded(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """Run *main*, turning every expected failure into one stderr line + exit code."""
     try:
         return asyncio.run(main())

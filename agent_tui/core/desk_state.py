@@ -193,27 +193,15 @@ class DeskState:
                           "since": float(st.get("since") or self.clock())}
         elif isinstance(st, str):
             self.agent = {"state": st, "reason": "", "since": self.clock()}
-        self.presence = {}
-        for entry in snap.get("presence") or []:
-            if isinstance(entry, dict) and entry.get("user"):
-                self.presence[str(entry["user"])] = dict(entry)
-        self.offers = {}
-        for offer in snap.get("offers") or []:
-            if isinstance(offer, dict) and offer.get("offer"):
-                self.offers[str(offer["offer"])] = offer
+        self.presence = _index_by(snap.get("presence"), "user")
+        self.offers = _index_by(snap.get("offers"), "offer")
         old = self.conversations
         self.conversations = {}
         for conv in snap.get("conversations") or []:
             if isinstance(conv, dict) and conv.get("id"):
                 self._upsert_conversation(conv, old.get(str(conv["id"])))
-        self.rooms = {}
-        for room in snap.get("rooms") or []:
-            if isinstance(room, dict) and room.get("room"):
-                self.rooms[str(room["room"])] = dict(room)
-        self.queues = {}
-        for q in snap.get("queues") or []:
-            if isinstance(q, dict) and q.get("queue"):
-                self.queues[str(q["queue"])] = dict(q)
+        self.rooms = _index_by(snap.get("rooms"), "room")
+        self.queues = _index_by(snap.get("queues"), "queue")
         self.announcements = [a for a in (snap.get("announcements") or []) if isinstance(a, dict)]
         self._mark(*AREAS)
 
@@ -292,10 +280,11 @@ class DeskState:
 
     def _on_conv_updated(self, d: dict, ts: float) -> None:
         conv = d.get("conversation")
-        if isinstance(conv, dict) and conv.get("id"):
-            if str(conv["id"]) in self.conversations or conv.get("assigned_to") == self.user:
-                self._upsert_conversation(conv)
-                self._mark("conversations")
+        if not isinstance(conv, dict) or not conv.get("id"):
+            return
+        if str(conv["id"]) in self.conversations or conv.get("assigned_to") == self.user:
+            self._upsert_conversation(conv)
+            self._mark("conversations")
 
     def _on_conv_message(self, d: dict, ts: float) -> None:
         cid = str(d.get("conversation") or "")
@@ -354,9 +343,7 @@ class DeskState:
         self._mark("announcements")
 
     def _on_stats(self, d: dict, ts: float) -> None:
-        for q in d.get("queues") or []:
-            if isinstance(q, dict) and q.get("queue"):
-                self.queues[str(q["queue"])] = dict(q)
+        self.queues.update(_index_by(d.get("queues"), "queue"))
         self._mark("queues")
 
     # --- local actions -------------------------------------------------------------------
@@ -429,6 +416,19 @@ _HANDLERS: dict[str, Callable[[DeskState, dict, float], None]] = {
     "team.announcement": DeskState._on_announcement,
     "stats.tick": DeskState._on_stats,
 }
+
+
+def _index_by(items: Any, key: str) -> dict[str, dict[str, Any]]:
+    """Copies of the dicts in *items* (a list from the center), keyed by their *key* field.
+
+    Anything that is not a dict with a non-empty *key* is skipped: the center's data is
+    validated here, not trusted.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        if isinstance(item, dict) and item.get(key):
+            out[str(item[key])] = dict(item)
+    return out
 
 
 def sla_level(summary: dict[str, Any], now: float) -> str:

@@ -210,10 +210,8 @@ def decode_server_frame(text: str | bytes) -> dict[str, Any]:
             raise ProtocolError(m.ErrorCode.MALFORMED, "event needs a positive integer 'seq'")
         if not isinstance(obj.get("kind"), str) or not isinstance(obj.get("data"), dict):
             raise ProtocolError(m.ErrorCode.MALFORMED, "event needs 'kind' and 'data'")
-    elif ftype in ("result",):
-        if not isinstance(obj.get("re"), str):
-            raise ProtocolError(m.ErrorCode.MALFORMED, "result needs 're'")
-    elif ftype == "error":
-        if not isinstance(obj.get("code"), str) or not isinstance(obj.get("message"), str):
-            raise ProtocolError(m.ErrorCode.MALFORMED, "error needs 'code' and 'message'")
+    elif ftype == "result" and not isinstance(obj.get("re"), str):
+        raise ProtocolError(m.ErrorCode.MALFORMED, "result needs 're'")
+    elif ftype == "error" and not (isinstance(obj.get("code"), str) and isinstance(obj.get("message"), str)):
+        raise ProtocolError(m.ErrorCode.MALFORMED, "error needs 'code' and 'message'")
     return obj

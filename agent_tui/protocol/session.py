@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
@@ -134,8 +134,8 @@ class BadFrame:
     message: str
 
 
-SessionEvent = Union[Welcome, Event, Result, CommandFailed, AuthFailed, ServerError,
-                     ResyncNeeded, Pong, BadFrame]
+SessionEvent = (Welcome | Event | Result | CommandFailed | AuthFailed | ServerError
+                | ResyncNeeded | Pong | BadFrame)
 
 
 # --- the outbox ------------------------------------------------------------------
@@ -293,9 +293,7 @@ class ClientSession:
             return False
         if unacked >= ACK_EVERY:
             return True
-        if self._last_ack_at is None or now - self._last_ack_at >= ACK_INTERVAL:
-            return True
-        return False
+        return self._last_ack_at is None or now - self._last_ack_at >= ACK_INTERVAL
 
     def next_ack_at(self) -> float | None:
         """The ``now`` from which :meth:`ack_due` holds (for the transport's
@@ -375,8 +373,12 @@ class ClientSession:
         self._ack_forced = False
         self._last_ack_at = None
         self.state = OPEN
-        user = frame.get("user") if isinstance(frame.get("user"), dict) else {}
-        snapshot = frame.get("snapshot") if isinstance(frame.get("snapshot"), dict) else None
+        user = frame.get("user")
+        if not isinstance(user, dict):
+            user = {}
+        snapshot = frame.get("snapshot")
+        if not isinstance(snapshot, dict):
+            snapshot = None
         grace = frame.get("grace_s")
         session = frame.get("session")
         self.session_id = session if isinstance(session, str) else None

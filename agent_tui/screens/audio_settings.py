@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
@@ -122,7 +122,8 @@ class AudioSettingsScreen(ModalScreen[None]):
     AudioSettingsScreen Button { min-width: 10; margin-right: 1; }
     AudioSettingsScreen #as-snippet { color: $text; background: $boost; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+                Binding("escape", "close", "Close", show=False),
                 Binding("ctrl+s", "save", "Save", show=False),
                 Binding("ctrl+t", "test_tone", "Test tone", show=False, priority=True)]
 
@@ -133,7 +134,9 @@ class AudioSettingsScreen(ModalScreen[None]):
         self.input_device: str | None = sp.input_device
         self.output_device: str | None = sp.output_device
         self.ring_device: str | None = sp.ring_device
-        self.profile = sp.profile if sp.profile in ("low", "normal") else "low"
+        from agent_tui.desk_phone import profile_name
+
+        self.profile = profile_name(sp.profile) if profile_name(sp.profile) in ("low", "normal") else "low"
         self.devices: list[Any] = []
         self.device_error = ""
         self._check: _DeviceCheck | None = None

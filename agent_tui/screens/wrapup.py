@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from agent_tui.core.desk_state import fmt_duration
 from agent_tui.i18n import t
+from agent_tui.secure.text import literal
 
 
 class WrapupScreen(ModalScreen[Any]):
@@ -47,7 +48,9 @@ class WrapupScreen(ModalScreen[Any]):
             yield Label(t("wrapup.title", customer=self.customer), classes="title", markup=False)
             yield Static("", id="wrapup-timer")
             yield Label(t("wrapup.code"))
-            yield OptionList(*[Option(f"{c.get('label') or c.get('code')}  ({c.get('code')})",
+            # Code labels come from the center's database: shown literally, never as markup.
+            yield OptionList(*[Option(literal(f"{c.get('label') or c.get('code')}  ({c.get('code')})",
+                                              single_line=True),
                                       id=str(c.get("code"))) for c in self.codes], id="wrapup-codes")
             yield Label(t("wrapup.notes"))
             area = TextArea(id="wrapup-notes")

@@ -31,7 +31,7 @@ class AccountSpec:
     registrar: str = ""  # e.g. "sip:127.0.0.1:5061;transport=tls"
     password: str | None = None
     display_name: str = ""
-    proxy: str = ""  # outbound proxy URI, e.g. "sip:127.0.0.1:5061;transport=tls;lr"
+    proxy: str = ""  # outbound proxy URI; default: the registrar (with ;lr)
     retry_s: int = 30  # re-register retry after failure (pjsua default is 300 s)
     expires_s: int = 300
     keepalive_s: int = 25  # NAT keep-alive (UDP) and TCP keep-idle for the TLS connection
@@ -100,8 +100,11 @@ class SipAccount(pj.Account):
         reg.unregWaitMsec = 1000
         sip = cfg.sipConfig
         sip.transportId = self.engine.transport_id
-        if spec.proxy:
-            sip.proxies.append(spec.proxy)
+        # The registrar doubles as the outbound proxy unless told otherwise: a call to
+        # sip:agent2@<domain> must go through it (the domain alone may name no SIP server).
+        proxy = spec.proxy or (f"{spec.registrar};lr" if spec.registrar else "")
+        if proxy:
+            sip.proxies.append(proxy)
         if spec.password is not None:
             sip.authCreds.append(pj.AuthCredInfo("digest", "*", spec.user, 0, spec.password))
         nat = cfg.natConfig

@@ -6,9 +6,9 @@ media clock thread (``onFrameRequested``/``onFrameReceived``) and the PortAudio 
 thread, which keeps each side's timing independent.
 
 Virtual devices (ALSA ``type file`` PCMs used in tests, or a headless box) have no clock of their
-own and would spin; so a device callback waits at most one block for the bridge (speaker data to
-arrive, or room for microphone data). On a real headset that wait never happens because the
-buffers are primed — and when the two clocks drift, the rings drop or pad a block instead.
+own and would spin; :class:`RealTimePacer` holds them to wall-clock time (a real headset never
+waits there). When the device's and the call's clocks drift, the rings drop old audio or pad
+silence, so the delay stays bounded (≤ 40 ms microphone, ≤ 80 ms speaker backlog).
 """
 
 from __future__ import annotations
@@ -39,6 +39,18 @@ class DeviceInfo:
 
 class AudioError(Exception):
     """A device could not be found or opened; the message names it."""
+
+
+def _sounddevice() -> Any:
+    """The sounddevice module, or AudioError in words when PortAudio is missing."""
+    try:
+        import sounddevice
+
+        return sounddevice
+    except OSError as exc:  # sounddevice raises OSError when libportaudio cannot be loaded
+        raise AudioError(
+            f"PortAudio is not available ({exc}); install it (Debian: libportaudio2)"
+        ) from exc
 
 
 def list_devices() -> list[DeviceInfo]:
@@ -136,6 +148,47 @@ class PcmRing:
         self._buf.clear()
 
 
+class RealTimePacer:
+    """Holds a clockless (virtual) device to real time; a real device never waits here.
+
+    An ALSA ``type file`` PCM over the ``null`` plugin has no clock and calls back as fast as
+    it can; pjsua2's media clock runs in real time. After each callback, if the device has
+    consumed more audio than wall-clock time allows (beyond ``slack_s``), we wait the
+    difference. A clocked device stays within the slack and never waits.
+    """
+
+    def __init__(
+        self,
+        rate: int,
+        slack_s: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+        wait: Callable[[float], Any] | None = None,
+    ) -> None:
+        self.rate = rate
+        self.slack_s = slack_s
+        self._clock = clock
+        # An Event that is never set: its timed wait releases the GIL and cannot be woken early.
+        self._wait = wait or threading.Event().wait
+        self._start: float | None = None
+        self._frames = 0
+
+    def tick(self, frames: int) -> float:
+        """Account for ``frames`` the device just took; returns how long we held it back (s)."""
+        now = self._clock()
+        if self._start is None:
+            self._start = now
+        self._frames += frames
+        ahead = self._frames / self.rate - (now - self._start)
+        if ahead > self.slack_s:
+            delay = min(ahead - self.slack_s / 2, 0.5)
+            self._wait(delay)
+            return delay
+        if ahead < -1.0:
+            # Far behind (xrun, suspended laptop): restart the reference instead of racing.
+            self._start, self._frames = now, 0
+        return 0.0
+
+
 class HeadsetBuffers:
     """The two rings plus local sounds (test tone, ring) shared by the pj port and the device."""
 
@@ -143,7 +196,7 @@ class HeadsetBuffers:
         self.rate = rate
         self.frame_bytes = rate * ptime_ms // 1000 * SAMPLE_WIDTH
         cap = rate * max_ms // 1000 * SAMPLE_WIDTH
-        self.cond = threading.Condition()
+        self.lock = threading.Lock()
         self.speaker = PcmRing(cap)  # call audio waiting for the device
         self.mic = PcmRing(cap)  # device audio waiting for the call
         self.local = PcmRing(rate * 30 * SAMPLE_WIDTH)  # test tone / ring tone, mixed into output
@@ -152,33 +205,37 @@ class HeadsetBuffers:
 
     # --- pjsua2 media clock side
     def take_mic(self) -> bytes:
-        with self.cond:
+        with self.lock:
+            # Keep the microphone path short: audio that piled up while no call listened (or
+            # after a device hiccup) is old — drop it rather than add it as delay.
+            excess = len(self.mic) - 2 * self.frame_bytes
+            if excess > 0:
+                self.mic.read(excess)
             data = self.mic.read(self.frame_bytes)
-            self.cond.notify_all()
         if len(data) < self.frame_bytes:
             data += bytes(self.frame_bytes - len(data))
         return data
 
     def put_speaker(self, data: bytes) -> None:
-        with self.cond:
+        with self.lock:
             self.speaker.write(data)
-            self.cond.notify_all()
         self.speaker_level = dbfs(data)
 
-    # --- device side
-    def device_input(self, data: bytes, block_s: float) -> None:
-        """Microphone block from the device; waits ≤ one block for room (paces clockless devices)."""
-        with self.cond:
-            if len(self.mic) + len(data) > self.mic._cap // 2:
-                self.cond.wait(block_s)
+    # --- device side (PortAudio callback thread)
+    def device_input(self, data: bytes) -> None:
+        """A microphone block from the device."""
+        with self.lock:
             self.mic.write(data)
         self.mic_level = dbfs(data)
 
-    def device_output(self, nbytes: int, block_s: float) -> bytes:
-        """Speaker block for the device; waits ≤ one block for call audio, then pads silence."""
-        with self.cond:
-            if len(self.speaker) < nbytes:
-                self.cond.wait_for(lambda: len(self.speaker) >= nbytes, block_s)
+    def device_output(self, nbytes: int) -> bytes:
+        """A speaker block for the device: call audio (silence when short) plus local sounds."""
+        with self.lock:
+            # Same for the ear: when the call's clock ran ahead of the device's, skip the
+            # backlog instead of letting the delay grow for the rest of the call.
+            excess = len(self.speaker) - 4 * self.frame_bytes
+            if excess > 0:
+                self.speaker.read(excess + 2 * self.frame_bytes)
             data = self.speaker.read(nbytes)
             local = self.local.read(nbytes)
         if len(data) < nbytes:
@@ -191,11 +248,11 @@ class HeadsetBuffers:
 
     def play_local(self, pcm: bytes) -> None:
         """Queue a local sound (only the agent hears it)."""
-        with self.cond:
+        with self.lock:
             self.local.write(pcm)
 
     def stop_local(self) -> None:
-        with self.cond:
+        with self.lock:
             self.local.clear()
 
 
@@ -242,29 +299,32 @@ class HeadsetStreams:
 
     def open(self) -> None:
         """Open and start the streams; raises :class:`AudioError` naming the device."""
-        import sounddevice as sd
+        sd = _sounddevice()
 
         b = self.buffers
         block = b.frame_bytes // SAMPLE_WIDTH
-        block_s = block / b.rate
         in_dev = resolve_device(self.input_spec, "input")
         out_dev = resolve_device(self.output_spec, "output")
+        in_pace, out_pace = RealTimePacer(b.rate), RealTimePacer(b.rate)
 
         def duplex_cb(indata: Any, outdata: Any, frames: int, _t: Any, status: Any) -> None:
             if status:
                 self.status_flags += 1
-            b.device_input(bytes(indata), block_s)
-            outdata[:] = b.device_output(len(outdata), block_s)
+            b.device_input(bytes(indata))
+            outdata[:] = b.device_output(len(outdata))
+            out_pace.tick(frames)
 
         def in_cb(indata: Any, frames: int, _t: Any, status: Any) -> None:
             if status:
                 self.status_flags += 1
-            b.device_input(bytes(indata), block_s)
+            b.device_input(bytes(indata))
+            in_pace.tick(frames)
 
         def out_cb(outdata: Any, frames: int, _t: Any, status: Any) -> None:
             if status:
                 self.status_flags += 1
-            outdata[:] = b.device_output(len(outdata), block_s)
+            outdata[:] = b.device_output(len(outdata))
+            out_pace.tick(frames)
 
         common = {
             "samplerate": b.rate,
@@ -295,8 +355,6 @@ class HeadsetStreams:
     def close(self) -> None:
         """Stop and close the streams; safe to call twice."""
         streams, self._streams = self._streams, []
-        with self.buffers.cond:
-            self.buffers.cond.notify_all()  # let a waiting callback return at once
         for s in streams:
             try:
                 s.abort()
@@ -322,27 +380,20 @@ class Ringer:
         self._pattern = np.frombuffer(on + bytes(4 * rate * SAMPLE_WIDTH), "<i2")
 
     def start(self) -> None:
-        import sounddevice as sd
+        sd = _sounddevice()
 
         if self._stream is not None:
             return
         dev = resolve_device(self.device, "output")
         self._pos = 0
         pattern = self._pattern
-        started = time.monotonic()
-        written = [0]
-        pace = threading.Event()  # never set: only its timed wait is used
+        pacer = RealTimePacer(self.rate)
 
         def cb(outdata: Any, frames: int, _t: Any, _status: Any) -> None:
             idx = (np.arange(frames) + self._pos) % len(pattern)
             self._pos = int((self._pos + frames) % len(pattern))
             outdata[:] = pattern[idx].tobytes()
-            # A clockless (virtual) device would pull audio as fast as we make it; hold it to
-            # real time. A real device is paced by its clock and never waits here.
-            written[0] += frames
-            ahead = written[0] / self.rate - (time.monotonic() - started)
-            if ahead > 0.2:
-                pace.wait(min(ahead - 0.1, 0.5))
+            pacer.tick(frames)
 
         try:
             self._stream = sd.RawOutputStream(

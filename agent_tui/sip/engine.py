@@ -122,10 +122,10 @@ def _tcp_keepalive(pj: Any, tls: Any, idle_s: int) -> None:
     for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3)):
         if hasattr(socket, name):
             opts.append((socket.IPPROTO_TCP, getattr(socket, name), value))
-    for level, name, value in opts:
+    for level, opt_name, value in opts:
         opt = pj.SockOpt()
         opt.level = level
-        opt.optName = name
+        opt.optName = opt_name
         opt.setOptValInt(value)
         tls.sockOptParams.sockOpts.append(opt)
     tls.sockOptIgnoreError = True  # a platform without one of these still gets a phone

@@ -74,6 +74,7 @@ class HeadlessOptions:
     log_level: int = 0
     log_sip_messages: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    progress: Any = None  # progress(dict): milestones (registered, call, answered) for scripts
     transfer_to: str | None = None  # blind (or, with consult, attended) transfer target
     transfer_after: float = 2.0
     consult: bool = False
@@ -115,6 +116,22 @@ class _Inbox:
     def all(self, kind: type) -> list:
         with self.cond:
             return [e for e in self.items if isinstance(e, kind)]
+
+
+def _progress(opts: HeadlessOptions, event: dict) -> None:
+    if opts.progress is not None:
+        opts.progress(event)
+
+
+def _on_event(opts: HeadlessOptions, inbox: _Inbox, event: object) -> None:
+    """Owner thread: keep the event, and report registration changes as they happen."""
+    inbox.put(event)
+    if isinstance(event, ev.Registered):
+        _progress(opts, {"ev": "registered", "user": opts.user})
+    elif isinstance(event, ev.RegistrationFailed):
+        _progress(
+            opts, {"ev": "registration_failed", "code": event.status_code, "message": event.message}
+        )
 
 
 def _is_end_of(call: str) -> Any:
@@ -163,7 +180,7 @@ def run_headless(
             password=opts.password,
             retry_s=opts.retry_s,
         ),
-        on_event=inbox.put,
+        on_event=lambda e: _on_event(opts, inbox, e),
         media=media,
         quality_interval=1.0,
     )
@@ -245,6 +262,7 @@ def _run_call(
     else:
         raise SipError("nothing to do: give --dial TARGET or --auto-answer")
     result["call"] = key
+    _progress(opts, {"ev": "call", "call": key})
 
     answered = inbox.wait_for(
         lambda e: (
@@ -266,6 +284,7 @@ def _run_call(
             phone.hangup(key)
         return
 
+    _progress(opts, {"ev": "answered", "call": key})
     final, ended = _script(phone, opts, inbox, key, result)
     if not ended:
         phone.hangup(final).result(10)
@@ -395,6 +414,11 @@ def _finish(result: dict, inbox: _Inbox | None) -> dict:
         if summaries:
             for k, v in summaries[-1].stats.items():
                 result.setdefault(k, v) if k == "profile" else result.__setitem__(k, v)
+        regs = inbox.all(ev.Registered)
+        if regs:
+            result["registrations"] = len(
+                regs
+            )  # > 1: it re-registered (registrar restart, link drop)
         digits = inbox.all(ev.DtmfReceived)
         if digits:
             result["dtmf_received"] = "".join(d.digit for d in digits)

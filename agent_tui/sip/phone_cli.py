@@ -96,6 +96,11 @@ def add_phone_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--sip-domain", metavar="HOST", help="SIP domain (default: the center's host)")
     p.add_argument("--sip-proxy", metavar="URI", help="outbound proxy URI")
     p.add_argument("--sip-log", metavar="FILE", help="write the pjsua log (level 4) to FILE")
+    p.add_argument(
+        "--events",
+        action="store_true",
+        help="print milestones (registered, call, answered) as JSON lines on stderr",
+    )
     p.set_defaults(ctl_run=_ctl_entry)
     return p
 
@@ -158,6 +163,31 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
     ctx.client.on_event = on_event
     if args.auto_answer:
         await ctx.client.call("state.set", state="available")
+    dial = args.dial
+    if dial and not dial.startswith(("sip:", "sips:")) and "@" not in dial:
+        # A colleague's name or a number: the center says where (or why not) to call it.
+        try:
+            dial = str((await ctx.client.call("voice.dial", target=dial)).get("uri") or dial)
+        except Exception as exc:  # noqa: BLE001 - CommandError carries the center's words
+            code = getattr(exc, "code", "")
+            if code not in ("unknown_op", "not_implemented"):
+                message = getattr(exc, "message", "") or str(exc)
+                failure: dict[str, object] = {
+                    "result": "failed",
+                    "message": f"the center cannot place this call: {message}",
+                    "codec": "",
+                    "tx_packets": 0,
+                    "rx_packets": 0,
+                    "tx_kbps": 0,
+                    "rx_kbps": 0,
+                    "loss_pct": 0,
+                    "jitter_ms": 0,
+                    "rtt_ms": None,
+                    "mos": None,
+                }
+                sys.stdout.write(json.dumps(failure, sort_keys=True) + "\n")
+                sys.stdout.flush()
+                return 1
     headset = None
     if args.input_device or args.output_device:
         headset = HeadsetSpec(input_device=args.input_device, output_device=args.output_device)
@@ -172,7 +202,7 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
         play=args.play,
         record=args.record,
         headset=headset,
-        dial=args.dial,
+        dial=dial,
         auto_answer=args.auto_answer,
         duration=args.duration,
         wait=args.wait,
@@ -182,6 +212,13 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
         log_file=args.sip_log,
         log_level=4 if args.sip_log else 0,
     )
+    if args.events:
+
+        def progress(event: dict) -> None:
+            sys.stderr.write(json.dumps(event, sort_keys=True) + "\n")
+            sys.stderr.flush()
+
+        opts.progress = progress
     try:
         result = await asyncio.to_thread(headless.run_headless, opts, pickups)
     finally:

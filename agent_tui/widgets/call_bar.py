@@ -267,7 +267,12 @@ class CallBar(Static):
         others = [v for v in self.views if v is not main and v.live]
         if main.phase == "connected":
             line2.append_text(quality_text(main.quality, compact))
-            if others:
+            if others and main.extra.get("conference"):
+                names = ", ".join(one_line(o.caller, 16) for o in others)
+                line2.append(f" · {w('conference')}: {names}", style="bold")
+                muted = "unmute" if main.muted else "mute"
+                line2.append_text(self.hint([("mute", muted), ("hangup", "hangup")]))
+            elif others:
                 o = others[0]
                 line2.append(f" · {w('second')}: {one_line(o.caller or o.transfer_target, 16)} {w(o.state)}",
                              style="bold")

@@ -8,10 +8,10 @@ import threading
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
-from wsclient import WsClient
+from wsclient import LoginError, WsClient
 
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
@@ -77,22 +77,35 @@ def env(center):
     bg.close()
 
 
+async def _relogin(state: dict) -> WsClient:
+    """A fresh attacker session: with the token, or with the password when a ``logout`` revoked it."""
+    await state["attacker"].close()
+    center = state["center"]
+    try:
+        c = await WsClient.login(center.url, center.ca_file, "agent1", token=state["token"])
+    except LoginError:
+        c = await WsClient.login(center.url, center.ca_file, "agent1")
+        state["token"] = c.welcome["token"]
+    state["attacker"] = c
+    return c
+
+
 async def _exchange(state: dict, frame: Any) -> list[dict]:
     """Send *frame* then a ping; return what came back before the pong (error/result), plus
-    ``{"type": "closed"}`` when the frame legitimately ended the session (``bye``)."""
+    ``{"type": "closed"}`` when the frame legitimately ended the session (``bye``, ``logout``)."""
     for _attempt in range(2):
         c: WsClient = state["attacker"]
         if c.closed.is_set() or c.ws.close_code is not None:
-            # it spent its error budget (closed 1008, by design) or said bye: log in again with the token
-            await c.close()
-            c = await WsClient.login(state["center"].url, state["center"].ca_file, "agent1", token=state["token"])
-            state["attacker"] = c
+            # it spent its error budget (closed 1008, by design), said bye or logged out: log in again
+            c = await _relogin(state)
         c._frames = []
         try:
             await c.send_raw(frame)
             await c.send({"type": "ping", "t": 424242})
         except ConnectionClosed as exc:
-            assert exc.rcvd is not None and exc.rcvd.code == 1008
+            # 1008: the error budget is spent (by design); 1000: this frame was a logout that
+            # closed the session before the ping went out (the retry replays its stored result)
+            assert exc.rcvd is not None and exc.rcvd.code in (1000, 1008), exc
             await asyncio.wait_for(c.closed.wait(), 10)
             continue
         try:
@@ -110,6 +123,9 @@ async def _exchange(state: dict, frame: Any) -> list[dict]:
                                                                   HealthCheck.too_slow,
                                                                   HealthCheck.data_too_large])
 @given(frame=junk_frames)
+# A valid logout ends the attacker's session and revokes its token; the examples after it must go on.
+@example(frame=json.dumps({"type": "cmd", "id": "logout-1", "op": "logout", "args": {}}))
+@example(frame=json.dumps({"type": "cmd", "id": "after-logout", "op": "whoami", "args": {}}))
 def test_junk_gets_an_error_frame_and_others_go_on(env, frame):
     try:
         valid = codec.decode_client_frame(frame)
@@ -123,6 +139,11 @@ def test_junk_gets_an_error_frame_and_others_go_on(env, frame):
     elif valid["type"] == "bye":
         assert replies == [{"type": "closed", "code": 1000}]
     elif valid["type"] == "cmd":
+        if valid["op"] == "logout":
+            # A logout that ran closes its session after the result (the close may beat the pong);
+            # the next example starts on a fresh login, not on a session about to close.
+            replies = [f for f in replies if f != {"type": "closed", "code": 1000}]
+            env["bg"].run(_relogin(env))
         assert len(replies) == 1 and replies[0]["type"] in ("result", "error"), replies
         assert replies[0]["re"] == valid["id"]
     elif valid["type"] == "hello":

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from wsclient import WsClient
+from wsclient import LoginError, WsClient
 
 
 def _serve(center_dir: Path, *extra: str) -> tuple[subprocess.Popen, str, str]:
@@ -117,3 +117,32 @@ def test_sigkill_loses_nothing_that_was_acknowledged(center_dir):
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(15) == 0
+
+
+async def test_user_passwd_changes_the_password_and_ends_the_users_sessions(center):
+    old = await WsClient.login(center.url, center.ca_file, "agent3")
+    token = old.welcome["token"]
+    await old.close()
+    res = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "agent_tui.center", "user", "passwd", str(center.dir), "agent3",
+                         "--password-stdin"],
+        input="n3w-secret\n", capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert "n3w-secret" not in res.stdout + res.stderr
+    with pytest.raises(LoginError) as by_token:
+        await WsClient.login(center.url, center.ca_file, "agent3", token=token)
+    assert by_token.value.code == "token_invalid"
+    with pytest.raises(LoginError):
+        await WsClient.login(center.url, center.ca_file, "agent3", password="demo")
+    new = await WsClient.login(center.url, center.ca_file, "agent3", password="n3w-secret")
+    assert new.welcome["user"]["user"] == "agent3"
+    await new.close()
+
+
+def test_user_add_refuses_a_name_that_would_break_room_keys(center_dir):
+    res = subprocess.run([sys.executable, "-m", "agent_tui.center", "user", "add", str(center_dir), "x|agent2",
+                          "--password-stdin"], input="s3cret!\n", capture_output=True, text=True, timeout=60)
+    assert res.returncode != 0 and "user name 'x|agent2'" in res.stderr
+    db = sqlite3.connect(center_dir / "center.db")
+    assert db.execute("SELECT COUNT(*) FROM users WHERE user = 'x|agent2'").fetchone()[0] == 0
+    db.close()

@@ -56,7 +56,7 @@ async def test_capacity_per_channel_is_respected(make_center):
     # two offers (capacity 2), the third stays queued
     await a.wait_event("offer.new", start=a.kinds().index("offer.new") + 1)
     q = await a.cmd("queue.get")
-    chat = [x for x in q["queues"] if x["queue"] == "chat"][0]
+    chat = next(x for x in q["queues"] if x["queue"] == "chat")
     assert chat["waiting"] == 3  # 2 offered + 1 queued still count as waiting
     offers = [e for e in a.events if e["kind"] == "offer.new"]
     assert len(offers) == 2
@@ -134,7 +134,7 @@ async def test_conversation_life_accept_reply_note_wrapup_and_customer_sees_repl
     assert closed["data"] == {"conversation": conv["id"], "reason": "wrapup"}
     await a.wait_event("agent.state", lambda d: d["state"] == "available")
     stats = await a.cmd("stats.get")
-    me = [x for x in stats["agents"] if x["user"] == "agent1"][0]
+    me = next(x for x in stats["agents"] if x["user"] == "agent1")
     assert me["handled_today"] == 1 and me["aht_s"] is not None
     assert stats["team"]["handled_today"] == 1 and stats["team"]["incoming_today"] == 1
     await a.close()

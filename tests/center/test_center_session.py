@@ -120,7 +120,7 @@ async def test_resume_after_dropped_connection_replays_missed_events_exactly_onc
     assert back.events[0]["seq"] == seen + 1
     # the agent's state was kept (grace period), no offline in between
     assert all(e["data"]["state"] != "offline" for e in back.events if e["kind"] == "agent.state")
-    assert getattr(back, "duplicates", 0) == 0
+    assert back.duplicates == 0
     await back.close()
     await other.close()
 
@@ -149,10 +149,10 @@ async def test_resume_after_center_restart_loses_and_duplicates_nothing(center):
     texts = [e["data"]["message"]["text"] for e in back.events if e["kind"] == "team.message"]
     assert texts == ["two", "three"]
     assert back.events[0]["seq"] == seen + 1 and seen > before
-    assert getattr(back, "duplicates", 0) == 0
+    assert back.duplicates == 0
     # state survived the restart
     assert (await back.cmd("presence.get"))["presence"][0]  # answers after restart
-    snap_state = [p for p in (await back.cmd("presence.get"))["presence"] if p["user"] == "agent1"][0]
+    snap_state = next(p for p in (await back.cmd("presence.get"))["presence"] if p["user"] == "agent1")
     assert snap_state["state"] == "available"
     await back.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 from wsclient import CmdError, WsClient
@@ -66,14 +67,14 @@ async def test_presence_deltas_are_batched(make_center):
     await watcher.wait_event("presence.delta", all_lunch, start=start)
     deltas = [e for e in watcher.events[start:] if e["kind"] == "presence.delta"]
     # batched: at most one frame per interval (timestamps come from the center's clock) …
-    gaps = [b["ts"] - a["ts"] for a, b in zip(deltas, deltas[1:])]
+    gaps = [b["ts"] - a["ts"] for a, b in itertools.pairwise(deltas)]
     assert all(g >= 0.45 for g in gaps), gaps
     # … so six quick changes take fewer frames than changes, each user once per frame (latest state)
     assert len(deltas) < 6
     for d in deltas:
         users = [p["user"] for p in d["data"]["changes"]]
         assert len(users) == len(set(users))
-    entry = [p for p in deltas[-1]["data"]["changes"] if p["user"] == "agent2"][0]
+    entry = next(p for p in deltas[-1]["data"]["changes"] if p["user"] == "agent2")
     assert entry["reason"] == "noon" and entry["team"] == "care" and entry["team_name"] == "Customer care"
     for c in [watcher, *agents]:
         await c.close()
@@ -132,3 +133,23 @@ async def test_kb_proposal_review_flow_with_events(center):
     assert r["article"]["id"] in [h["id"] for h in found]
     await a.close()
     await lead.close()
+
+
+async def test_dm_rooms_list_only_the_users_own_pairs_even_with_like_wildcards_in_names(center):
+    import subprocess
+    import sys
+
+    # "a_1" as a LIKE pattern also matches "ab1": the room list must not show ab1's DMs to a_1.
+    for user in ("a_1", "ab1"):
+        res = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "agent_tui.center", "user", "add", str(center.dir), user,
+                             "--team", "care", "--password-stdin"],
+            input="s3cret!\n", capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+    ab1 = await WsClient.login(center.url, center.ca_file, "ab1", "s3cret!")
+    await ab1.cmd("team.send", room="dm:agent2", text="private to agent2")
+    a_1 = await WsClient.login(center.url, center.ca_file, "a_1", "s3cret!")
+    rooms = [r["room"] for r in (await a_1.cmd("team.rooms"))["rooms"]]
+    assert rooms == ["team:care"], rooms
+    await ab1.close()
+    await a_1.close()

@@ -36,7 +36,7 @@ class TcpProxy:
 
     # -- life ---------------------------------------------------------------------
 
-    def start(self) -> "TcpProxy":
+    def start(self) -> TcpProxy:
         self._thread.start()
         self._call(self._start())
         return self
@@ -49,7 +49,7 @@ class TcpProxy:
         self._thread.join(timeout=5)
         self._loop.close()
 
-    def __enter__(self) -> "TcpProxy":
+    def __enter__(self) -> TcpProxy:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import uuid
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from waiting import reasons, until
 
 from agent_tui.core.client import (
     AuthError,
@@ -20,22 +21,8 @@ from agent_tui.core.client import (
 )
 
 
-async def until(pred: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
-    """Poll *pred* until it holds (a condition wait with a deadline, not a sleep)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not pred():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
 def proxied(proxy: Any) -> str:
     return f"wss://127.0.0.1:{proxy.port}"
-
-
-def reasons(events: list[dict]) -> list[str]:
-    return [e["data"]["reason"] for e in events if e["kind"] == "agent.state"]
 
 
 def assert_contiguous(events: list[dict]) -> None:

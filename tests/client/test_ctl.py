@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import reasons, until
 
 from agent_tui.core.client import CenterClient
 from agent_tui.core.ctl import (
@@ -159,19 +160,6 @@ async def _reader(proc: asyncio.subprocess.Process, lines: list[dict]) -> None:
         lines.append(json.loads(raw))
 
 
-async def _until(pred, timeout: float = 30.0, what: str = "condition") -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not pred():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
-def _reasons(lines: list[dict]) -> list[str]:
-    return [e["data"]["reason"] for e in lines if e["kind"] == "agent.state"]
-
-
 @pytest.mark.slow
 async def test_events_follow_survives_a_cut_without_gaps_or_duplicates(center, proxy):
     b = CenterClient(center.url, center.ca_file, "agent1", password="demo")
@@ -191,15 +179,15 @@ async def test_events_follow_survives_a_cut_without_gaps_or_duplicates(center, p
         lines: list[dict] = []
         reader = asyncio.ensure_future(_reader(proc, lines))
         await b.call("state.set", state="break", reason="e1")
-        await _until(lambda: "e1" in _reasons(lines), what="e1 printed")
+        await until(lambda: "e1" in reasons(lines), 30, "e1 printed")
         assert proxy.down() >= 1
         for i in range(2, 5):
             await b.call("state.set", state="lunch" if i % 2 else "break", reason=f"e{i}")
         proxy.up()
         await b.call("state.set", state="meeting", reason="e5")
-        await _until(lambda: "e5" in _reasons(lines), what="e5 printed")
+        await until(lambda: "e5" in reasons(lines), 30, "e5 printed")
         assert proxy.accepted >= 2  # it really reconnected
-        assert _reasons(lines) == ["e1", "e2", "e3", "e4", "e5"]
+        assert reasons(lines) == ["e1", "e2", "e3", "e4", "e5"]
         seqs = [e["seq"] for e in lines]
         assert seqs == list(range(since + 1, since + 1 + len(seqs)))
         proc.terminate()
@@ -236,7 +224,7 @@ async def test_events_cursor_continues_where_the_last_run_stopped(center, tmp_pa
         second_lines = [json.loads(x) for x in second.stdout.splitlines()]
         seqs = [e["seq"] for e in first_lines + second_lines]
         assert seqs == list(range(since + 1, since + 1 + len(seqs)))
-        assert _reasons(first_lines + second_lines)[:3] == ["c1", "c2", "c3"]
+        assert reasons(first_lines + second_lines)[:3] == ["c1", "c2", "c3"]
         assert int(cursor.read_text()) == seqs[-1]
     finally:
         await b.close()
@@ -346,9 +334,9 @@ async def test_accept_and_decline_default_to_the_oldest_pending_offer(center):
         await b.call("state.set", state="available")
         first, second = (f"cust-{uuid.uuid4().hex[:8]}" for _ in range(2))
         await loop.run_in_executor(None, lambda: center.inject("chat", first, "eerste vraag"))
-        await _until(lambda: len(offers) == 1, what="first offer")
+        await until(lambda: len(offers) == 1, 30, "first offer")
         await loop.run_in_executor(None, lambda: center.inject("chat", second, "tweede vraag"))
-        await _until(lambda: len(offers) == 2, what="second offer")
+        await until(lambda: len(offers) == 2, 30, "second offer")
         accepted = await loop.run_in_executor(None, lambda: run(*conn_args(center), "accept", stdin="demo\n"))
         assert ok_json(accepted)["conversation"]["customer"]["id"] == first
         declined = await loop.run_in_executor(None, lambda: run(*conn_args(center), "decline", stdin="demo\n"))

@@ -16,7 +16,7 @@ from test_desk_flows import offer_and_accept, plain, type_text
 
 from agent_tui.core import credentials
 from agent_tui.core.client import CenterClient
-from agent_tui.widgets.kb_panel import HitList
+from agent_tui.widgets.kb_panel import HitList, KBPanel
 from agent_tui.widgets.offer_banner import OfferBanner
 from agent_tui.widgets.presence import PresenceList
 
@@ -167,7 +167,9 @@ async def test_offline_search_uses_cached_articles(center):
             await wait_for(pilot, lambda: app.status.state != "online", what="offline")
             search = app.screen.query_one("#kb-input")
             search.value = ""
-            await pilot.pause(0.4)
+            # The debounced search sees the empty box first, so "modem" counts as a new query.
+            panel = app.screen.query_one(KBPanel)
+            await wait_for(pilot, lambda: panel.last_query == "", what="the cleared search")
             await type_text(pilot, "modem")
             note = app.screen.query_one("#kb-note")
             await wait_for(pilot, lambda: "offline" in plain(note), what="offline note")

@@ -221,7 +221,9 @@ async def test_queued_reply_delivered_once_after_reconnect(center):
                                     lambda o: any(m.get("text") == "Sorry for the wait" for m in o),
                                     timeout=15, what="delivered")
             await wait_for(pilot, lambda: not app.state.pending, what="pending resolved")
-            await pilot.pause(0.5)
+            # A round trip after it: the center has handled every frame the desk sent before
+            # (a duplicate send would have been one of them).
+            assert await app.command("whoami", quiet=True) is not None
             out = await asyncio.to_thread(center.outbox, "+31655555555")
             assert sum(m.get("text") == "Sorry for the wait" for m in out) == 1, "exactly once"
             await app.action_quit()

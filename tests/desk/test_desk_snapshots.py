@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from desk_helpers import wait_for
 from seed import NOW, seeded_state
 
 from agent_tui.app import DeskApp
 from agent_tui.core.client import ConnectionStatus
 from agent_tui.core.config import Config
+from agent_tui.i18n import t
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +43,16 @@ def test_desk_screen(snap_compare, size, language, theme):
 def test_team_chat_side_view_80x24(snap_compare, language):
     async def team(pilot):
         await pilot.press("f4")
+        app = pilot.app
+        status = app.screen.query_one("#status")
+
+        def settled() -> bool:
+            # The room is marked read once its tab shows, and the status bar's count follows.
+            return (not app.state.rooms["team:care"]["unread"]
+                    and t("status.unread", n=app.state.unread_total()) in status.content.plain)
+
+        await wait_for(pilot, settled, timeout=5.0, what="the team room read")
         await pilot.pause()
-        await pilot.pause(0.2)  # the room is marked read once its tab shows
     assert snap_compare(seeded_app(language, "default"), terminal_size=(80, 24), run_before=team)
 
 

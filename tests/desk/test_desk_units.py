@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from desk_helpers import wait_for
 from seed import NOW, seeded_state
 
 from agent_tui.core.config import ConfigError, load_config, parse_config
@@ -191,10 +192,8 @@ async def test_viewing_a_team_room_marks_it_read():
         await pilot.pause()
         assert app.state.rooms["team:care"]["unread"] == 2
         await pilot.press("f4")
-        for _ in range(40):
-            if not app.state.rooms["team:care"]["unread"]:
-                break
-            await pilot.pause(0.05)
-        assert app.state.rooms["team:care"]["unread"] == 0
-        await pilot.pause(0.1)
-        assert "Unread 1" in app.screen.query_one("#status").content.plain  # the SMS is still unread
+        await wait_for(pilot, lambda: not app.state.rooms["team:care"]["unread"], timeout=2.0,
+                       what="the room marked read")
+        status = app.screen.query_one("#status")
+        # The status bar follows; the SMS conversation is still unread.
+        await wait_for(pilot, lambda: "Unread 1" in status.content.plain, timeout=2.0, what="status unread count")

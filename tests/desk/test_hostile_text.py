@@ -64,7 +64,8 @@ async def test_hostile_text_is_shown_literally_and_layout_holds(center):
         await wait_for(pilot, lambda: app.state.offers, what="offer")
         await pilot.press("f8")
         await wait_for(pilot, lambda: list(app.screen.query(TranscriptItem)), what="transcript")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "[cut]" in app.screen.query(TranscriptItem).first().content.plain,
+                       what="the whole message rendered")
         item = app.screen.query(TranscriptItem).first()
         shown = item.content.plain
         assert MARKUP in shown  # markup shown as typed

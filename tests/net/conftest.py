@@ -17,8 +17,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from labcenter import DeskAgent, LabCenter  # noqa: E402
-from netlab import NetLab, NetLabUnavailable, unavailable_reason  # noqa: E402
+from labcenter import DeskAgent, LabCenter
+from netlab import NetLab, NetLabUnavailable, unavailable_reason
 
 
 def _load(name: str, path: Path) -> Any:

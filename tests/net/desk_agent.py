@@ -57,9 +57,14 @@ async def main() -> int:
         if args.accept_chats and frame.get("kind") == "offer.new":
             conv = data.get("conversation") or {}
             if conv.get("channel") != "voice":
+                conv_id = conv.get("id")
                 fut = client.submit("offer.accept", offer=data["offer"])
-                fut.add_done_callback(lambda f, c=conv.get("id"): f.exception() or emit(
-                    {"ev": "accepted", "conversation": c}))
+
+                def accepted(f: asyncio.Future) -> None:
+                    if f.exception() is None:
+                        emit({"ev": "accepted", "conversation": conv_id})
+
+                fut.add_done_callback(accepted)
 
     def on_welcome(frame: dict[str, Any]) -> None:
         emit({"ev": "welcome", "resumed": frame.get("resumed") is True,

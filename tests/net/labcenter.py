@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -70,7 +71,7 @@ class LabCenter:
         def run() -> None:
             try:
                 asyncio.run(main())
-            except BaseException as exc:  # surfaced by start()
+            except BaseException as exc:  # noqa: BLE001 - surfaced by start()
                 self._error = exc
             finally:
                 ready.set()
@@ -202,8 +203,8 @@ class DeskAgent:
             try:
                 self.send({"cmd": "close"})
                 self.proc.wait(15)
-            except (OSError, ValueError, Exception):  # noqa: BLE001 - a dead pipe or a hang: kill below
-                pass
+            except (OSError, ValueError, subprocess.TimeoutExpired) as exc:  # a dead pipe or a hang
+                self.stderr += f"\n(close: {exc!r}; killed)"
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)

@@ -47,6 +47,27 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def _free_subnet(seed: int) -> tuple[str, str]:
+    """(host, agent) addresses of a /30 in 10.231.0.0/16 that no interface here uses yet."""
+    used = _run("ip", "-o", "-4", "addr", "show", check=False).stdout
+    for k in range(16384):
+        idx = (seed + k) % 16384  # spread by pid so parallel test workers start far apart
+        base = f"10.231.{idx // 64}."
+        host, agent = base + str((idx % 64) * 4 + 1), base + str((idx % 64) * 4 + 2)
+        if f" {host}/" not in used:
+            return host, agent
+    raise NetLabUnavailable("no free /30 left in 10.231.0.0/16")
+
+
+def _remove_stale() -> None:
+    """Delete lab namespaces left behind by a test process that died (its pid is gone)."""
+    for line in _run("ip", "netns", "list", check=False).stdout.splitlines():
+        name = line.split()[0] if line.split() else ""
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "atui" and parts[1].isdigit() and not Path(f"/proc/{parts[1]}").exists():
+            _run("ip", "netns", "del", name, check=False)
+
+
 @dataclass
 class LinkCounters:
     """Kernel counters of the link at one moment (whole frames)."""
@@ -78,10 +99,7 @@ class NetLab:
         self.ns = f"atui-{pid}-{n}"
         short = f"atui{pid % 100000}{n}"
         self.host_if, self.ns_if = f"{short}h", f"{short}a"
-        idx = (pid * 8 + n) % 16384  # a /30 per lab, spread by pid so parallel runs do not clash
-        base = f"10.231.{idx // 64}."
-        self.host_ip = base + str((idx % 64) * 4 + 1)
-        self.ns_ip = base + str((idx % 64) * 4 + 2)
+        self.host_ip, self.ns_ip = _free_subnet(pid * 8 + n)
         self.up_kbit, self.down_kbit, self.queue_ms = up_kbit, down_kbit, queue_ms
         self._made = False
 
@@ -91,6 +109,7 @@ class NetLab:
         why = unavailable_reason()
         if why:
             raise NetLabUnavailable(why)
+        _remove_stale()
         try:
             _run("ip", "netns", "add", self.ns)
             self._made = True
@@ -123,7 +142,7 @@ class NetLab:
     def __enter__(self) -> NetLab:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # ---- shaping and cutting

@@ -27,15 +27,21 @@ ROUNDS = 3
 def test_low_profile_call_and_three_chats_on_64kbit_uplink(lab, lab_center, desk_agents, tones, audio_check,
                                                       tmp_path):
     center = lab_center(voice={"enabled": True, "host": lab.host_ip})
+    link0 = lab.counters()
     desk = desk_agents(center, "agent1", accept_chats=True)
     desk.start()
     desk.call("state.set", state="available")
 
     convs: dict[str, str] = {}
     for cust in CUSTOMERS:
-        convs[cust] = center.inject("chat", cust, f"hello from {cust}")["conversation"]
+        convs[cust] = center.inject("chat", cust, f"hello from {cust}")["conversation"]["id"]
     for conv in convs.values():
         desk.wait_for(lambda ln, c=conv: ln["ev"] == "accepted" and ln["conversation"] == c, 30)
+
+    # Not ready while the phone starts: a call offered before the phone's session is up would ring
+    # nowhere (the desk in these tests has no softphone). The phone makes the agent available.
+    desk.call("state.set", state="break")
+    mark = len(desk.lines)
 
     # ---- the agent's headless phone, inside the namespace (its password on stdin)
     phone = lab.popen(
@@ -49,14 +55,19 @@ def test_low_profile_call_and_three_chats_on_64kbit_uplink(lab, lab_center, desk
         assert phone.stdin is not None
         phone.stdin.write("demo\n")
         phone.stdin.close()
+        phone.stdin = None  # communicate() must not touch it again
         # The phone is ready for a call once it made the agent available (its session's state.set).
-        mark = len(desk.lines)
+        desk.wait_for(lambda ln: ln["ev"] == "event" and ln["kind"] == "agent.state"
+                      and ln["data"]["state"] in ("available", "on_contact"), 30, mark)
         customer = subprocess.Popen(
             [sys.executable, "-m", "agent_tui.center.voice.call_cli", str(center.dir), "--from", "+31612345678",
              "--play", str(tones[1000]), "--record", str(tmp_path / "customer.wav"), "--duration", "14",
              "--timeout", "30"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        desk.wait_for(lambda ln: ln["ev"] == "event" and ln["kind"] == "voice.answered", 45, mark)
+        try:
+            desk.wait_for(lambda ln: ln["ev"] == "event" and ln["kind"] == "voice.answered", 45, mark)
+        except AssertionError as exc:
+            raise AssertionError(f"the call was not answered: {_outputs(phone, customer)}") from exc
 
         # ---- chats during the call: every customer writes and the agent answers, ROUNDS times
         written: list[str] = []
@@ -70,12 +81,13 @@ def test_low_profile_call_and_three_chats_on_64kbit_uplink(lab, lab_center, desk
                 reply = f"answer {r} to {cust}"
                 tags.append(desk.submit("conv.send", conversation=convs[cust], text=reply))
                 typed[cust].append(reply)
-            desk.wait_for(lambda ln, n=len(written): _customer_texts(desk, written).total() >= n, 30)
+            n = len(written)
+            desk.wait_for(lambda ln: _customer_texts(desk, written).total() >= n, 30)  # noqa: B023
         for tag in tags:
             desk.result(tag, 30)
 
         out, err = phone.communicate(timeout=60)
-        cust_out, cust_err = customer.communicate(timeout=60)
+        _cust_out, cust_err = customer.communicate(timeout=60)
     finally:
         for p in (phone, customer):
             if p is not None and p.poll() is None:
@@ -87,6 +99,11 @@ def test_low_profile_call_and_three_chats_on_64kbit_uplink(lab, lab_center, desk
     assert result["result"] == "completed", result
     assert result["codec"] in ("speex/8000", "iLBC/8000", "GSM/8000"), result
     assert 0 < result["tx_kbps"] <= 30 and 0 < result["rx_kbps"] <= 30, result
+
+    # The media really crossed the shaped link (not a loopback shortcut): every RTP packet the phone
+    # sent is among the packets the agent's uplink carried.
+    link = lab.counters() - link0
+    assert link.up_packets >= result["tx_packets"] > 0, (link, result)
 
     heard, rate = audio_check.read_wav(tmp_path / "agent.wav")
     assert sum(audio_check.tone_windows(heard, rate, 1000)) >= 6, "the agent hears the customer's 1 kHz tone"
@@ -101,6 +118,17 @@ def test_low_profile_call_and_three_chats_on_64kbit_uplink(lab, lab_center, desk
         assert sent == typed[cust], (cust, sent)
     seqs = [ln["seq"] for ln in desk.lines if ln["ev"] == "event"]
     assert seqs == sorted(set(seqs))
+
+
+def _outputs(*procs: subprocess.Popen) -> str:
+    """What the phone and the customer printed (for failure messages)."""
+    out = []
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+        so, se = p.communicate(timeout=20)
+        out.append(f"{p.args[2:4]}: rc={p.returncode} stdout={so[-1500:]!r} stderr={se[-2500:]!r}")
+    return "\n".join(out)
 
 
 def _customer_texts(desk, wanted: list[str]) -> Counter:

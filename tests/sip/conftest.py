@@ -80,7 +80,7 @@ class PhoneProc:
         except queue.Empty:
             raise AssertionError(
                 f"{self.name}: no output within {timeout} s; stderr: {self.stderr[-2000:]}"
-            )
+            ) from None
 
     def ready_port(self, timeout: float = 20.0) -> int:
         line = self.next_line(timeout)
@@ -88,7 +88,11 @@ class PhoneProc:
         return int(line["ready"])
 
     def result(self, timeout: float = 60.0) -> dict:
+        """The final JSON object (progress lines, which carry "ev", are skipped)."""
+        deadline = time.monotonic() + timeout
         out = self.next_line(timeout)
+        while "ev" in out:
+            out = self.next_line(max(0.1, deadline - time.monotonic()))
         deadline = time.monotonic() + 20
         while self.proc.poll() is None and time.monotonic() < deadline:
             try:

@@ -16,6 +16,7 @@ from agent_tui.sip.phone import HeadsetSpec
 def main() -> int:
     raw = json.loads(sys.argv[1])
     headset = raw.pop("headset", None)
+    raw_progress = raw.pop("progress", False)
     opts = HeadlessOptions(**raw)
     if headset:
         opts.headset = HeadsetSpec(**headset)
@@ -23,6 +24,8 @@ def main() -> int:
     def ready(port: int) -> None:
         print(json.dumps({"ready": port}), flush=True)
 
+    if raw_progress:
+        opts.progress = lambda event: print(json.dumps(event), flush=True)
     result = run_headless(opts, on_ready=ready)
     print(json.dumps(result), flush=True)
     return 0

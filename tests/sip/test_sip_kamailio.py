@@ -131,17 +131,58 @@ def test_registration_is_retried_until_the_registrar_comes_up(tmp_path, phones):
         host, port = addr["host"], int(addr["port"])
 
     phone = phones(
-        _phone_opts(cdir, _Addr, "agent1", "pw-agent1", dial="agent2", retry_s=3, register_wait=40),
+        _phone_opts(
+            cdir,
+            _Addr,
+            "agent1",
+            "pw-agent1",
+            dial="agent2",
+            retry_s=3,
+            register_wait=40,
+            progress=True,
+        ),
         name="agent1",
     )
     phone.ready_port()
     # Nothing listens yet: the first REGISTER fails. Start the registrar after that.
+    assert phone.next_line(20).get("ev") == "registration_failed"
     handle = None
     try:
         handle = kamailio.start_kamailio(cdir)
+        assert phone.next_line(30).get("ev") in ("registered", "registration_failed")
         r = phone.result(60)
     finally:
         if handle is not None:
             handle.stop()
     assert r.get("registered") is True, r
     assert r["registration_failures"] >= 1, r  # it failed first, then the retry registered
+
+
+def test_phone_registers_again_after_the_registrar_restarts(tmp_path, phones):
+    cdir = _kam_dir(tmp_path)
+    handle = kamailio.start_kamailio(cdir)
+    try:
+        phone = phones(
+            _phone_opts(
+                cdir,
+                handle,
+                "agent1",
+                "pw-agent1",
+                auto_answer=True,
+                wait=60,
+                retry_s=3,
+                progress=True,
+            ),
+            name="agent1",
+        )
+        phone.ready_port()
+        assert phone.next_line(20).get("ev") == "registered"
+        handle.stop()  # the registrar goes away: the phone's TLS connection drops
+        handle = kamailio.start_kamailio(cdir)  # ... and comes back on the same port
+        # The phone registers again by itself (failures in between are reported, not fatal).
+        seen = []
+        while not seen or seen[-1].get("ev") != "registered":
+            seen.append(phone.next_line(30))
+        assert all(e.get("ev") in ("registered", "registration_failed") for e in seen), seen
+    finally:
+        handle.stop()

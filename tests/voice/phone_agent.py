@@ -159,6 +159,9 @@ class Leg(pj.Call):
                 self.phone.retired.append(rec)
             self.phone.retired.append(self)
 
+    def onDtmfDigit(self, prm):
+        emit({"ev": "dtmf", "call": self.key, "digit": str(prm.digit)})
+
     def onCallMediaState(self, prm):
         self.phone.wire(self)
         emit({"ev": "media", "call": self.key, "state": pjbase.media_state(self)})

@@ -229,3 +229,41 @@ async def test_voice_dial_answers_where_a_colleague_is_and_refuses_numbers(make_
         await a1.cmd("voice.dial", target="+31612345678")
     assert exc.value.code == "conflict" and "gateway" in exc.value.message
     await a1.close(bye=True)
+
+
+async def test_demo_center_sends_simulated_callers(make_center, tones, procs, tmp_path):
+    center = make_center(demo=True, simulate_customers=True, voice={"enabled": True, "simulate_calls_s": 1})
+    a1 = await _available(center, "agent1")
+    offered = await a1.wait_event("voice.offered", timeout=45)
+    conv = offered["data"]["conversation"]
+    assert offered["data"]["caller"].startswith("+316")
+    phone = await asyncio.to_thread(start_phone, procs, center.dir, "agent1", play=tones["agent"],
+                                    record=tmp_path / "a1")
+    phone.send(cmd="dial", uri=offered["data"]["pickup"])
+    try:
+        assigned = await a1.wait_event("conv.assigned", lambda d: d["conversation"]["id"] == conv, timeout=15)
+    except TimeoutError:
+        raise AssertionError((phone.events, [(e["kind"], e["data"]) for e in a1.events
+                                             if e["kind"].startswith(("voice", "offer", "conv"))])) from None
+    assert assigned["data"]["conversation"]["customer"]["name"]  # the made-up caller has a name
+    await a1.wait_event("voice.answered", lambda d: d["conversation"] == conv, timeout=15)
+    await a1.close(bye=True)
+
+
+async def test_two_engines_share_the_calls(make_center, tones, procs, tmp_path):
+    """pjsua2-python gives an engine 4 call slots (two talking customers): a center runs several."""
+    center = make_center(voice={"enabled": True, "engines": 2})
+    agents = [await _available(center, f"agent{i}") for i in (1, 2, 3)]
+    for i in range(3):
+        _customer(procs, center.dir, f"+3163333000{i}", tones["customer"], tmp_path / f"c{i}.wav", 60.0)
+    offers = [await a.wait_event("voice.offered", timeout=30) for a in agents]
+    ports = {o["data"]["pickup"].rsplit(":", 1)[1].split(";")[0] for o in offers}
+    assert len(ports) == 2, offers  # the calls sit in two engines
+    for n, (a, o) in enumerate(zip(agents, offers), start=1):
+        phone = await asyncio.to_thread(start_phone, procs, center.dir, f"agent{n}", play=tones["agent"],
+                                        record=tmp_path / f"a{n}")
+        phone.send(cmd="dial", uri=o["data"]["pickup"])
+        await a.wait_event("voice.answered", lambda d, o=o: d["conversation"] == o["data"]["conversation"],
+                           timeout=15)
+    for a in agents:
+        await a.close(bye=True)

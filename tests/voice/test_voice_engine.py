@@ -164,3 +164,46 @@ def test_pickup_token_is_single_use(center_dir, tones, procs, tmp_path):
     mark = p2.mark()
     p2.send(cmd="dial", uri=uri.replace("pickup-", "pickup-x"))
     assert p2.wait("ended", after=mark)["code"] in (404, 410)
+
+
+def test_simulated_demo_caller_waits_talks_and_hangs_up(center_dir, tones, procs, tmp_path):
+    eng = start_engine(procs, center_dir)
+    phone = start_phone(procs, center_dir, "agent1", play=tones["agent"], record=tmp_path / "a1")
+    eng.send(cmd="simulate", **{"from": "+31600000099", "name": "Demo Caller", "talk_s": 1.5})
+    incoming = eng.wait("incoming")
+    assert incoming["from"] == "+31600000099" and incoming["name"] == "Demo Caller"
+    eng.send(cmd="expect", call=incoming["call"], agent="agent1")
+    phone.send(cmd="dial", uri=eng.wait("pickup")["uri"])
+    eng.wait("answered")
+    media = phone.wait(lambda e: e.get("ev") == "media" and e["state"] == "active")
+    # The simulated caller hangs up by itself after talking for a while.
+    ended = eng.wait("ended", timeout=20)
+    assert ended["call"] == incoming["call"] and ended["talk_s"] >= 1.0
+    phone.wait(lambda e: e.get("ev") == "ended" and e["call"] == media["call"])
+    phone.stop()
+    leg = tmp_path / f"a1.{media['call']}.wav"
+    assert any(rms(w) > 0.02 for _t, w, _r in windows(leg)), "the agent heard nothing from the caller"
+
+
+def test_engine_keeps_a_slot_for_each_waiting_callers_agent(center_dir, tones, procs, tmp_path):
+    """pjsua2-python has 4 call slots: two waiting callers fill the engine (each keeps one
+    free for its agent), a third hears busy, and both waiting callers can still be answered."""
+    eng = start_engine(procs, center_dir)
+    customers = []
+    for i in range(2):
+        customers.append(procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center_dir), "--from",
+                                f"+3160000010{i}", "--play", str(tones["customer"]), "--duration", "60"],
+                               "customer"))
+        eng.wait(lambda e, i=i: e.get("ev") == "incoming" and e["from"] == f"+3160000010{i}")
+    third = procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center_dir), "--from", "+31600000109",
+                   "--duration", "5"], "customer")
+    assert eng.wait("busy")["slots"] == 4
+    refused = third.wait(lambda e: "result" in e)
+    assert not refused["answered"] and refused["code"] == 486
+    calls = [e["call"] for e in eng.events if e.get("ev") == "incoming"]
+    for n, call in enumerate(calls):
+        phone = start_phone(procs, center_dir, f"agent{n + 1}", play=tones["agent"], record=tmp_path / f"a{n}")
+        mark = eng.mark()
+        eng.send(cmd="expect", call=call, agent=f"agent{n + 1}")
+        phone.send(cmd="dial", uri=eng.wait("pickup", after=mark)["uri"])
+        assert eng.wait(lambda e, n=n: e.get("ev") == "answered" and e["agent"] == f"agent{n + 1}")["call"] == call

@@ -32,6 +32,8 @@ def kam_center(center_dir: Path):
     finally:
         handle.stop()
         assert not handle.running()
+        with pytest.raises(ProcessLookupError):  # no forked child left behind either
+            os.killpg(handle.proc.pid, 0)
 
 
 def _registrar(center: Path) -> str:
@@ -76,10 +78,13 @@ def test_call_through_kamailio_with_registration(kam_center, tones, procs, tmp_p
     wait_until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at the agent")
     size = os.path.getsize(cust_rec)
     wait_until(lambda: os.path.getsize(cust_rec) > size + 32000, 15, "1 s more at the customer")
+    # RFC 4733 digits cross the engine both ways (they are events, not audio).
+    phone.send(cmd="dtmf", digits="9")
+    assert cust.wait(lambda e: e.get("ev") == "dtmf_received")["digit"] == "9"
     phone.send(cmd="hangup")
     eng.wait("ended")
     summary = cust.wait(lambda e: "result" in e, timeout=20)
-    assert summary["answered"]
+    assert summary["answered"] and summary["dtmf_received"] == "9"
     heard = [band_share(w, r, CUSTOMER_HZ) for t, w, r in windows(leg) if t >= 0.5 and rms(w) > 0.005]
     assert heard and sum(x > 0.5 for x in heard) >= len(heard) * 2 // 3
     end = (size - 44) / 32000
@@ -206,3 +211,21 @@ def test_three_way_conference_through_the_engine(kam_center, tones, procs, tmp_p
     t2 = (size2 - 44) / 32000 + 0.5
     heard = [band_share(w, r, CUSTOMER_HZ) for t, w, r in windows(leg2) if t2 <= t <= t2 + 1.5 and rms(w) > 0.005]
     assert heard and all(x > 0.15 for x in heard), heard
+
+
+def test_second_engine_takes_callers_when_the_first_is_full(kam_center, tones, procs, tmp_path):
+    """Kamailio tries the engines in q order; a full engine's 486 moves the caller on."""
+    e0 = start_engine(procs, kam_center)
+    assert e0.wait("registration", timeout=20)["code"] == 200
+    e1 = procs([PY, "-m", "agent_tui.center.voice", str(kam_center), "--index", "1"], "engine1")
+    e1.wait("ready", timeout=20)
+    assert e1.wait("registration", timeout=20)["code"] == 200
+    for i in range(3):
+        procs([PY, "-m", "agent_tui.center.voice.call_cli", str(kam_center), "--from", f"+3162222000{i}",
+               "--play", str(tones["customer"]), "--duration", "60"], "customer")
+        wait_until(lambda i=i: sum(1 for p in (e0, e1) for e in p.events if e.get("ev") == "incoming") > i,
+                   20, f"caller {i} queued")
+    at0 = [e["call"] for e in e0.events if e.get("ev") == "incoming"]
+    at1 = [e["call"] for e in e1.events if e.get("ev") == "incoming"]
+    assert len(at0) == 2 and len(at1) == 1, (at0, at1)
+    assert all(c.startswith("call-e0-") for c in at0) and at1[0].startswith("call-e1-")

@@ -30,6 +30,7 @@ class JsonProc:
     def __init__(self, argv: list[str], *, stdin_first: str | None = None, cwd: Path | None = None,
                  env: dict | None = None, name: str = "proc") -> None:
         self.name = name
+        self._asked = False
         self.events: list[dict] = []
         self._cond = threading.Condition()
         self.log = (cwd or Path(".")) / f"{name}.stderr"
@@ -89,18 +90,26 @@ class JsonProc:
         except OSError:
             return ""
 
+    def ask_to_quit(self) -> None:
+        """Tell the child to finish (JSON children: "quit" and EOF; `center call`: SIGINT)."""
+        if self.proc.poll() is not None or self._asked:
+            return
+        self._asked = True
+        if self.name.startswith("customer"):
+            self.proc.send_signal(signal.SIGINT)
+            return
+        try:
+            self.send(cmd="quit")
+            self.proc.stdin.close()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
     def stop(self, timeout: float = 10.0) -> None:
         if self.proc.poll() is None:
-            try:
-                self.send(cmd="quit")
-                self.proc.stdin.close()  # type: ignore[union-attr]
-            except (BrokenPipeError, OSError, ValueError):
-                pass
+            self.ask_to_quit()
             # JSON-command children quit on "quit"/EOF; `center call` does not read stdin and
             # hangs up cleanly on SIGINT instead.
             steps = [lambda: None, lambda: self.proc.send_signal(signal.SIGINT), self.proc.kill]
-            if self.name == "customer":
-                steps = steps[1:]
             for step in steps:
                 step()
                 try:
@@ -150,6 +159,8 @@ def procs(tmp_path: Path) -> Iterator[Callable[..., JsonProc]]:
         return p
 
     yield start
+    for p in reversed(started):  # all wind down at once, then each is waited for
+        p.ask_to_quit()
     for p in reversed(started):
         p.stop()
 

@@ -11,6 +11,7 @@ Commands (``{"cmd": ...}``):
   ``release`` {call}                           drop the agent leg; the caller goes back to hold music
   ``hangup`` {call}                            end a customer's call
   ``dtmf`` {call, digits}                      send digits to the customer
+  ``simulate`` {from, name?, talk_s?, give_up_s?}  demo: the engine itself calls the queue as a customer
   ``calls``                                    report the calls in progress
   ``quit``
 Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name, to},
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m agent_tui.center.voice")
     ap.add_argument("dir", type=Path, help="center directory")
     ap.add_argument("--log-level", type=int, default=1)
+    ap.add_argument("--index", type=int, default=0, help="engine number when a center runs several")
     args = ap.parse_args(argv)
     cdir: Path = args.dir
     from agent_tui.center.config import load_center_config
@@ -93,20 +95,21 @@ def main(argv: list[str] | None = None) -> int:
     engine = VoiceEngine(
         ca_file=cdir / "tls" / "ca.pem", cert_file=cdir / "tls" / "server.pem",
         key_file=cdir / "tls" / "server.key", media_dir=vs.run_dir(cdir) / "media",
-        host=vset.host, port=vset.port, emit=emit, registrar=registrar, proxy=proxy,
+        host=vset.host, port=vset.port + args.index if vset.port else 0, emit=emit, registrar=registrar, proxy=proxy,
         sip_user=user, sip_ha1=ha1, domain=domain, ring_timeout_s=vset.ring_timeout_s,
-        log_level=args.log_level,
+        log_level=args.log_level, queue_number=vset.queue_number, max_calls=vset.max_calls,
+        index=args.index,
     )
     addr = {"host": engine.host, "port": engine.port, "pid": os.getpid(),
             "queue_number": vset.queue_number}
-    vs.engine_address_file(cdir).write_text(json.dumps(addr), encoding="utf-8")
+    vs.engine_address_file(cdir, args.index).write_text(json.dumps(addr), encoding="utf-8")
     q: queue.Queue[dict] = queue.Queue()
     threading.Thread(target=_reader, args=(q, emit), daemon=True, name="voice-stdin").start()
     try:
         engine.run(q)
     finally:
         try:
-            vs.engine_address_file(cdir).unlink()
+            vs.engine_address_file(cdir, args.index).unlink()
         except FileNotFoundError:
             pass
         sys.stdout = real_stdout

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import secrets
 import sys
 import time
@@ -37,6 +38,10 @@ from agent_tui.center.model import DomainError
 from agent_tui.center.voice import settings as vs
 
 log = logging.getLogger(__name__)
+
+# Names for the demo's simulated callers (Dutch and English customers).
+_FIRST = ("Anna", "Bram", "Chloe", "Daan", "Emma", "Finn", "Grace", "Hugo", "Iris", "Jesse", "Lotte", "Noah")
+_LAST = ("de Vries", "Jansen", "Bakker", "Visser", "Smith", "Mulder", "de Boer", "Brown", "Dekker", "Meijer")
 
 
 @dataclass
@@ -50,6 +55,18 @@ class _Call:
     started: float = field(default_factory=time.time)
 
 
+@dataclass
+class _EngineProc:
+    """One engine process (pjsua2-python gives each only 4 call slots, so a center runs several)."""
+
+    idx: int
+    proc: asyncio.subprocess.Process | None = None
+    reader: asyncio.Task | None = None
+    ready: asyncio.Future | None = None
+    addr: dict[str, Any] = field(default_factory=dict)
+    restarts: list[float] = field(default_factory=list)
+
+
 class VoiceBridge:
     """Owns the engine subprocess (and Kamailio) for one center; see the module docstring."""
 
@@ -58,17 +75,15 @@ class VoiceBridge:
         self.cfg = cfg
         self.dir = Path(cfg.dir)
         self.settings = vs.parse_voice_settings(getattr(cfg, "voice", {}) or {})
-        self.proc: asyncio.subprocess.Process | None = None
         self.kamailio: Any = None
-        self.engine_addr: dict[str, Any] = {}
+        self.engines = [_EngineProc(i) for i in range(self.settings.engines)]
+        self.call_engine: dict[str, _EngineProc] = {}  # engine call id -> its engine
         self.calls: dict[str, _Call] = {}  # engine call id -> call
         self.by_conv: dict[str, str] = {}  # conversation -> engine call id
         self.ring_ms: list[float] = []  # INVITE -> 180 at the engine, for figures
-        self._reader: asyncio.Task | None = None
-        self._ready: asyncio.Future | None = None
         self._stderr: Any = None
         self._stopping = False
-        self._restarts: list[float] = []
+        self._sim_task: asyncio.Task | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -78,9 +93,19 @@ class VoiceBridge:
             from agent_tui.center.voice import kamailio
 
             kamailio.sync_users(self.dir, self.hub, self.settings)
-            self.kamailio = await asyncio.get_running_loop().run_in_executor(
-                None, kamailio.start_kamailio, self.dir)
-        await self._spawn(timeout)
+            for attempt in range(3):
+                try:
+                    self.kamailio = await asyncio.get_running_loop().run_in_executor(
+                        None, kamailio.start_kamailio, self.dir)
+                    break
+                except kamailio.KamailioError:
+                    # `port: 0` picks a free port when the config is written; another program may
+                    # take it before Kamailio binds. Pick again (a fixed port is the admin's call).
+                    if self.settings.kamailio.port != 0 or attempt == 2:
+                        raise
+                    kamailio.write_kamailio_config(self.dir, self.settings)
+        for eng in self.engines:
+            await self._spawn(eng, timeout)
         self.hub.offer_listeners.append(self._on_offer)
         self.hub.conversation_listeners.append(self._on_conversation)
         extras = getattr(self.hub, "welcome_extras", None)
@@ -89,41 +114,64 @@ class VoiceBridge:
             extras["voice"] = self.sip_info()
         if hasattr(self.hub, "register_op"):
             self.hub.register_op("voice.dial", self._op_dial)
-        log.info("voice engine ready on %s:%s", self.engine_addr.get("host"), self.engine_addr.get("port"))
+        if getattr(self.cfg, "demo", False) and getattr(self.cfg, "simulate_customers", False) \
+                and self.settings.simulate_calls_s > 0:
+            self._sim_task = asyncio.create_task(self._simulate_callers())
+        log.info("voice engines ready on ports %s", [e.addr.get("port") for e in self.engines])
 
-    async def _spawn(self, timeout: float) -> None:
-        """Start the engine process and wait for its ``ready``."""
+    @property
+    def engine_addr(self) -> dict[str, Any]:
+        """The first engine's address (direct mode: where softphones send transfers)."""
+        return self.engines[0].addr
+
+    async def _spawn(self, eng: _EngineProc, timeout: float) -> None:
+        """Start one engine process and wait for its ``ready``."""
         log_path = vs.run_dir(self.dir) / "engine.log"
         if self._stderr is None:
-            # Kept open for the engine's lifetime (its stderr), closed in stop().
-            self._stderr = open(log_path, "ab")  # noqa: SIM115, ASYNC230
-        self.proc = await asyncio.create_subprocess_exec(
+            # Kept open for the engines' lifetime (their stderr), closed in stop().
+            self._stderr = open(log_path, "ab")  # noqa: SIM115
+        eng.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "agent_tui.center.voice", str(self.dir), "--log-level", "3",
+            "--index", str(eng.idx),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr,
         )
-        self._ready = asyncio.get_running_loop().create_future()
-        self._reader = asyncio.create_task(self._read_events())
+        eng.ready = asyncio.get_running_loop().create_future()
+        eng.reader = asyncio.create_task(self._read_events(eng))
         try:
-            self.engine_addr = await asyncio.wait_for(self._ready, timeout)
+            eng.addr = await asyncio.wait_for(eng.ready, timeout)
         except (asyncio.TimeoutError, RuntimeError):
             await self.stop()
             raise RuntimeError(f"voice engine did not start in {timeout:.0f}s — see {log_path}") from None
 
-    async def _restart(self) -> None:
-        """The engine died: calls in it are lost (their conversations went to wrap-up); start a new one."""
+    async def _restart(self, eng: _EngineProc) -> None:
+        """An engine died: its calls are lost (their conversations went to wrap-up); start a new one."""
         now = time.monotonic()
-        self._restarts = [t for t in self._restarts if now - t < 60] + [now]
-        if len(self._restarts) > 5 or self._stopping:
-            log.error("voice engine keeps failing; voice is off until `center serve` restarts")
+        eng.restarts = [t for t in eng.restarts if now - t < 60] + [now]
+        if len(eng.restarts) > 5 or self._stopping:
+            log.error("voice engine %d keeps failing; it stays off until `center serve` restarts", eng.idx)
             return
         try:
-            await self._spawn(30.0)
+            await self._spawn(eng, 30.0)
             extras = getattr(self.hub, "welcome_extras", None)
             if isinstance(extras, dict):
                 extras["voice"] = self.sip_info()
-            log.warning("voice engine restarted on port %s", self.engine_addr.get("port"))
+            log.warning("voice engine %d restarted on port %s", eng.idx, eng.addr.get("port"))
         except RuntimeError as exc:
             log.error("voice engine restart failed: %s", exc)
+
+    async def _simulate_callers(self) -> None:
+        """Demo life: now and then a made-up customer calls, while someone can take it."""
+        rng = random.Random()
+        mean = self.settings.simulate_calls_s / max(0.1, float(getattr(self.cfg, "simulate_speed", 1.0)))
+        while True:
+            await asyncio.sleep(rng.expovariate(1.0 / mean))  # a timer of demo life, not a sync
+            agents = getattr(self.hub, "agents", {}).values()
+            ready = any(a.present and a.state == "available" and not a.simulated for a in agents)
+            if not ready or self.calls:  # one at a time: a simulated caller uses an extra call slot
+                continue
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            self._send({"cmd": "simulate", "from": f"+316{rng.randrange(10**7, 10**8)}",
+                        "name": f"{first} {last}", "talk_s": rng.uniform(20, 45), "give_up_s": 150})
 
     def _op_dial(self, conn: Any, args: dict) -> dict:
         """``voice.dial``: where to call *target* (a colleague), or why it cannot be called.
@@ -159,30 +207,37 @@ class VoiceBridge:
                         domain=k["domain"])
         else:
             info.update(mode="direct", domain=self.engine_addr.get("host", self.settings.host),
-                        engine=f"sip:{self.engine_addr.get('host')}:{self.engine_addr.get('port')};transport=tls")
+                        engine=f"sip:{self.engine_addr.get('host')}:{self.engine_addr.get('port')};transport=tls",
+                        engines=[f"sip:{e.addr.get('host')}:{e.addr.get('port')};transport=tls"
+                                 for e in self.engines if e.addr])
         return info
 
     async def stop(self) -> None:
         """Stop the engine (it hangs up its calls), then Kamailio."""
         self._stopping = True
+        if self._sim_task is not None:
+            self._sim_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sim_task
         with contextlib.suppress(ValueError):
             self.hub.offer_listeners.remove(self._on_offer)
         with contextlib.suppress(ValueError):
             self.hub.conversation_listeners.remove(self._on_conversation)
-        if self.proc is not None and self.proc.returncode is None:
-            with contextlib.suppress(Exception):
-                self._send({"cmd": "quit"})
-                assert self.proc.stdin is not None
-                self.proc.stdin.close()
-            try:
-                await asyncio.wait_for(self.proc.wait(), 10)
-            except asyncio.TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._reader
+        for eng in self.engines:
+            if eng.proc is not None and eng.proc.returncode is None:
+                with contextlib.suppress(Exception):
+                    self._send({"cmd": "quit"}, eng)
+                    assert eng.proc.stdin is not None
+                    eng.proc.stdin.close()
+                try:
+                    await asyncio.wait_for(eng.proc.wait(), 10)
+                except asyncio.TimeoutError:
+                    eng.proc.kill()
+                    await eng.proc.wait()
+            if eng.reader is not None:
+                eng.reader.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await eng.reader
         if self.kamailio is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.kamailio.stop)
             self.kamailio = None
@@ -192,16 +247,18 @@ class VoiceBridge:
 
     # --- engine I/O ------------------------------------------------------------------------
 
-    def _send(self, cmd: dict) -> None:
-        if self.proc is None or self.proc.stdin is None or self.proc.returncode is not None:
-            log.warning("voice engine not running; dropped %s", cmd.get("cmd"))
+    def _send(self, cmd: dict, eng: _EngineProc | None = None) -> None:
+        """Send a command to *eng*, or to the engine that holds ``cmd["call"]`` (else the first)."""
+        eng = eng or self.call_engine.get(str(cmd.get("call", ""))) or self.engines[0]
+        if eng.proc is None or eng.proc.stdin is None or eng.proc.returncode is not None:
+            log.warning("voice engine %d not running; dropped %s", eng.idx, cmd.get("cmd"))
             return
-        self.proc.stdin.write((json.dumps(cmd) + "\n").encode())
+        eng.proc.stdin.write((json.dumps(cmd) + "\n").encode())
 
-    async def _read_events(self) -> None:
-        assert self.proc is not None and self.proc.stdout is not None
+    async def _read_events(self, eng: _EngineProc) -> None:
+        assert eng.proc is not None and eng.proc.stdout is not None
         while True:
-            line = await self.proc.stdout.readline()
+            line = await eng.proc.stdout.readline()
             if not line:
                 break
             try:
@@ -209,33 +266,35 @@ class VoiceBridge:
             except ValueError:
                 continue
             try:
-                self._on_engine(ev)
-            except Exception:  # one bad event must not stop voice for everyone
+                self._on_engine(ev, eng)
+            except Exception:
                 log.exception("voice event %s failed", ev.get("ev"))
-        if self._ready is not None and not self._ready.done():
-            self._ready.set_exception(RuntimeError("voice engine exited"))
-        if self.calls:
-            log.error("voice engine exited with %d calls", len(self.calls))
-            for c in list(self.calls.values()):
+        if eng.ready is not None and not eng.ready.done():
+            eng.ready.set_exception(RuntimeError("voice engine exited"))
+        lost = [c for c in self.calls.values() if self.call_engine.get(c.call) is eng]
+        if lost:
+            log.error("voice engine %d exited with %d calls", eng.idx, len(lost))
+            for c in lost:
                 self._call_ended(c, "engine stopped")
-        if not self._stopping and self._ready is not None and self._ready.done() \
-                and not self._ready.cancelled() and self._ready.exception() is None:
+        if not self._stopping and eng.ready is not None and eng.ready.done() \
+                and not eng.ready.cancelled() and eng.ready.exception() is None:
             # It had started and nobody asked it to stop: a crash. Start a fresh one.
-            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(self._restart()))
+            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(self._restart(eng)))
 
     # --- engine events -> domain ---------------------------------------------------------------
 
-    def _on_engine(self, ev: dict) -> None:
+    def _on_engine(self, ev: dict, eng: _EngineProc) -> None:
         kind = ev.get("ev")
         if kind == "ready":
-            if self._ready is not None and not self._ready.done():
-                self._ready.set_result(ev)
+            if eng.ready is not None and not eng.ready.done():
+                eng.ready.set_result(ev)
             return
         if kind == "incoming":
             summary = self.hub.open_conversation(
                 "voice", ev["from"], name=ev.get("name") or None, queue=self._queue_for(ev.get("to", "")))
             c = _Call(call=ev["call"], conv=summary["id"], caller=ev["from"])
             self.calls[c.call] = c
+            self.call_engine[c.call] = eng
             self.by_conv[c.conv] = c.call
             self.hub.add_system_message(c.conv, f"Incoming call from {ev['from']}")
             return
@@ -326,6 +385,7 @@ class VoiceBridge:
 
     def _call_ended(self, c: _Call, reason: str) -> None:
         self.calls.pop(c.call, None)
+        self.call_engine.pop(c.call, None)
         self.by_conv.pop(c.conv, None)
         for agent in {*(c.offers or {}), *([c.agent] if c.agent else [])}:
             with contextlib.suppress(Exception):

@@ -41,8 +41,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--log-level", type=int, default=0)
 
 
-def _target(cdir: Path, to: str) -> tuple[str, str]:
-    """(request URI, host) for the queue: via Kamailio when enabled, else the engine directly."""
+def _target(cdir: Path, to: str) -> tuple[list[str], str]:
+    """(request URIs to try in order, host) for the queue: via Kamailio, else the engines."""
     from agent_tui.center.config import load_center_config
     from agent_tui.center.voice import settings as vs
 
@@ -52,9 +52,10 @@ def _target(cdir: Path, to: str) -> tuple[str, str]:
         from agent_tui.center.voice import kamailio
 
         k = kamailio.address(cdir)
-        return f"sip:{number}@{k['host']}:{k['port']};transport=tls", k["host"]
-    addr = vs.read_engine_address(cdir)
-    return f"sip:{number}@{addr['host']}:{addr['port']};transport=tls", addr["host"]
+        return [f"sip:{number}@{k['host']}:{k['port']};transport=tls"], k["host"]
+    addrs = vs.read_engine_addresses(cdir) or [vs.read_engine_address(cdir)]
+    # Direct mode: try each engine in turn (a full one answers 486 Busy Here).
+    return [f"sip:{number}@{a['host']}:{a['port']};transport=tls" for a in addrs], addrs[0]["host"]
 
 
 def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
@@ -70,12 +71,13 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
         if on_event is not None:
             on_event({"ev": ev, "t": time.time(), **data})
 
-    uri, host = _target(cdir, to)
+    targets, host = _target(cdir, to)
+    uri = targets.pop(0)
     info = pjbase.start_endpoint(ca_file=cdir / "tls" / "ca.pem", host=host, log_level=log_level,
                                  user_agent="agent-tui customer simulator")
     ep = info.ep
     state: dict[str, Any] = {"confirmed_at": None, "ended": False, "code": 0, "reason": "",
-                             "media": False}
+                             "media": False, "dtmf_rx": ""}
 
     class Leg(pj.Call):
         def onCallState(self, prm: Any) -> None:
@@ -89,12 +91,17 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
         def onCallMediaState(self, prm: Any) -> None:
             state["media"] = True
 
+        def onDtmfDigit(self, prm: Any) -> None:
+            state["dtmf_rx"] += str(prm.digit)
+            note("dtmf_received", digit=str(prm.digit))
+
     display = f'"{name}" ' if name else ""
     acfg = pjbase.account_config(f"{display}<sip:{from_number}@{host}>",
                                  transport_id=info.transport_id, rtp_host=host)
     acc = pj.Account()
     acc.create(acfg)
     call = Leg(acc)
+    tried: list[Any] = []  # earlier attempts (busy engines), dropped with the rest at the end
     player = recorder = None
     wired = False
     am = None
@@ -108,8 +115,17 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
         prm.opt.audioCount = 1
         prm.opt.videoCount = 0
         call.makeCall(uri, prm)
-        while not state["ended"]:
+        while True:
             ep.libHandleEvents(10)
+            if state["ended"]:
+                if state["confirmed_at"] is None and state["code"] == 486 and targets:
+                    tried.append(call)  # that engine is full: try the next one
+                    uri = targets.pop(0)
+                    state.update(ended=False, code=0, reason="", media=False)
+                    call = Leg(acc)
+                    call.makeCall(uri, prm)
+                    continue
+                break
             now = time.time()
             if state["confirmed_at"] is None:
                 if now - started > timeout:
@@ -154,17 +170,20 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
     finally:
         answered = state["confirmed_at"] not in (None, -1.0)
         summary.update({
+            "to": uri,
             "result": ("completed" if hung_up else "remote-hangup") if answered else "failed",
             "answered": answered,
             "code": state["code"], "reason": state["reason"],
             "talk_s": round(time.time() - state["confirmed_at"], 2) if answered else 0.0,
             "dtmf_sent": dtmf if dtmf_sent else "",
+            "dtmf_received": state["dtmf_rx"],
             "record": str(record) if record else None,
             **stats,
         })
         # Drop pjsua2 objects on this (the owner) thread before the library goes.
         recorder = player = am = None
         call = None  # type: ignore[assignment]
+        tried.clear()
         acc.shutdown()
         acc = None  # type: ignore[assignment]
         ep.libDestroy()

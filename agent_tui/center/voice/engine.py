@@ -29,6 +29,11 @@ import pjsua2 as pj
 from agent_tui.center.voice import pjbase
 
 Emit = Callable[[dict], None]
+# Call slots. pjsua2 clamps maxCalls to its compile-time PJSUA_MAX_CALLS, and the
+# pjsua2-python 2.15.1 wheel is built with 4 (measured: a 5th call fails with PJ_ETOOMANY).
+# A connected customer needs two slots (caller + agent leg), so one engine process talks to
+# two customers at once; center.yaml voice.max_calls raises this with a wheel built for more.
+DEFAULT_MAX_CALLS = 4
 
 _DISCONNECTED = pj.PJSIP_INV_STATE_DISCONNECTED
 _CONFIRMED = pj.PJSIP_INV_STATE_CONFIRMED
@@ -66,6 +71,9 @@ class _Leg(pj.Call):
         # to a live pjsua2 Call would hang it up from its destructor.
         engine._live.add(self)
         self.xfer_stub = False
+        self.sim_acc: pj.Account | None = None  # role "sim": its own account (its caller id)
+        self.talk_s = 0.0
+        self.hangup_at: float | None = None
 
     def call_id_str(self) -> str:
         try:
@@ -114,8 +122,9 @@ class _Customer:
     agent_leg: _Leg | None = None
     ringing: dict[str, _Leg] = field(default_factory=dict)  # agent -> outgoing leg
     on_hold: bool = False
-    hold_music: bool = False
+    announced: bool = False
     answered_at: float | None = None
+    sim: _Leg | None = None  # the engine's own simulated caller behind this call (demo)
 
 
 def _request_user(rdata: pj.SipRxData) -> str:
@@ -141,13 +150,16 @@ class VoiceEngine:
     def __init__(self, *, ca_file: Path, cert_file: Path, key_file: Path, media_dir: Path,
                  host: str = "127.0.0.1", port: int = 0, emit: Emit,
                  registrar: str = "", proxy: str = "", sip_user: str = "", sip_ha1: str = "",
-                 domain: str = "", ring_timeout_s: float = 20.0, log_level: int = 1) -> None:
+                 domain: str = "", ring_timeout_s: float = 20.0, log_level: int = 1,
+                 queue_number: str = "+31201234567", max_calls: int = DEFAULT_MAX_CALLS,
+                 index: int = 0) -> None:
         self.emit = emit
         self.ring_timeout_s = ring_timeout_s
         self._ep_info = pjbase.start_endpoint(
             ca_file=ca_file, host=host, port=port, cert_file=cert_file, key_file=key_file,
-            log_level=log_level, user_agent="agent-tui voice engine",
+            log_level=log_level, user_agent="agent-tui voice engine", max_calls=max_calls,
         )
+        self.max_calls = max_calls
         self.ep = self._ep_info.ep
         self.port = self._ep_info.port
         self.host = host
@@ -157,16 +169,26 @@ class VoiceEngine:
         # One looping hold-music player feeds every waiting caller.
         self._hold = _Player()
         self._hold.createPlayer(str(prompts["hold"]), 0)
+        # What the demo's simulated callers "say" (a looping murmur of tones).
+        self._caller_voice = _Player()
+        self._caller_voice.createPlayer(str(prompts["caller"]), 0)
+        self.queue_number = queue_number
         user = sip_user or "voice"
         id_uri = f"sip:{user}@{self.domain}" if registrar else f"sip:{user}@{host}:{self.port};transport=tls"
         acfg = pjbase.account_config(
             id_uri, transport_id=self._ep_info.transport_id, rtp_host=host, registrar=registrar,
             proxy=proxy, user=sip_user, ha1_or_password=sip_ha1, password_is_ha1=True,
         )
+        if registrar:
+            # Several engines register as "voice": Kamailio tries them in q order (serial forking),
+            # moving on when one is full (486).
+            acfg.sipConfig.contactParams = f";q={max(0.1, 1.0 - 0.1 * index):.1f}"
+        self.index = index
         self.acc = _Account(self)
         self.acc.create(acfg)
         self.customers: dict[str, _Customer] = {}
         self._live: set[_Leg] = set()
+        self._sims: list[_Leg] = []
         self._pickups: dict[str, tuple[str, str, float]] = {}  # token -> (cid, agent, expires)
         self._park: list[_Leg] = []
         self._graveyard: list[object] = []  # pjsua2 objects to drop on the next loop turn
@@ -205,6 +227,8 @@ class VoiceEngine:
         self._live.clear()
         self._graveyard.clear()
         self._hold = None  # type: ignore[assignment]
+        self._caller_voice = None  # type: ignore[assignment]
+        self._sims.clear()
         self.acc.shutdown()
         self.acc = None  # type: ignore[assignment]
         self.ep.libDestroy()
@@ -254,6 +278,9 @@ class VoiceEngine:
             cust = self.customers.get(cmd["call"])
             if cust is not None:
                 cust.leg.dialDtmf(str(cmd["digits"]))
+        elif op == "simulate":  # demo: the engine itself calls the queue as a customer
+            self._simulate(str(cmd["from"]), str(cmd.get("name", "")), float(cmd.get("talk_s", 30)),
+                           float(cmd.get("give_up_s", 180)))
         elif op == "ports":  # diagnostics: the conference bridge's wiring
             ports = []
             for am in self.ep.mediaEnumPorts2():
@@ -295,9 +322,18 @@ class VoiceEngine:
             leg.answer(_op(480))
             return
         leg = _Leg(self, acc, prm.callId, role="customer", cid="")
+        waiting = sum(1 for c in self.customers.values() if c.agent_leg is None and not c.ringing)
+        if len(self._live) + waiting + 1 > self.max_calls:
+            # Every waiting caller keeps a slot free for the agent leg it will need; taking one
+            # more would leave callers nobody can be connected to. Honest "busy" instead.
+            self._graveyard.append(leg)
+            self.emit({"ev": "busy", "from": pjbase.uri_user(str(leg.getInfo().remoteUri)),
+                       "slots": self.max_calls})
+            leg.answer(_op(486))
+            return
         ci = leg.getInfo()
         self._seq += 1
-        cid = f"call-{int(time.time())}-{self._seq}"
+        cid = f"call-e{self.index}-{int(time.time())}-{self._seq}"
         leg.cid = cid
         caller = pjbase.uri_user(ci.remoteUri) or "anonymous"
         name = ""
@@ -305,6 +341,7 @@ class VoiceEngine:
         if remote.startswith('"') and '"' in remote[1:]:
             name = remote[1:remote.index('"', 1)]
         cust = _Customer(cid=cid, leg=leg, caller=caller, name=name, dialed=user)
+        cust.sim = next((s for s in self._sims if not s.gone and s.call_id_str() == call_id), None)
         self.customers[cid] = cust
         # The queue answers at once: the caller hears the announcement, then hold music.
         self._answer(leg, 200)
@@ -345,6 +382,11 @@ class VoiceEngine:
                 if leg in self._park:
                     self._park.remove(leg)
                 return
+            if leg.role == "sim":
+                if leg in self._sims:
+                    self._sims.remove(leg)
+                self._graveyard.append(leg.sim_acc)
+                return
             if cust is None:
                 return
             if leg.role == "customer":
@@ -353,12 +395,18 @@ class VoiceEngine:
                 self._agent_gone(cust, leg, ci.lastStatusCode, str(ci.lastReason))
 
     def _on_media(self, leg: _Leg) -> None:
+        if leg.role == "sim":
+            am = pjbase.call_audio(leg)
+            if am is not None:
+                self._caller_voice.startTransmit(am)
+            return
         cust = self.customers.get(leg.cid)
         if cust is None:
             return
         state = pjbase.media_state(leg)
         if leg.role == "customer":
-            if state == "active" and cust.answered_at is None and cust.announcement is None:
+            if state == "active" and not cust.announced:
+                cust.announced = True
                 self._play_announcement(cust)
             self._connect_media(cust)
         elif leg is cust.agent_leg:
@@ -374,12 +422,18 @@ class VoiceEngine:
             return
         self.emit({"ev": "dtmf", "call": cust.cid, "digit": str(digit), "from": leg.role,
                    "agent": leg.agent})
-        # An agent's digits go on to the customer (e.g. to drive the customer's own IVR).
+        # Digits cross the bridge as RFC 4733 events (media mixing would not carry them): the
+        # agent's phone shows what the caller pressed, and an agent can drive a caller's IVR.
         if leg.role == "agent" and leg is cust.agent_leg:
-            try:
-                cust.leg.dialDtmf(str(digit))
-            except pj.Error:
-                pass
+            target = cust.leg
+        elif leg.role == "customer" and cust.agent_leg is not None and cust.agent_leg.connected:
+            target = cust.agent_leg
+        else:
+            return
+        try:
+            target.dialDtmf(str(digit))
+        except pj.Error:
+            pass
 
     def _on_refer(self, leg: _Leg, prm: pj.OnCallTransferRequestParam) -> None:
         """A REFER from the agent's phone (blind or attended transfer of the customer)."""
@@ -439,6 +493,27 @@ class VoiceEngine:
         self.emit({"ev": "inviting", "call": cid, "agent": agent, "t": leg.started})
         leg.makeCall(uri, prm)
 
+    def _simulate(self, number: str, name: str, talk_s: float, give_up_s: float) -> None:
+        """Place a call from a made-up customer to our own queue number (the demo's callers).
+
+        The caller "speaks" a generated murmur, hangs up *talk_s* after an agent answers, or
+        gives up after *give_up_s* in the queue.
+        """
+        display = f'"{name}" ' if name else ""
+        acfg = pjbase.account_config(f"{display}<sip:{number}@{self.host}>",
+                                     transport_id=self._ep_info.transport_id, rtp_host=self.host)
+        acc = pj.Account()
+        acc.create(acfg)
+        self._seq += 1
+        leg = _Leg(self, acc, role="sim", cid=f"sim-{self._seq}")
+        leg.sim_acc, leg.talk_s = acc, talk_s
+        leg.hangup_at = time.time() + give_up_s
+        self._sims.append(leg)
+        prm = pj.CallOpParam(True)
+        prm.opt.audioCount = 1
+        prm.opt.videoCount = 0
+        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", prm)
+
     def _expire_rings(self) -> None:
         now = time.time()
         for cust in self.customers.values():
@@ -448,6 +523,10 @@ class VoiceEngine:
         for tok, (_cid, _ag, exp) in list(self._pickups.items()):
             if exp < now:
                 del self._pickups[tok]
+        for sim in self._sims:
+            if not sim.gone and sim.hangup_at is not None and now >= sim.hangup_at:
+                sim.hangup_at = None
+                self._hangup(sim)
 
     def _agent_connected(self, cust: _Customer, leg: _Leg) -> None:
         if leg.connected:
@@ -462,6 +541,8 @@ class VoiceEngine:
         cust.on_hold = False
         if cust.answered_at is None:
             cust.answered_at = time.time()
+            if cust.sim is not None:  # a simulated caller talks for a while, then hangs up
+                cust.sim.hangup_at = time.time() + cust.sim.talk_s
         self._connect_media(cust)
         self.emit({"ev": "answered", "call": cust.cid, "agent": leg.agent,
                    "codec": _codec(leg)})

@@ -207,8 +207,9 @@ def sync_users(center_dir: Path, hub: Any, settings: vs.VoiceSettings) -> None:
     """Before Kamailio starts: config present, engine account present, demo users' HA1 known,
     and future password logins update HA1 (when the hub offers ``password_listeners``)."""
     cdir = Path(center_dir)
-    if not (kam_dir(cdir) / "kamailio.cfg").exists() or not (kam_dir(cdir) / "address.json").exists():
-        write_kamailio_config(cdir, settings)
+    # Regenerated at every start from center.yaml (subscriber rows are kept): the file follows
+    # the settings, and `port: 0` gets a free port now.
+    write_kamailio_config(cdir, settings)
     domain = address(cdir)["domain"]
     engine_credentials(cdir, domain)
     cfg = getattr(hub, "cfg", None)
@@ -235,6 +236,8 @@ class KamailioHandle:
     log: Path
 
     def stop(self, timeout: float = 5.0) -> None:
+        """End Kamailio and every child it forked (its own process group, made at start)."""
+        pgid = self.proc.pid  # start_new_session=True: the group is ours alone
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -242,6 +245,19 @@ class KamailioHandle:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout)
+        # Children forked while the main process was still starting can outlive a SIGTERM.
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                return
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(pgid, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.05)  # polling for the group to be gone (no event to wait on)
 
     def running(self) -> bool:
         return self.proc.poll() is None
@@ -380,6 +396,8 @@ modparam("tls", "config", "{tls_cfg}")
 modparam("db_text", "db_mode", 1)
 modparam("tm", "fr_timer", 8000)
 modparam("tm", "fr_inv_timer", 40000)
+modparam("tm", "contacts_avp", "tm_contacts")
+modparam("tm", "contact_flows_avp", "tm_contact_flows")
 modparam("rr", "enable_full_lr", 0)
 modparam("rr", "append_fromtag", 1)
 modparam("registrar", "method_filtering", 1)
@@ -470,8 +488,23 @@ request_route {{
         sl_send_reply("503", "Voice engine not registered");
         exit;
     }}
+    # Engines in q order, one at a time: a full engine answers 486 and the next one gets the call.
+    t_load_contacts();
+    t_next_contacts();
+    t_on_failure("NEXT_ENGINE");
     route(RELAY);
     exit;
+}}
+
+failure_route[NEXT_ENGINE] {{
+    if (t_is_canceled()) {{
+        exit;
+    }}
+    if (t_check_status("486|503|408|500") && t_next_contacts()) {{
+        t_on_failure("NEXT_ENGINE");
+        t_on_reply("MANAGE_REPLY");
+        t_relay();
+    }}
 }}
 
 route[RELAY] {{
@@ -510,6 +543,13 @@ route[REGISTRAR] {{
     # Store where the REGISTER really came from: calls go back over that TLS connection.
     fix_nated_register();
     xlog("L_INFO", "register $fu from $si:$sp ct=$ct\n");
+    if ($fU == "{engine}") {{
+        # Several voice engines may register (one contact each, distinct q values).
+        if (!save("location")) {{
+            sl_reply_error();
+        }}
+        exit;
+    }}
     # One device per agent: the newest registration replaces older contacts (e.g. after a restart).
     if (!save("location", "0x04")) {{
         sl_reply_error();

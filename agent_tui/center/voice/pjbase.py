@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import random
 import re
 import struct
 import wave
@@ -48,6 +49,7 @@ def start_endpoint(
     log_level: int = 1,
     user_agent: str = "agent-tui voice",
     codecs: list[str] | None = None,
+    max_calls: int = 4,
 ) -> EndpointInfo:
     """Create, initialise and start the process's one Endpoint with one TLS transport.
 
@@ -62,6 +64,9 @@ def start_endpoint(
     cfg.uaConfig.threadCnt = 0
     cfg.uaConfig.mainThreadOnly = True
     cfg.uaConfig.userAgent = user_agent
+    # pjsua's default is 4 call slots; the engine needs two per connected customer (and more
+    # during transfers), and refuses calls with 486 Busy Here when the slots run out.
+    cfg.uaConfig.maxCalls = max_calls
     cfg.logConfig.level = log_level
     cfg.logConfig.consoleLevel = log_level
     # No echo canceller: the engine only mixes RTP streams, there is no acoustic path.
@@ -250,4 +255,14 @@ def ensure_prompts(media_dir: Path) -> dict[str, Path]:
     if not hold.exists():
         notes = [392.0, 493.88, 587.33, 493.88, 349.23, 440.0, 523.25, 440.0]
         write_tone_wav(hold, [(f, 0.3) for f in notes] + [(0, 0.4)], amplitude=0.2)
-    return {"announcement": ann, "hold": hold}
+    caller = media_dir / "caller.wav"
+    if not caller.exists():
+        # A speech-like rhythm for the demo's simulated callers: short "syllables" and pauses.
+        rng = random.Random(7)
+        parts: list[tuple[float, float]] = []
+        for _ in range(40):
+            parts.append((rng.uniform(180, 320), rng.uniform(0.08, 0.25)))
+            if rng.random() < 0.3:
+                parts.append((0.0, rng.uniform(0.15, 0.5)))
+        write_tone_wav(caller, parts, amplitude=0.25)
+    return {"announcement": ann, "hold": hold, "caller": caller}

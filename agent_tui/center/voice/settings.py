@@ -36,6 +36,12 @@ class VoiceSettings:
     queue_number: str = "+31201234567"  # what customers dial
     queue: str = "voice"  # the center queue voice calls go to
     ring_timeout_s: float = 20.0
+    # Demo only (center.yaml demo: true): mean seconds between simulated callers; 0 = none.
+    simulate_calls_s: float = 90.0
+    # Call slots per engine process (pjsua2-python 2.15.1 is built with at most 4), and how many
+    # engine processes share the calls (each connected customer needs two slots).
+    max_calls: int = 4
+    engines: int = 1
     kamailio: KamailioSettings = field(default_factory=KamailioSettings)
 
 
@@ -67,6 +73,18 @@ def parse_voice_settings(raw: dict[str, Any] | None) -> VoiceSettings:
             _want(isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
                   key, "must be a number > 0")
             s.ring_timeout_s = float(value)
+        elif key == "max_calls":
+            _want(isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 32,
+                  key, "must be a whole number 2..32 (the pjsua2 wheel may allow fewer)")
+            s.max_calls = value
+        elif key == "engines":
+            _want(isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 16,
+                  key, "must be a whole number 1..16")
+            s.engines = value
+        elif key == "simulate_calls_s":
+            _want(isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0,
+                  key, "must be a number ≥ 0 (0 = no simulated callers)")
+            s.simulate_calls_s = float(value)
         else:
             raise VoiceConfigError(f"center.yaml: voice.{key}: unknown setting")
     if kam is not None:
@@ -94,8 +112,20 @@ def run_dir(center_dir: Path) -> Path:
     return d
 
 
-def engine_address_file(center_dir: Path) -> Path:
-    return run_dir(center_dir) / "engine.json"
+def engine_address_file(center_dir: Path, index: int = 0) -> Path:
+    """Where engine *index* publishes its address (engine.json, engine-1.json, …)."""
+    return run_dir(center_dir) / ("engine.json" if index == 0 else f"engine-{index}.json")
+
+
+def read_engine_addresses(center_dir: Path) -> list[dict[str, Any]]:
+    """Every running engine's address, engine 0 first (empty list when none runs)."""
+    out = []
+    for path in sorted(run_dir(center_dir).glob("engine*.json"), key=lambda p: (len(p.name), p.name)):
+        try:
+            out.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return out
 
 
 def read_engine_address(center_dir: Path) -> dict[str, Any]:
