@@ -296,7 +296,7 @@ class VoiceBridge:
             self.calls[c.call] = c
             self.call_engine[c.call] = eng
             self.by_conv[c.conv] = c.call
-            self.hub.add_system_message(c.conv, f"Incoming call from {ev['from']}")
+            # open_conversation already wrote "Incoming call from …" into the transcript.
             return
         if kind == "outbound_refused":
             log.info("voice: %s dialled %s; outbound calls need a gateway (refused)", ev.get("agent"), ev.get("to"))
