@@ -875,6 +875,10 @@ class DeskPhone(Widget):
 
         self.app.push_screen(PromptScreen("Call", "number, colleague (agent2) or sip:uri"), done)
 
+    def call_colleague(self, user: str) -> None:
+        """Call a colleague picked in the presence list (through the registrar, like alt+d)."""
+        self.run_worker(self._dial(user), group="phone-dial")
+
     def action_call_customer(self) -> None:
         app = self.app
         desk = app._desk() if hasattr(app, "_desk") else None  # type: ignore[attr-defined]

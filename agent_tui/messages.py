@@ -44,6 +44,13 @@ class StartDirectChat(Message):
 
 
 @dataclass
+class CallColleague(Message):
+    """Call a colleague from the presence list (the softphone places the call)."""
+
+    user: str
+
+
+@dataclass
 class SendReply(Message):
     """The agent sent text in the composer (``note`` True: internal note)."""
 

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, TextA
 
 from agent_tui.i18n import state_word, t
 from agent_tui.messages import (
+    CallColleague,
     InsertIntoReply,
     KBQuery,
     OpenArticle,
@@ -301,6 +302,12 @@ class DeskScreen(Screen[None]):
     @on(SendTeamMessage)
     def _send_team_msg(self, msg: SendTeamMessage) -> None:
         self.app.send_team(msg.room, msg.text)  # type: ignore[attr-defined]
+
+    @on(CallColleague)
+    def _call_colleague(self, msg: CallColleague) -> None:
+        phone = getattr(self.app, "phone", None)
+        if phone is not None:
+            phone.call_colleague(msg.user)
 
     @on(StartDirectChat)
     def _start_dm(self, msg: StartDirectChat) -> None:

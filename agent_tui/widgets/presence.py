@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input
 
 from agent_tui.core.desk_state import DeskState, fmt_duration
 from agent_tui.i18n import state_word, t
-from agent_tui.messages import StartDirectChat
+from agent_tui.messages import CallColleague, StartDirectChat
 from agent_tui.secure.text import one_line
 from agent_tui.widgets.line_list import LineList, Row
 
@@ -24,6 +25,14 @@ DOT = {"available": "●", "on_contact": "◆", "acw": "◐", "offline": "○", 
 
 class PresenceList(LineList):
     now: float = 0.0
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "call", "Call", id="presence.call"),
+    ]
+
+    def action_call(self) -> None:
+        if self.cursor_key:
+            self.post_message(CallColleague(str(self.cursor_key)))
 
     def render_row(self, row: Row, width: int) -> Text:
         if row.key is None:
@@ -44,7 +53,7 @@ class PresenceList(LineList):
 
 
 class PresencePanel(Vertical):
-    """Filter box plus the grouped list. Enter on a colleague starts a direct chat."""
+    """Filter box plus the grouped list. Enter on a colleague starts a direct chat; c calls them."""
 
     DEFAULT_CSS = """
     PresencePanel { height: 1fr; }

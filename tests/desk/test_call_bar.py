@@ -335,3 +335,37 @@ def test_states_in_dutch():
     finally:
         set_language(before)
     assert "IN DE WACHT 00:10" in text and "terug" in text  # on hold; the key resumes
+
+
+async def test_c_on_a_colleague_in_the_presence_list_places_a_call(desk_factory, monkeypatch):
+    """The presence list's call key reaches the phone controller with that colleague as target."""
+    from desk_helpers import wait_for
+
+    from agent_tui.widgets.presence import PresenceList
+
+    monkeypatch.setenv("AGENT_TUI_SOFTPHONE", "off")
+    app = desk_factory("agent6")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.online() and app.state.presence, what="online with presence")
+        dialled: list[str] = []
+        monkeypatch.setattr(app.phone, "call_colleague", dialled.append)
+        lst = app.screen.query_one(PresenceList)
+        await wait_for(pilot, lambda: lst.cursor_key is not None, what="a colleague under the cursor")
+        lst.focus()
+        await pilot.press("down")
+        target = lst.cursor_key
+        await pilot.press("c")
+        await wait_for(pilot, lambda: dialled, what="the call request")
+        assert dialled == [target]
+
+
+async def test_calling_a_colleague_in_direct_mode_says_a_registrar_is_needed(desk_factory, monkeypatch):
+    from desk_helpers import wait_for
+
+    monkeypatch.setenv("AGENT_TUI_SOFTPHONE", "off")
+    app = desk_factory("agent6")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.online(), what="online")
+        app.phone.call_colleague("agent2")
+        await wait_for(pilot, lambda: any("registrar" in n.message for n in app._notifications),
+                       what="the direct-mode notice")
