@@ -240,19 +240,15 @@ async def check_tls(ctx: Context) -> Check:
         c.status = FAIL
         reason = getattr(exc, "verify_message", None) or str(exc)
         c.figures["verify_message"] = reason
-        presented = await asyncio.to_thread(_presented_certificate, ctx.host, ctx.port)
-        c.figures["presented"] = presented
+        # What the server presented is not read: that would need a handshake without
+        # verification, and TLS verification stays on everywhere in the product.
         if getattr(exc, "verify_code", None) == 62 or "hostname" in reason.lower():
-            names = ", ".join(presented.get("names") or []) if presented else "?"
-            c.summary = f"the certificate of {ctx.host}:{ctx.port} is for {names}, not {ctx.host}"
-            c.hint = (
-                "use a server address whose host name is in the certificate (see the names above)"
-            )
+            c.summary = f"the certificate of {ctx.host}:{ctx.port} does not name {ctx.host} ({reason})"
+            c.hint = "use the server address (host name) that the center's certificate was made for"
         else:
-            issuer = presented.get("issuer") if presented else "?"
             c.summary = (
                 f"the certificate of {ctx.host}:{ctx.port} is not signed by the CA in {ctx.ca_file} "
-                f"({reason}); it was issued by {issuer}, your CA file is {ca_info.get('subject')}"
+                f"({reason}); your CA file is {ca_info.get('subject')}"
             )
             c.hint = (
                 "get the center's current tls/ca.pem and point ca_file at it; if the CA is right, "
@@ -343,27 +339,6 @@ def _ca_summary(path: Path) -> dict[str, Any]:
     info = _describe_cert(cert)
     info.pop("names", None)
     return info
-
-
-def _presented_certificate(host: str, port: int) -> dict[str, Any]:
-    """Diagnosis only, after verification FAILED: which certificate does the server show?
-
-    The connection is opened without trusting anything, the certificate is read and the
-    socket closed at once — no data is sent, nothing is logged in. It lets support tell
-    "wrong CA file" from "someone else answers on that address".
-    """
-    try:
-        probe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        probe.check_hostname = False
-        probe.verify_mode = ssl.CERT_NONE
-        with (
-            socket.create_connection((host, port), timeout=5) as raw,
-            probe.wrap_socket(raw, server_hostname=host) as tls,
-        ):
-            der = tls.getpeercert(binary_form=True)
-        return _cert_summary(der) if der else {}
-    except (OSError, ssl.SSLError, ValueError):
-        return {}
 
 
 # --- login, latency, bandwidth -------------------------------------------------------------
