@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.query import NoMatches
 from textual.theme import Theme
 
@@ -29,6 +28,7 @@ from agent_tui.core.config import Config
 from agent_tui.core.desk_state import DeskState, PendingSend
 from agent_tui.core.store import ArticleCache
 from agent_tui.i18n import set_language, state_word, t
+from agent_tui.palette import ListedCommands
 
 PRESENCE_MIN_INTERVAL = 0.25
 
@@ -56,7 +56,7 @@ class LoginInfo:
     token: str | None = None
 
 
-class DeskCommands(Provider):
+class DeskCommands(ListedCommands):
     """Command palette: every desk action, plus each agent state."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
@@ -75,17 +75,6 @@ class DeskCommands(Provider):
             out.append((f"{t('act.state')}: {state_word(st)}", "state.set",
                         lambda s=st: app.set_agent_state(s, None)))
         return out
-
-    async def discover(self) -> Hits:
-        for title, help_text, cb in self._commands():
-            yield DiscoveryHit(title, cb, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, cb in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), cb, help=help_text)
 
 
 class DeskApp(App[None]):

@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -44,6 +43,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from agent_tui.i18n import language
+from agent_tui.palette import ListedCommands
 from agent_tui.secure.text import one_line
 from agent_tui.widgets.call_bar import CallBar, CallQualityView, CallView
 
@@ -95,7 +95,7 @@ def phone_off_by_env() -> bool:
     return os.environ.get("AGENT_TUI_SOFTPHONE", "").strip().lower() in ("0", "off", "no", "false")
 
 
-class PhoneCommands(Provider):
+class PhoneCommands(ListedCommands):
     """Command palette entries for every phone action."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
@@ -108,17 +108,6 @@ class PhoneCommands(Provider):
             out.append((f"Phone: {_label(e)}", f"{phone.key_for(bid)} · {bid}",
                         lambda a=action: phone.run_phone_action(a)))
         return out
-
-    async def discover(self) -> Hits:
-        for title, help_text, cb in self._commands():
-            yield DiscoveryHit(title, cb, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, cb in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), cb, help=help_text)
 
 
 class PromptScreen(ModalScreen[Any]):

@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import wave
 from pathlib import Path
 
+import benchlib
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,20 +30,9 @@ PROC = ROOT / "tests" / "sip" / "phone_proc.py"
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown cpu"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import pjsua2
 
-    return (
-        f"{cpu}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, pjsua2 {getattr(pjsua2, '__version__', '2.15')}"
-    )
+    return benchlib.machine(f"pjsua2 {getattr(pjsua2, '__version__', '2.15')}")
 
 
 def tone_wav(path: Path, freq: float, seconds: float, amp: float) -> Path:

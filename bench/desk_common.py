@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import sys
 from pathlib import Path
+
+import benchlib
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "desk"))
@@ -14,18 +14,9 @@ from seed import NOW, seeded_state
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import textual
 
-    return (f"{cpu}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, Textual {textual.__version__}")
+    return benchlib.machine(f"Textual {textual.__version__}")
 
 
 def big_state(colleagues: int = 1000, messages: int = 10_000, conversations: int = 20):

@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import benchlib
 import numpy as np
 import yaml
 
@@ -69,9 +70,7 @@ pcm.headset {{
 """
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+pct = benchlib.pct
 
 
 def virtual_headset(tmp: Path) -> None:

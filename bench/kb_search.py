@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-import os
-import platform
 import random
 import re
 import sqlite3
@@ -22,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import benchlib
 
 from agent_tui.center import seed_kb
 from agent_tui.center.kb import STOPWORDS, KnowledgeBase
@@ -95,25 +95,15 @@ TYPOS = [
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     try:
         import Stemmer  # noqa: F401  (PyStemmer: snowballstemmer uses it when present)
 
         stem_impl = "PyStemmer (C)"
     except ImportError:
         stem_impl = "pure Python"
-    return (
-        f"CPU: {cpu}, {os.cpu_count()} logical cores (shared machine)\n"
-        f"OS: {platform.platform()}\n"
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"snowballstemmer {importlib.metadata.version('snowballstemmer')} ({stem_impl})"
+    return benchlib.machine(
+        f"SQLite {sqlite3.sqlite_version}",
+        f"snowballstemmer {importlib.metadata.version('snowballstemmer')} ({stem_impl})",
     )
 
 
@@ -190,10 +180,7 @@ def queries(rng: random.Random, count: int) -> list[str]:
     return qs[:count]
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    k = max(0, min(len(s) - 1, round(p / 100.0 * (len(s) - 1))))
-    return s[k]
+pct = benchlib.pct
 
 
 def main() -> None:

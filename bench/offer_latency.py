@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import shutil
 import signal
 import ssl
@@ -30,6 +28,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+import benchlib
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -45,24 +45,10 @@ CHANNELS = [("chat", "chat"), ("email", "email"), ("sms", "sms"), ("social", "so
 
 
 def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu or 'unknown CPU'}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+    return benchlib.machine(f"SQLite {__import__('sqlite3').sqlite_version}")
 
 
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = min(len(s) - 1, max(0, round(p / 100.0 * (len(s) - 1))))
-    return s[k]
+pct = benchlib.pct
 
 
 def make_center(base: Path, n_agents: int) -> Path:

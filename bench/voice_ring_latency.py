@@ -24,6 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "voice"))
@@ -35,10 +37,7 @@ from agent_tui.center.voice import kamailio
 from agent_tui.center.voice.pjbase import write_tone_wav
 from agent_tui.secure.tls import make_ca, make_server_cert
 
-
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+pct = benchlib.pct
 
 
 def main() -> int:
