@@ -24,8 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from agent_tui import desk_cli
     from agent_tui.center import cli as center_cli
-    from agent_tui.core import ctl as ctl_cli
-    from agent_tui.core import doctor as doctor_cli
+    import agent_tui.ctl as ctl_cli
+    from agent_tui.support import doctor as doctor_cli
 
     desk_cli.register(sub)
     center_cli.register(sub)

@@ -17,7 +17,7 @@ import pytest
 from waiting import reasons, until
 
 from agent_tui.core.client import CenterClient
-from agent_tui.core.ctl import (
+from agent_tui.ctl import (
     EXIT_AUTH,
     EXIT_LOGIN,
     EXIT_OK,

@@ -17,7 +17,7 @@ import pytest
 from supportkit import Login, run_cli, write_config
 
 from agent_tui.core import credentials
-from agent_tui.core.doctor import FAIL, OK, SKIP, Options, Report, format_report, run_doctor
+from agent_tui.support.doctor import FAIL, OK, SKIP, Options, Report, format_report, run_doctor
 
 VOICE_TESTS = Path(__file__).resolve().parents[1] / "voice"
 needs_kamailio = pytest.mark.skipif(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent_tui.core.doctor_types import (
+from agent_tui.support.doctor_types import (
     FAIL,
     OK,
     SIP_REGISTER_TIMEOUT,
@@ -24,7 +24,7 @@ from agent_tui.core.doctor_types import (
     Check,
     Context,
 )
-from agent_tui.core.doctor_types import ms as _ms
+from agent_tui.support.doctor_types import ms as _ms
 
 # --- softphone, audio, test call -------------------------------------------------------------
 

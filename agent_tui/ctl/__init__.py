@@ -679,7 +679,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(ctl_run=_simple("team.history", lambda a: {"room": a.room, "limit": a.limit}))
 
     # The headless softphone lives with the softphone (pjsua2 is imported only when it runs).
-    from agent_tui.sip.phone_cli import add_phone_parser
+    from agent_tui.ctl.phone import add_phone_parser
 
     add_phone_parser(sub)
 

@@ -1,6 +1,6 @@
 """Doctor checks along the link to the center: config, keyring, DNS/TCP, TLS, login,
 round-trip time and idle traffic. Each takes the :class:`Context` and returns a
-:class:`Check`; the order and the skipping live in :mod:`agent_tui.core.doctor`."""
+:class:`Check`; the order and the skipping live in :mod:`agent_tui.support.doctor`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent_tui.core.doctor_types import (
+from agent_tui.support.doctor_types import (
     CERT_WARN_DAYS,
     FAIL,
     IDLE_PING_INTERVAL,
@@ -29,7 +29,7 @@ from agent_tui.core.doctor_types import (
     Check,
     Context,
 )
-from agent_tui.core.doctor_types import ms as _ms
+from agent_tui.support.doctor_types import ms as _ms
 
 # --- config and keyring ------------------------------------------------------------------
 

@@ -256,7 +256,7 @@ def _safe_name(path: Path, used: set[str]) -> str:
 def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | Path] = ()) -> Path:
     """Write the support bundle zip to ``path`` (created 0600) and return its path."""
     from agent_tui.core.config import default_config_path, load_config
-    from agent_tui.core.doctor import format_report
+    from agent_tui.support.doctor import format_report
 
     secrets = _known_secrets(opts)
     manifest: list[str] = [

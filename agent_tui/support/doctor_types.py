@@ -1,5 +1,5 @@
 """The doctor's report types: a check result, the options, the whole report, and the
-context checks hand on to later checks. See :mod:`agent_tui.core.doctor`."""
+context checks hand on to later checks. See :mod:`agent_tui.support.doctor`."""
 
 from __future__ import annotations
 

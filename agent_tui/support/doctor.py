@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui import __version__
-from agent_tui.core.doctor_link import (
+from agent_tui.support.doctor_link import (
     check_bandwidth,
     check_config,
     check_keyring,
@@ -42,7 +42,7 @@ from agent_tui.core.doctor_link import (
     check_network,
     check_tls,
 )
-from agent_tui.core.doctor_types import (
+from agent_tui.support.doctor_types import (
     FAIL,
     OK,
     SKIP,
@@ -53,7 +53,7 @@ from agent_tui.core.doctor_types import (
     Report,
     skipped,
 )
-from agent_tui.core.doctor_voice import check_audio, check_call, check_sip
+from agent_tui.support.doctor_voice import check_audio, check_call, check_sip
 
 __all__ = [
     "FAIL",
@@ -217,13 +217,13 @@ def _cmd(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     report = asyncio.run(run_doctor(opts, on_check=show))
     if args.json:
-        from agent_tui.core.ctl import dumps
+        from agent_tui.ctl import dumps
 
         sys.stdout.write(dumps(report.to_dict()) + "\n")
     else:
         sys.stdout.write(format_report(report).splitlines()[-1] + "\n")
     if args.bundle:
-        from agent_tui.core import bundle
+        from agent_tui.support import bundle
 
         try:
             path = bundle.write_bundle(Path(args.bundle), report, opts, extra_logs=args.log or [])
