@@ -24,11 +24,28 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.theme import Theme
 
-from agent_tui.core.config import Config
+from agent_tui.core import credentials
+from agent_tui.core.client import (
+    AuthError,
+    CenterClient,
+    CommandError,
+    ConnectionStatus,
+    TrustError,
+    UnreachableError,
+)
+from agent_tui.core.config import Config, default_config_path, save_login
 from agent_tui.core.desk_state import DeskState, PendingSend
 from agent_tui.core.store import ArticleCache
+from agent_tui.desk_phone.controller import DeskPhone, call_bar_widgets
+from agent_tui.desk_phone.keys import PhoneCommands, default_phone_key
 from agent_tui.i18n import set_language, state_word, t
 from agent_tui.palette import ListedCommands
+from agent_tui.screens.desk import ACTIONS, DeskScreen
+from agent_tui.screens.help import HelpScreen
+from agent_tui.screens.login import LoginScreen
+from agent_tui.screens.state import SETTABLE
+from agent_tui.secure.text import literal
+from agent_tui.widgets.composer import ComposerArea
 
 PRESENCE_MIN_INTERVAL = 0.25
 
@@ -60,11 +77,8 @@ class DeskCommands(ListedCommands):
     """Command palette: every desk action, plus each agent state."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        from agent_tui.screens.desk import ACTIONS, DeskScreen
-        from agent_tui.screens.state import SETTABLE
-
         app: DeskApp = self.app  # type: ignore[assignment]
-        desk = next((s for s in app.screen_stack if isinstance(s, DeskScreen)), None)
+        desk = app.desk_screen()
         out: list[tuple[str, str, Callable[[], Any]]] = []
         if desk is None:
             return out
@@ -106,9 +120,10 @@ class DeskApp(App[None]):
         self.canned: list[dict[str, Any]] = canned or []
         self.wrapup_codes: list[dict[str, Any]] = wrapup_codes or []
         self.remember_login = remember_login
-        self.client: Any = None
-        from agent_tui.core.client import ConnectionStatus
-
+        self.client: CenterClient | None = None
+        self.phone: DeskPhone | None = None  # the softphone controller, once the desk mounted it
+        # Binding actions "phone.x" (desk_phone/keys.py) run on self.phone.
+        self._action_targets.add("phone")
         self.status = status or ConnectionStatus("offline", None, "not connected", 0)
         self._flush_pending = False
         self._presence_deferred = False
@@ -126,11 +141,18 @@ class DeskApp(App[None]):
 
     def key_for(self, binding_id: str) -> str:
         """The key currently bound to ``binding_id`` (after the config's keymap)."""
-        from agent_tui.screens.desk import ACTIONS
-
         if binding_id in self._keymap:
             return self._keymap[binding_id]
-        return next((key for bid, key, *_ in ACTIONS if bid == binding_id), "?")
+        default = next((key for bid, key, *_ in ACTIONS if bid == binding_id), None)
+        return default or default_phone_key(binding_id) or "?"
+
+    def session_login(self) -> tuple[str, str, str, str | None]:
+        """(server, ca_file, user, password or None) of the desk's session, for the softphone."""
+        client, info = self.client, self.login_info
+        server = (client.server if client else "") or (info.server if info else "")
+        ca = str((client.ca_file if client else "") or (info.ca_file if info else "") or "")
+        user = (client.user if client else "") or (info.user if info else "")
+        return server or "", ca, user or "", info.password if info else None
 
     def online(self) -> bool:
         return self.client is not None and getattr(self.status, "state", "") == "online"
@@ -141,9 +163,7 @@ class DeskApp(App[None]):
         self.theme = THEME_NAMES.get(self.config.theme, "textual-dark")
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
-        from agent_tui.screens.desk import DeskScreen
-
-        self.push_screen(DeskScreen())
+        self.push_screen(DeskScreen(call_bar=call_bar_widgets, commands=[PhoneCommands]))
         self.set_interval(1.0, self._tick)
         self.set_interval(PRESENCE_MIN_INTERVAL, self._presence_tick)
         if self.login_info is not None:
@@ -154,8 +174,6 @@ class DeskApp(App[None]):
             self.show_login()
 
     def show_login(self, error: str = "") -> None:
-        from agent_tui.screens.login import LoginScreen
-
         c = self.config
         li = self.login_info
         self.push_screen(LoginScreen(server=(li.server if li else c.server) or "",
@@ -166,8 +184,6 @@ class DeskApp(App[None]):
         assert self.login_info is not None
         info = self.login_info
         error = await self.connect(info)
-        from agent_tui.core.client import AuthError
-
         if error is not None and info.token and isinstance(self.last_error, AuthError):
             # The stored token was refused (expired or revoked): drop it, and try the
             # stored password once before asking the agent.
@@ -180,8 +196,6 @@ class DeskApp(App[None]):
 
     @staticmethod
     def _forget_token_get_password(info: LoginInfo) -> str | None:
-        from agent_tui.core import credentials
-
         try:
             credentials.forget_token(info.server, info.user)
             return credentials.get_password(info.server, info.user)
@@ -200,8 +214,6 @@ class DeskApp(App[None]):
             self.login_info = LoginInfo(server, info.ca_file, user)
             self._store_secret("password", server, user, password)
             if self.remember_login and self.config.path is None:
-                from agent_tui.core.config import default_config_path, save_login
-
                 try:
                     save_login(default_config_path(), server, info.ca_file, user)
                 except OSError:
@@ -210,8 +222,6 @@ class DeskApp(App[None]):
 
     async def connect(self, info: LoginInfo, timeout: float = 15.0) -> str | None:
         """Connect and wait for the first welcome. Returns None, or an error in words."""
-        from agent_tui.core.client import AuthError, CenterClient, TrustError, UnreachableError
-
         if self.client is not None:
             await self.client.close()
             self.client = None
@@ -245,6 +255,10 @@ class DeskApp(App[None]):
         ``voice.*``), after the desk state has applied it. Runs on Textual's loop."""
         self.event_listeners.append(listener)
 
+    def remove_event_listener(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        if listener in self.event_listeners:
+            self.event_listeners.remove(listener)
+
     def _on_event(self, frame: dict[str, Any]) -> None:
         self.state.apply_event(frame)
         self.frames_applied += 1
@@ -257,8 +271,8 @@ class DeskApp(App[None]):
 
     def _on_welcome(self, frame: dict[str, Any]) -> None:
         self.state.apply_welcome(frame)
-        if getattr(self, "phone", None) is not None:  # softphone
-            self.phone.center_welcome(frame)  # softphone
+        if self.phone is not None:
+            self.phone.center_welcome(frame)
         if not frame.get("resumed"):
             self.run_worker(self._load_reference_data(), group="refdata")
         self.flush_soon()
@@ -267,12 +281,10 @@ class DeskApp(App[None]):
         self.status = status
         self.state.set_queued(getattr(status, "state", "") != "online")
         self.state._mark("connection")
-        if getattr(status, "state", "") == "auth_failed" and not self._connecting:
+        if (getattr(status, "state", "") == "auth_failed" and not self._connecting
+                and not any(isinstance(s, LoginScreen) for s in self.screen_stack)):
             # The token was revoked while the desk ran: ask for the password again.
-            from agent_tui.screens.login import LoginScreen
-
-            if not any(isinstance(s, LoginScreen) for s in self.screen_stack):
-                self.call_later(self.show_login, getattr(status, "detail", ""))
+            self.call_later(self.show_login, getattr(status, "detail", ""))
         self.flush_soon()
 
     def _on_token(self, token: str) -> None:
@@ -282,8 +294,6 @@ class DeskApp(App[None]):
     def _store_secret(self, kind: str, server: str, user: str, secret: str) -> None:
         """Keep a secret in the OS keyring (in a thread: D-Bus calls block)."""
         async def store() -> None:
-            from agent_tui.core import credentials
-
             fn = credentials.store_token if kind == "token" else credentials.store_password
             try:
                 await asyncio.to_thread(fn, server, user, secret)
@@ -307,8 +317,6 @@ class DeskApp(App[None]):
         self._push_canned()
 
     def _push_canned(self) -> None:
-        from agent_tui.widgets.composer import ComposerArea
-
         mapping: dict[str, str] = {}
         for c in reversed(self.canned):
             mapping[str(c.get("shortcut") or "").lstrip("/").lower()] = str(c.get("text") or "")
@@ -343,15 +351,21 @@ class DeskApp(App[None]):
             if new and self.config.bell:
                 self.bell()  # the terminal bell: an offer must not be missed
             self._seen_offers = set(self.state.offers)
-        desk = self._desk()
+        desk = self.desk_screen()
         if desk is not None and dirty:
-            desk.refresh_areas(dirty)
+            try:
+                desk.refresh_areas(dirty)
+            except NoMatches:
+                # The desk screen is still composing (a panel mounts its children a turn after
+                # the panel itself): keep the areas dirty and draw them a moment later.
+                self.state.dirty |= dirty
+                self.set_timer(0.05, self.flush_soon)
 
     def _presence_tick(self) -> None:
         if self._presence_deferred:
             self._presence_deferred = False
             self._last_presence = time.monotonic()
-            desk = self._desk()
+            desk = self.desk_screen()
             if desk is not None:
                 try:
                     desk.refresh_area("presence")
@@ -359,7 +373,7 @@ class DeskApp(App[None]):
                     return
 
     def _tick(self) -> None:
-        desk = self._desk()
+        desk = self.desk_screen()
         if desk is None:
             return
         try:
@@ -369,9 +383,8 @@ class DeskApp(App[None]):
             # already being removed. Nothing is left to update.
             return
 
-    def _desk(self):
-        from agent_tui.screens.desk import DeskScreen
-
+    def desk_screen(self) -> DeskScreen | None:
+        """The desk screen (under any dialogs), or None before it is up."""
         for screen in self.screen_stack:
             if isinstance(screen, DeskScreen):
                 return screen
@@ -380,8 +393,6 @@ class DeskApp(App[None]):
     # --- commands ------------------------------------------------------------------------------------------
     async def command(self, op: str, quiet: bool = False, **args: Any) -> dict[str, Any] | None:
         """Run ``op`` on the center; None (and a notice unless ``quiet``) on failure."""
-        from agent_tui.core.client import CommandError
-
         if self.client is None:
             return None
         try:
@@ -419,8 +430,6 @@ class DeskApp(App[None]):
             self._submit_pending(p, "team.send", {"room": room, "text": text})
 
     def _submit_pending(self, p: PendingSend, op: str, args: dict[str, Any]) -> None:
-        from agent_tui.core.client import CommandError
-
         try:
             fut = self.client.submit(op, **args)
         except CommandError as err:
@@ -501,9 +510,6 @@ class DeskApp(App[None]):
 
     # --- app actions -------------------------------------------------------------------------------------
     def action_show_help(self) -> None:
-        from agent_tui.screens.desk import ACTIONS
-        from agent_tui.screens.help import HelpScreen
-
         rows = [(self.key_for(bid), t(label), bid) for bid, _k, _a, label, _s, _p in ACTIONS]
         rows += [("ctrl+p", t("help.palette"), "command_palette"),
                  ("ctrl+q", t("act.quit"), "app.quit"),
@@ -511,8 +517,8 @@ class DeskApp(App[None]):
                  (self._keymap.get("composer.send", "ctrl+s"), t("act.send"), "composer.send"),
                  (self._keymap.get("composer.quote", "ctrl+g"), t("help.quote"), "composer.quote"),
                  ("alt+enter", t("help.newline"), "composer")]
-        if getattr(self, "phone", None) is not None:  # softphone
-            rows += self.phone.help_rows()  # softphone
+        if self.phone is not None:
+            rows += self.phone.help_rows()
         info = []
         if self.demo_dir is not None:
             info.append(t("help.data", d=str(self.demo_dir)))
@@ -537,6 +543,4 @@ class DeskApp(App[None]):
 
 
 def preview(text: str) -> Text:  # pragma: no cover - helper for manual checks
-    from agent_tui.secure.text import literal
-
     return literal(text)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agent_tui import __version__
+from agent_tui import __version__, desk_cli
+from agent_tui.center import cli as center_cli
+from agent_tui.ctl import cli as ctl_cli
+from agent_tui.support import doctor as doctor_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,11 +24,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"agent-tui {__version__}")
     parser.add_argument("--config", metavar="PATH", help="config file (default: the platform config dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    from agent_tui import desk_cli
-    from agent_tui.center import cli as center_cli
-    import agent_tui.ctl as ctl_cli
-    from agent_tui.support import doctor as doctor_cli
 
     desk_cli.register(sub)
     center_cli.register(sub)
@@ -39,8 +37,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
-        from agent_tui import desk_cli
-
         func = desk_cli.run_desk
     try:
         return int(func(args) or 0)

@@ -16,6 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+import platformdirs
+
+from agent_tui.core.config import Config, ConfigError, load_config
+
 DEMO_PASSWORD = "demo"  # seed data of the demo center, public by design
 START_TIMEOUT = 60.0
 
@@ -37,9 +41,7 @@ def _err(msg: str) -> int:
     return 2
 
 
-def _load(args: argparse.Namespace):
-    from agent_tui.core.config import load_config
-
+def _load(args: argparse.Namespace) -> Config:
     cfg_path = getattr(args, "config", None)
     cfg = load_config(Path(cfg_path) if cfg_path else None)
     if getattr(args, "language", None):
@@ -51,9 +53,9 @@ def _load(args: argparse.Namespace):
 
 def run_desk(args: argparse.Namespace) -> int:
     """Open the desk with the configured server; log in with the keyring's token if any."""
+    # deferred: Textual and the keyring are slow to import; `agent-tui center ...` needs neither
     from agent_tui.app import DeskApp, LoginInfo
-    from agent_tui.core import credentials
-    from agent_tui.core.config import ConfigError
+    from agent_tui.core import credentials  # deferred: keyring, see above
 
     try:
         cfg = _load(args)
@@ -78,8 +80,6 @@ def run_desk(args: argparse.Namespace) -> int:
 
 
 def default_demo_dir() -> Path:
-    import platformdirs
-
     base = Path(platformdirs.user_state_dir("agent-tui", appauthor=False))
     return base / time.strftime("demo-%Y%m%d-%H%M%S")
 
@@ -134,8 +134,8 @@ def stop_center(proc: subprocess.Popen) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     """`agent-tui demo`: see the module docstring."""
+    # deferred: Textual is slow to import (see run_desk)
     from agent_tui.app import DeskApp, LoginInfo
-    from agent_tui.core.config import ConfigError
 
     try:
         cfg = _load(args)

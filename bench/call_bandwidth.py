@@ -26,7 +26,10 @@ import benchlib
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-PROC = ROOT / "tests" / "sip" / "phone_proc.py"
+sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
+PROC = ROOT / "tests" / "kit" / "phone_proc.py"
+
+from tests.kit.sip_certs import make_pki
 
 
 def machine() -> str:
@@ -96,9 +99,6 @@ def main() -> int:
     )
     ap.add_argument("--seconds", type=float, default=10.0, help="call length (default 10)")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "tests" / "sip"))
-    from sip_certs import make_pki
-
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         p = make_pki(d / "pki")

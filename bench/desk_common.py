@@ -8,9 +8,9 @@ from pathlib import Path
 import benchlib
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "desk"))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
 
-from seed import NOW, seeded_state
+from tests.kit.desk_seed import NOW, seeded_state
 
 
 def machine() -> str:

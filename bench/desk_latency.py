@@ -42,7 +42,7 @@ async def main(n: int) -> None:
         area = None
         app._display = display  # type: ignore[method-assign]
         await pilot.pause(0.3)
-        desk = app._desk()
+        desk = app.desk_screen()
         desk.open_conversation(next(iter(state.conversations)))
         area = app.screen.query_one("#composer-area")
         area.focus()

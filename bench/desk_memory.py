@@ -44,7 +44,7 @@ else:
             super().on_mount()
             self.set_timer(0.5, self.done)
         def done(self):
-            desk = self._desk()
+            desk = self.desk_screen()
             desk.open_conversation(next(iter(self.state.conversations)))
             desk.refresh_all()
             self.call_after_refresh(self.fin)

@@ -46,19 +46,16 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests" / "voice"))
-sys.path.insert(0, str(ROOT / "tests" / "desk"))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
 
 from desk_common import machine
-from desk_helpers import wait_for
-from voicekit import PY, JsonProc
 
 from agent_tui.center.config import load_center_config
 from agent_tui.center.init import init_center
 from agent_tui.center.voice import kamailio
-from agent_tui.center.voice.pjbase import write_tone_wav
+from agent_tui.center.voice.prompts import write_tone_wav
+from tests.kit.desk_helpers import wait_for
+from tests.kit.voicekit import PY, JsonProc
 
 CALLER = "+31600000001"
 ASOUNDRC = """
@@ -131,7 +128,7 @@ async def measure(args: argparse.Namespace, url: str, ca: Path, sip: Path, eng: 
                            30, what=f"registration ({phone.phone_state} {phone.phone_error})")
             if "Registered" not in phone.events_seen:
                 raise RuntimeError(f"desk phone did not register: {phone.events_seen} {phone.phone_error}")
-            bar = app._desk().query_one(CallBar)
+            bar = app.desk_screen().query_one(CallBar)
             shown: dict[str, float | None] = {"at": None}
             armed = {"on": False}
             real_display = app._display

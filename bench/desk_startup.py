@@ -26,10 +26,8 @@ class Bare(App):
 Bare().run(headless=True, size=(120, 40))
 """
 
-DESK = f"""
-import sys
-sys.path.insert(0, {str(ROOT / 'tests' / 'desk')!r})
-from seed import NOW, seeded_state
+DESK = """
+from tests.kit.desk_seed import NOW, seeded_state
 from agent_tui.app import DeskApp
 from agent_tui.core.client import ConnectionStatus
 from agent_tui.core.config import Config

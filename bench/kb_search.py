@@ -23,7 +23,7 @@ from pathlib import Path
 
 import benchlib
 
-from agent_tui.center import seed_kb
+from agent_tui.center import demo_data, seed_demo
 from agent_tui.center.kb import STOPWORDS, KnowledgeBase
 
 QUERIES_FIXED = [
@@ -111,7 +111,7 @@ def vocabulary(rng: random.Random) -> dict[str, list[str]]:
     """Words per language from the demo articles, plus generated Dutch compounds."""
     vocab: dict[str, list[str]] = {"en": [], "nl": []}
     counts: dict[str, dict[str, int]] = {"en": {}, "nl": {}}
-    for a in seed_kb.articles():
+    for a in demo_data.kb_articles():
         for w in re.findall(r"[^\W\d_]{2,}", a["title"] + " " + a["body"]):
             c = counts[a["lang"]]
             c[w.lower()] = c.get(w.lower(), 0) + 1
@@ -159,7 +159,7 @@ def generate(n: int, vocab: dict[str, list[str]], rng: random.Random) -> list[di
 
 
 def queries(rng: random.Random, count: int) -> list[str]:
-    arts = seed_kb.articles()
+    arts = demo_data.kb_articles()
     qs = list(QUERIES_FIXED)
     while len(qs) < count:
         a = rng.choice(arts)
@@ -198,7 +198,7 @@ def main() -> None:
         conn.execute("PRAGMA journal_mode=WAL")
         kb = KnowledgeBase(conn)
         t0 = time.perf_counter()
-        seed_kb.seed(conn)
+        seed_demo.seed_kb(conn)
         vocab = vocabulary(rng)
         generated = generate(max(0, args.articles - kb.count()), vocab, rng)
         t1 = time.perf_counter()

@@ -3,7 +3,7 @@
 The agent side runs in its own network namespace behind a veth link shaped with tbf (uplink 64 kbit/s,
 downlink 256 kbit/s by default; queue = 300 ms of traffic, like a home modem's buffer): the headless
 softphone (`agent-tui ctl ... phone --auto-answer --profile low`) and a desk client (the real
-CenterClient, tests/net/desk_agent.py) with three chat conversations. The center and its voice engine
+CenterClient, tests/kit/desk_agent.py) with three chat conversations. The center and its voice engine
 listen on the host end of the link; a customer calls the queue with `center call`, playing a tone.
 
 Figures (all bytes at the IP layer, from the kernel counters of the veth: frames minus 14 B each):
@@ -40,12 +40,11 @@ from pathlib import Path
 import benchlib
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "net"))
-sys.path.insert(0, str(ROOT / "tests" / "sip"))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
 
-from audio_check import write_tone_wav
-from labcenter import DeskAgent, LabCenter
-from netlab import LinkCounters, NetLab, unavailable_reason
+from tests.kit.audio_check import write_tone_wav
+from tests.kit.labcenter import DeskAgent, LabCenter
+from tests.kit.netlab import LinkCounters, NetLab, unavailable_reason
 
 CUSTOMERS = ["+31633330001", "+31633330002", "+31633330003"]
 # A typical chat line (~120 characters), not a one-word toy message.

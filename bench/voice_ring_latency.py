@@ -27,15 +27,13 @@ from pathlib import Path
 import benchlib
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "voice"))
-
-from voicekit import PY, JsonProc
+sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
 
 from agent_tui.center.config import load_center_config
 from agent_tui.center.voice import kamailio
-from agent_tui.center.voice.pjbase import write_tone_wav
+from agent_tui.center.voice.prompts import write_tone_wav
 from agent_tui.secure.tls import make_ca, make_server_cert
+from tests.kit.voicekit import PY, JsonProc
 
 pct = benchlib.pct
 
@@ -61,7 +59,7 @@ def main() -> int:
         assert eng.wait("registration", 20)["code"] == 200
         tone = write_tone_wav(tmp / "tone.wav", [(440.0, 1.0)])
         addr = kamailio.address(center)
-        phone = JsonProc([PY, str(ROOT / "tests" / "voice" / "phone_agent.py"), "--ca", str(center / "tls" / "ca.pem"),
+        phone = JsonProc([PY, str(ROOT / "tests" / "kit" / "phone_agent.py"), "--ca", str(center / "tls" / "ca.pem"),
                           "--register", f"sip:{addr['host']}:{addr['port']};transport=tls", "--user", "agent1",
                           "--domain", addr["domain"], "--play", str(tone)],
                          cwd=tmp, env=env, name="agent1", stdin_first=json.dumps({"password": "bench-pw"}))

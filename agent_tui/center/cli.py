@@ -1,4 +1,13 @@
-"""``agent-tui center init|serve|inject|call``: the reference center's commands."""
+"""``agent-tui center init|serve|inject|user|call``: the reference center's commands.
+
+``center inject`` is one of the two ways a customer message comes in (the other is the HTTPS
+ingress): with a center running it posts to ``POST /v1/messages`` like any integration; with
+none, it calls :meth:`agent_tui.center.hub.Hub.ingest` on the database directly and the
+conversation is routed when the center starts.
+
+The desk's ``agent-tui`` imports this module at start to list the sub-commands, so the
+center's own stack (hub, server, certificates) is imported inside the command that needs it.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +19,16 @@ import os
 import re
 import signal
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+from agent_tui.center import auth, store
+from agent_tui.center.config import CenterConfigError, load_center_config
+from agent_tui.center.store import agents as agent_store
+from agent_tui.center.voice import call_cli
 from agent_tui.protocol import messages as m
 
 USER_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")  # what `center user add` accepts
@@ -69,15 +83,8 @@ def register(sub: Any) -> None:
                    help="read the password from stdin (never from the command line)")
     p.set_defaults(func=cmd_user)
 
-    try:  # the voice engineer's module defines the arguments (its imports are light; pjsua2 loads lazily)
-        from agent_tui.center.voice import call_cli
-
-        call_cli.register(csub)
-    except ImportError:
-        p = csub.add_parser("call", help="place a simulated customer phone call (voice)")
-        p.add_argument("dir", type=Path)
-        p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(func=cmd_call)
+    # The voice part defines `center call` (its imports are light; pjsua2 loads when a call is placed).
+    call_cli.register(csub)
 
 
 def _fail(msg: str, code: int = 1) -> int:
@@ -86,6 +93,7 @@ def _fail(msg: str, code: int = 1) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    # deferred: certificates and seeding (cryptography) load only for `center init`, not at desk start
     from agent_tui.center.init import InitError, init_center
 
     try:
@@ -101,7 +109,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from agent_tui.center.config import CenterConfigError
+    # deferred: the center's server stack (hub, websockets, ~0.15 s) loads only for `center serve`
     from agent_tui.center.run import RunningCenter, run_center
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
@@ -141,8 +149,6 @@ def _running(center_dir: Path) -> dict | None:
 
 
 def cmd_inject(args: argparse.Namespace) -> int:
-    from agent_tui.center.config import CenterConfigError, load_center_config
-
     try:
         cfg = load_center_config(args.dir)
     except CenterConfigError as exc:
@@ -167,7 +173,7 @@ def cmd_inject(args: argparse.Namespace) -> int:
 
 
 def _inject_offline(cfg: Any, body: dict) -> dict:
-    from agent_tui.center import store
+    # deferred: the hub (and the knowledge base under it) loads only for an offline inject
     from agent_tui.center.hub import DomainError, Hub
 
     conn = store.connect(cfg.db_path)
@@ -186,6 +192,7 @@ def _inject_offline(cfg: Any, body: dict) -> dict:
 def post_ingress(base_url: str, ca_file: Path, key: str, path: str, body: dict | None = None,
                  method: str = "POST") -> tuple[int, dict]:
     """Call the center's HTTPS ingress with TLS verification against *ca_file*."""
+    # deferred: the TLS helpers (cryptography) load only when the ingress is called
     from agent_tui.secure.tls import client_ssl_context
 
     data = json.dumps(body).encode("utf-8") if body is not None else None
@@ -203,9 +210,6 @@ def post_ingress(base_url: str, ca_file: Path, key: str, path: str, body: dict |
 
 def cmd_user(args: argparse.Namespace) -> int:
     """Manage users in the center database. A running center picks new users up at its next start."""
-    from agent_tui.center import auth, store
-    from agent_tui.center.config import CenterConfigError, load_center_config
-
     try:
         cfg = load_center_config(args.dir)
     except CenterConfigError as exc:
@@ -213,8 +217,8 @@ def cmd_user(args: argparse.Namespace) -> int:
     conn = store.connect(cfg.db_path)
     try:
         if args.action == "list":
-            for r in conn.execute("SELECT user, name, role, team, skills FROM users WHERE simulated = 0 ORDER BY user"):
-                print(json.dumps(dict(r), ensure_ascii=False))
+            for r in agent_store.list_login_users(conn):
+                print(json.dumps(r, ensure_ascii=False))
             return 0
         if not args.user:
             return _fail(f"`center user {args.action}` needs a user name")
@@ -227,38 +231,20 @@ def cmd_user(args: argparse.Namespace) -> int:
         if len(password) < 4:
             return _fail("password too short (at least 4 characters)")
         pw_hash = auth.hash_password(password)
-        exists = conn.execute("SELECT 1 FROM users WHERE user = ?", (args.user,)).fetchone() is not None
+        exists = agent_store.user_exists(conn, args.user)
         if args.action == "passwd":
             if not exists:
                 return _fail(f"no user {args.user!r}")
-            # A new password ends every session of the user: both or neither (the connection
-            # autocommits, so the two statements need their own transaction).
-            conn.execute("BEGIN")
-            conn.execute("UPDATE users SET pw_hash = ? WHERE user = ?", (pw_hash, args.user))
-            conn.execute("UPDATE sessions SET revoked = 1 WHERE user = ?", (args.user,))
-            conn.execute("COMMIT")
+            # A new password ends every session of the user.
+            agent_store.change_password(conn, args.user, pw_hash)
             print(f"password of {args.user} changed")
             return 0
         if exists:
             return _fail(f"user {args.user!r} exists already")
-        import time
-
-        conn.execute("BEGIN")
-        conn.execute("INSERT OR IGNORE INTO teams(team, name, kind) VALUES (?,?, 'front')",
-                     (args.team, args.team.capitalize()))
         skills = [x.strip() for x in args.skills.split(",") if x.strip()]
-        conn.execute(
-            "INSERT INTO users(user, name, role, team, teams, skills, lang, pw_hash, state_since, idle_since)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (args.user, args.name or args.user, args.role, args.team, json.dumps([args.team]), json.dumps(skills),
-             args.lang, pw_hash, time.time(), time.time()))
-        conn.execute("COMMIT")
+        agent_store.add_login_user(conn, name=args.user, display_name=args.name or args.user, role=args.role,
+                                   team=args.team, skills=skills, lang=args.lang, pw_hash=pw_hash, now=time.time())
         print(f"user {args.user} added")
         return 0
     finally:
         conn.close()
-
-
-def cmd_call(args: argparse.Namespace) -> int:
-    """Fallback while the voice part is missing."""
-    return _fail("`center call` is not available (agent_tui.center.voice is not installed)")

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
 from agent_tui.center import seed_demo, store
 from agent_tui.center.config import DEFAULT_YAML, load_center_config
+from agent_tui.center.kb import KnowledgeBase
+from agent_tui.center.store import seed as seed_store
+from agent_tui.center.voice.kamailio import write_kamailio_config
 from agent_tui.secure import tls
 
 
@@ -38,7 +42,8 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
     secrets_dir = cdir / "secrets"
     secrets_dir.mkdir(exist_ok=True)
     os.chmod(secrets_dir, 0o700)
-    _write_kamailio(cdir, cfg)
+    # DIR/kamailio/ for the full setup (enabling it is then a flag in center.yaml).
+    write_kamailio_config(cdir, cfg)
     fd = os.open(cfg.ingress_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(32) + "\n")
@@ -46,42 +51,19 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
     try:
         store.create_schema(conn)
         create_kb_schema(conn)
-        conn.execute("BEGIN")
+        with store.Tx(conn):
+            if demo:
+                seed_demo.seed(conn)
+            else:
+                seed_demo.seed_structure(conn, demo_queues=False)
+                seed_store.add_teams(conn, [("team", "Team", "front")])
         if demo:
-            seed_demo.seed(conn)
-        else:
-            seed_demo.seed_structure(conn, demo_queues=False)
-            conn.execute("INSERT OR IGNORE INTO teams(team, name, kind) VALUES ('team', 'Team', 'front')")
-        conn.execute("COMMIT")
-        if demo:
-            seed_kb(conn)
+            seed_demo.seed_kb(conn)
     finally:
         conn.close()
     return cdir
 
 
-def _write_kamailio(cdir: Path, cfg: object) -> None:
-    """DIR/kamailio/ for the full setup (enabling it is then a flag in center.yaml)."""
-    try:
-        from agent_tui.center.voice.kamailio import write_kamailio_config
-    except ImportError:  # pragma: no cover - voice not installed
-        return
-    write_kamailio_config(cdir, cfg)
-
-
-def create_kb_schema(conn) -> None:  # type: ignore[no-untyped-def]
-    """Create the knowledge-base tables when the KB module is present."""
-    try:
-        from agent_tui.center.kb import KnowledgeBase
-    except ImportError:  # pragma: no cover - KB not built yet
-        return
+def create_kb_schema(conn: sqlite3.Connection) -> None:
+    """Create the knowledge-base tables (idempotent; ``center serve`` calls it on every start)."""
     KnowledgeBase.create_schema(conn)
-
-
-def seed_kb(conn) -> None:  # type: ignore[no-untyped-def]
-    """Insert the demo articles when the KB seed module is present."""
-    try:
-        from agent_tui.center import seed_kb as kb_seed
-    except ImportError:  # pragma: no cover - seed not written yet
-        return
-    kb_seed.seed(conn)

@@ -1,4 +1,4 @@
-"""Domain types shared by the parts of the hub: errors, sessions and the live agent picture."""
+"""Domain types shared by the center's services: errors, sessions and the live agent picture."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class DomainError(Exception):
 
 
 class Conn:
-    """One authenticated session (one websocket), as the hub sees it.
+    """One authenticated session (one websocket), as the center's services see it.
 
     ``send`` must not block: the server puts frames into the connection's
     outgoing queue and a writer task drains it.

@@ -1,9 +1,9 @@
 """Routing decisions: which agent gets which waiting conversation.
 
 Pure logic over plain data, channel-agnostic (voice is a channel like any
-other): the hub keeps the live picture and calls :func:`plan` to decide;
-it never touches the database or the network here, which keeps routing easy
-to test and to reason about.
+other): the routing service (:mod:`agent_tui.center.routing`) keeps the live
+picture and calls :func:`plan` to decide; it never touches the database or
+the network here, which keeps routing easy to test and to reason about.
 
 Rules:
 - an agent is eligible when their state is ``available`` or ``on_contact``,

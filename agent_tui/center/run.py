@@ -18,6 +18,8 @@ from agent_tui.center.config import CenterConfig, load_center_config
 from agent_tui.center.hub import Hub
 from agent_tui.center.init import create_kb_schema
 from agent_tui.center.server import CenterServer, write_run_file
+from agent_tui.center.simulate import Simulation
+from agent_tui.center.voice.bridge import VoiceBridge
 
 log = logging.getLogger("agent_tui.center")
 
@@ -56,8 +58,6 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
         await server.start()
         write_run_file(cfg, server)
         if cfg.demo:
-            from agent_tui.center.simulate import Simulation
-
             sim = Simulation(hub, customers=cfg.simulate_customers and not quiet,
                              colleagues=cfg.simulate_colleagues)
             sim.start()
@@ -84,12 +84,7 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
 
 
 async def _start_voice(hub: Hub, cfg: CenterConfig) -> Any:
-    """Start the voice bridge (voice engineer's module) when it exists and is enabled."""
-    try:
-        from agent_tui.center.voice.bridge import VoiceBridge  # type: ignore[import-not-found]
-    except ImportError as exc:
-        log.warning("voice is enabled in center.yaml but not available: %s", exc)
-        return None
+    """Start the voice bridge (voice is enabled in center.yaml); None when it cannot start."""
     bridge = VoiceBridge(hub, cfg)
     try:
         await bridge.start()

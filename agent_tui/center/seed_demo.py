@@ -1,9 +1,10 @@
-"""Demo data: a small internet/energy provider's contact center.
+"""Seeding a new center: the structure every center needs, the demo center, the demo articles.
 
-Agents ``agent1`` … ``agent6`` and the supervisor ``lead1`` all log in with
-the password ``demo`` (demo only, and documented as such). Simulated back-office
-colleagues cannot log in; the simulation moves their presence and lets them
-answer in team chat.
+The demo is "Polder Net & Power", a small internet/energy provider; its data lives in
+``agent_tui/center/data/`` (read by :mod:`agent_tui.center.demo_data`).  Agents ``agent1`` …
+``agent6`` and the supervisor ``lead1`` all log in with the password ``demo`` (demo only, and
+documented as such).  Simulated back-office colleagues cannot log in; the simulation moves their
+presence and lets them answer in team chat.
 """
 
 from __future__ import annotations
@@ -11,103 +12,65 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from agent_tui.center import auth
-from agent_tui.center.store import dumps
+from agent_tui.center import auth, demo_data
+from agent_tui.center.kb import KnowledgeBase
+from agent_tui.center.store import seed as seed_store
 
 DEMO_PASSWORD = "demo"
 
-TEAMS = [
-    ("care", "Customer care", "front"),
-    ("flex", "Flex pool", "front"),
-    ("backoffice", "Back office", "back"),
-]
-
-# user, name, role, team, teams, skills, lang
-USERS = [
-    ("agent1", "Anna de Vries", "agent", "care", ["care"], ["general", "billing", "tech", "social"], "nl"),
-    ("agent2", "Bram Jansen", "agent", "care", ["care"], ["general", "billing"], "nl"),
-    ("agent3", "Chloe Smit", "agent", "care", ["care"], ["general", "tech"], "en"),
-    ("agent4", "Daan Bakker", "agent", "flex", ["flex"], ["general", "social"], "nl"),
-    ("agent5", "Eva Visser", "agent", "flex", ["flex"], ["general", "billing", "tech"], "en"),
-    ("agent6", "Finn Mulder", "agent", "backoffice", ["backoffice"], ["billing", "moves"], "nl"),
-    ("lead1", "Lotte Meijer", "supervisor", "care", ["care", "flex", "backoffice"],
-     ["general", "billing", "tech", "social", "moves"], "nl"),
-]
-
-# Simulated colleagues (no password: they cannot log in).
-COLLEAGUES = [
-    ("bo-sanne", "Sanne Kok (billing)", "backoffice", ["billing"]),
-    ("bo-joris", "Joris Peters (field service)", "backoffice", ["tech"]),
-    ("bo-mila", "Mila Hendriks (moves)", "backoffice", ["moves"]),
-    ("care-tim", "Tim de Boer", "care", ["general"]),
-]
-
-# queue, name, channel, skill
-QUEUES = [
-    ("chat", "Web chat", "chat", "general"),
-    ("chat-tech", "Web chat — technical", "chat", "tech"),
-    ("email", "E-mail", "email", "general"),
-    ("email-billing", "E-mail — invoices", "email", "billing"),
-    ("sms", "SMS", "sms", "general"),
-    ("social", "Social media", "social", "social"),
-    ("voice", "Phone", "voice", "general"),
-    ("moves", "Moving house (back office)", "email", "moves"),
-]
-
-WRAPUP_CODES = [
-    ("solved", "Solved in first contact"),
-    ("info", "Information given"),
-    ("invoice", "Invoice question"),
-    ("outage", "Outage reported"),
-    ("move", "Moving house"),
-    ("callback", "Callback agreed"),
-    ("escalated", "Escalated to back office"),
-    ("no-answer", "Customer did not answer"),
-]
-
-# shortcut, lang, title, text
-CANNED = [
-    ("hello", "en", "Greeting", "Hello, thank you for contacting Polder Net & Power. How can I help you?"),
-    ("hello", "nl", "Begroeting", "Goedendag, bedankt voor uw bericht aan Polder Net & Power. Waarmee kan ik u helpen?"),
-    ("wait", "en", "One moment", "One moment please, I am looking this up for you."),
-    ("wait", "nl", "Moment", "Een moment geduld alstublieft, ik zoek het voor u op."),
-    ("outage", "en", "Known outage",
-     "There is a known outage in your area. Our engineers are working on it; we expect it to be fixed within 4 hours."),
-    ("outage", "nl", "Bekende storing",
-     "Er is een bekende storing in uw regio. Onze monteurs werken eraan; we verwachten dat het binnen 4 uur is opgelost."),
-    ("restart", "en", "Restart modem",
-     "Please switch your modem off, wait 30 seconds and switch it on again. The lights should be steady within 5 minutes."),
-    ("restart", "nl", "Modem herstarten",
-     "Zet uw modem uit, wacht 30 seconden en zet hem weer aan. Binnen 5 minuten horen de lampjes constant te branden."),
-    ("invoice", "en", "Invoice online", "You can find all your invoices in My Polder under 'Invoices'."),
-    ("invoice", "nl", "Factuur online", "U vindt al uw facturen in Mijn Polder onder 'Facturen'."),
-    ("bye", "en", "Closing", "Is there anything else I can do for you? Have a nice day!"),
-    ("bye", "nl", "Afsluiting", "Kan ik nog iets anders voor u doen? Nog een fijne dag!"),
-]
+# Without --demo, one queue per channel, served by everyone ("general" skill).
+_PLAIN_CHANNELS = ("chat", "email", "sms", "social", "voice")
 
 
 def seed_structure(conn: sqlite3.Connection, *, demo_queues: bool = True) -> None:
     """Queues and wrap-up codes every center needs (also without --demo)."""
-    queues = QUEUES if demo_queues else [(c, c.capitalize(), c, "general")
-                                          for c in ("chat", "email", "sms", "social", "voice")]
-    conn.executemany("INSERT OR IGNORE INTO queues(queue, name, channel, skill) VALUES (?,?,?,?)", queues)
-    conn.executemany("INSERT OR IGNORE INTO wrapup_codes(code, label) VALUES (?,?)", WRAPUP_CODES)
+    center = demo_data.demo_center()
+    if demo_queues:
+        queues = [(q.queue, q.name, q.channel, q.skill) for q in center.queues]
+    else:
+        queues = [(c, c.capitalize(), c, "general") for c in _PLAIN_CHANNELS]
+    seed_store.add_queues(conn, queues)
+    seed_store.add_wrapup_codes(conn, [(w.code, w.label) for w in center.wrapup_codes])
 
 
 def seed(conn: sqlite3.Connection, *, password: str = DEMO_PASSWORD) -> None:
     """Insert the demo teams, users, colleagues, queues, codes and canned responses."""
+    center = demo_data.demo_center()
     now = time.time()
-    conn.executemany("INSERT OR IGNORE INTO teams(team, name, kind) VALUES (?,?,?)", TEAMS)
+    seed_store.add_teams(conn, [(t.team, t.name, t.kind) for t in center.teams])
     # One hash per user (own salt each); scrypt makes this the slow part of `init --demo`.
-    for user, name, role, team, teams, skills, lang in USERS:
-        conn.execute(
-            "INSERT OR IGNORE INTO users(user, name, role, team, teams, skills, lang, pw_hash, state_since,"
-            " idle_since) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (user, name, role, team, dumps(teams), dumps(skills), lang, auth.hash_password(password), now, now))
-    for user, name, team, skills in COLLEAGUES:
-        conn.execute(
-            "INSERT OR IGNORE INTO users(user, name, role, team, teams, skills, lang, pw_hash, simulated, state,"
-            " reason, state_since) VALUES (?,?,?,?,?,?,?,NULL,1,'available','',?)",
-            (user, name, "agent", team, dumps([team]), dumps(skills), "nl", now))
+    for u in center.users:
+        seed_store.add_login_user(
+            conn, user=u.user, name=u.name, role=u.role, team=u.team, teams=u.teams,
+            skills=u.skills, lang=u.lang, pw_hash=auth.hash_password(password), now=now)
+    for c in center.colleagues:
+        seed_store.add_simulated_colleague(
+            conn, user=c.user, name=c.name, team=c.team, skills=c.skills, lang=c.lang, now=now)
     seed_structure(conn)
-    conn.executemany("INSERT OR IGNORE INTO canned(shortcut, lang, title, text) VALUES (?,?,?,?)", CANNED)
+    seed_store.add_canned_replies(conn, [(r.shortcut, r.lang, r.title, r.text) for r in center.canned])
+
+
+def seed_kb(conn: sqlite3.Connection, now: float | None = None) -> int:
+    """Create the KB schema if needed and load the demo articles; returns how many were written.
+
+    Idempotent: articles are written by id, so seeding twice leaves one copy of each.  Each
+    article's ``age_days`` becomes its ``updated_at``/``reviewed_at``, counted back from ``now``.
+    """
+    now = time.time() if now is None else now
+    KnowledgeBase.create_schema(conn)
+    kb = KnowledgeBase(conn, clock=lambda: now)
+    rows = []
+    for a in demo_data.kb_articles():
+        when = now - a["age_days"] * 86400.0
+        rows.append(
+            {
+                "id": a["id"],
+                "lang": a["lang"],
+                "title": a["title"],
+                "body": a["body"],
+                "tags": a["tags"],
+                "updated_at": when,
+                "reviewed_at": when,
+            }
+        )
+    return kb.add_articles(rows)

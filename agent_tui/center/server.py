@@ -5,6 +5,15 @@ validated with :mod:`agent_tui.protocol.codec`, handed to the hub, and the
 hub's answers and events are written back by one writer task per connection
 (so a slow client never blocks the center; one that falls too far behind is
 disconnected and resumes from the database).
+
+- Customers come in over HTTPS: ``POST /v1/messages`` (:meth:`CenterServer._route_http`)
+  checks the bearer key, validates the body with the codec's public ingress checks
+  (:func:`_ingress_args`) and calls :meth:`Hub.ingest` (→ :mod:`agent_tui.center.conversations`);
+  ``POST /v1/leave`` ends a conversation; ``GET /v1/outbox`` serves the agents' replies.
+- Agents come in over wss: ``hello`` → :meth:`Hub.check_token` or a password check, then
+  :meth:`Hub.attach` (welcome, resume); each ``cmd`` frame → :meth:`Hub.command`
+  (→ :mod:`agent_tui.center.commands`) and its answer goes back on the same connection; events
+  reach the connection through ``Conn.send`` (``_Session.send``) after their transaction commits.
 """
 
 from __future__ import annotations
@@ -375,13 +384,7 @@ class CenterServer:
         channel, customer = obj.get("channel"), obj.get("from")
         if not isinstance(channel, str) or not isinstance(customer, str):
             raise DomainError("bad_args", "leave needs channel and from")
-        row = self.hub.db.execute(
-            "SELECT id FROM conversations WHERE customer = ? AND channel = ? AND status != 'closed'"
-            " ORDER BY created_at DESC LIMIT 1", (customer, channel)).fetchone()
-        if row is None:
-            raise DomainError("not_found", "no open conversation for that customer on that channel")
-        self.hub.end_conversation(row["id"], "customer-left")
-        return {"conversation": row["id"]}
+        return {"conversation": self.hub.leave(channel, customer)}
 
 
 class _NoRequest(Exception):
@@ -409,17 +412,17 @@ def _ingress_args(body: bytes) -> dict:
     if unknown:
         raise DomainError("bad_args", f"unknown field {sorted(unknown)[0]!r}")
     try:
-        channel = codec._check_str(obj.get("channel"), "channel", m.MAX_ID, None)
-        customer = codec._check_str(obj.get("from"), "from", m.MAX_ID, None)
-        text = codec._check_str(obj.get("text"), "text", m.MAX_TEXT, None)
+        channel = codec.require_str(obj.get("channel"), "channel", m.MAX_ID)
+        customer = codec.require_str(obj.get("from"), "from", m.MAX_ID)
+        text = codec.require_str(obj.get("text"), "text", m.MAX_TEXT)
         out: dict[str, Any] = {"channel": channel, "customer": customer, "text": text}
         for name in ("name", "subject"):
             if obj.get(name) is not None:
-                out[name] = codec._check_str(obj[name], name, m.MAX_SHORT, None)
+                out[name] = codec.require_str(obj[name], name, m.MAX_SHORT)
         if obj.get("queue") is not None:
-            out["queue"] = codec._check_str(obj["queue"], "queue", m.MAX_ID, None)
+            out["queue"] = codec.require_str(obj["queue"], "queue", m.MAX_ID)
         if obj.get("priority") is not None:
-            out["priority"] = codec._check_int(obj["priority"], "priority", 0, 2, None)
+            out["priority"] = codec.require_int(obj["priority"], "priority", 0, 2)
     except codec.ProtocolError as exc:
         raise DomainError(exc.code, exc.message) from None
     return out

@@ -168,6 +168,11 @@ class CenterClient:
         return self._session.token
 
     @property
+    def password(self) -> str | None:
+        """The password this client logs in with; None when it has only a session token."""
+        return self._session.password
+
+    @property
     def online(self) -> bool:
         return self._online
 
@@ -388,7 +393,7 @@ class CenterClient:
         except InvalidHandshake as exc:
             raise UnreachableError(f"{self._hostport} is not an agent-tui center: {exc}") from None
         except (OSError, asyncio.TimeoutError) as exc:
-            raise UnreachableError(f"cannot connect to {self._hostport}: {_why(exc)}") from None
+            raise UnreachableError(f"cannot connect to {self._hostport}: {describe_connect_error(exc)}") from None
         if ws.subprotocol != m.SUBPROTOCOL:
             await ws.close()
             raise UnreachableError(f"{self._hostport} does not speak {m.SUBPROTOCOL}")
@@ -550,7 +555,7 @@ def backoff_delay(failures: int, rng: random.Random | None = None) -> float:
     return (rng or random).uniform(ceiling / 2, ceiling)
 
 
-def _why(exc: BaseException) -> str:
+def describe_connect_error(exc: BaseException) -> str:
     """A short human reason for a failed connect (asyncio's messages name no cause)."""
     if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
         return "timed out"

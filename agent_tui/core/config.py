@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import yaml
 
 LANGUAGES = ("en", "nl")
@@ -92,8 +93,6 @@ def default_config_path() -> Path:
     env = os.environ.get(ENV_CONFIG)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_config_dir("agent-tui", appauthor=False)) / "config.yaml"
 
 

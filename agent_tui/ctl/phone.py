@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from agent_tui.core import credentials
+from agent_tui.core.client import CenterClient
 from agent_tui.sip.profiles import PROFILES
 
 
@@ -37,7 +39,7 @@ class PhoneContext:
     ca_file: Path
     user: str
     password: str | None
-    client: Any  # agent_tui.core.client.CenterClient, already online
+    client: CenterClient  # already online
     welcome: dict
 
 
@@ -105,18 +107,15 @@ def add_phone_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-async def _ctl_entry(client: Any, args: argparse.Namespace, welcome: dict) -> int:
+async def _ctl_entry(client: CenterClient, args: argparse.Namespace, welcome: dict) -> int:
     """ctl's hook: build the context from the logged-in client."""
     password = None
     try:
-        from agent_tui.core import credentials
-
         password = credentials.get_password(client.server, client.user)
     except Exception:  # noqa: BLE001 - keyring absent (CI with --password-stdin): use the session's
         password = None
     if password is None:
-        session = getattr(client, "_session", None)
-        password = getattr(session, "password", None)
+        password = client.password
     ctx = PhoneContext(
         server=client.server,
         ca_file=Path(client.ca_file),
@@ -142,13 +141,13 @@ def sip_settings(args: argparse.Namespace, ctx: PhoneContext) -> tuple[str, str,
 
 async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
     """Run the headless phone next to an online center session; print one JSON object."""
-    # Imported here: `agent-tui` builds every parser at start, and pjsua2 is a heavy import.
+    # deferred: pjsua2 is heavy, and `agent-tui` builds this parser on every start
     from agent_tui.sip import headless
     from agent_tui.sip.phone import HeadsetSpec
 
     domain, registrar, proxy = sip_settings(args, ctx)
     pickups: queue.Queue[str] = queue.Queue()
-    previous = getattr(ctx.client, "on_event", None)
+    previous = ctx.client.on_event
 
     def on_event(frame: dict) -> None:
         # Direct mode: the center offers the call with a one-time pickup URI to dial.

@@ -64,7 +64,12 @@ def _load(text: str | bytes) -> dict[str, Any]:
     return obj
 
 
-def _check_str(value: Any, name: str, limit: int, re: str | None, *, allow_empty: bool = False) -> str:
+def require_str(value: Any, name: str, limit: int, re: str | None = None, *, allow_empty: bool = False) -> str:
+    """*value* as a string of at most *limit* characters, or :class:`ProtocolError`.
+
+    Also refuses (unless *allow_empty*) blank strings, NUL and unpaired surrogates. For any
+    ingress (frames here, the center's HTTPS ``POST /v1/messages``): the same limits everywhere.
+    """
     if not isinstance(value, str):
         raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be a string", re)
     if len(value) > limit:
@@ -80,7 +85,8 @@ def _check_str(value: Any, name: str, limit: int, re: str | None, *, allow_empty
     return value
 
 
-def _check_int(value: Any, name: str, lo: int | None, hi: int | None, re: str | None) -> int:
+def require_int(value: Any, name: str, lo: int | None, hi: int | None, re: str | None = None) -> int:
+    """*value* as an integer (not a bool) within [*lo*, *hi*], or :class:`ProtocolError`."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be an integer", re)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -109,15 +115,15 @@ def validate_args(op: str, args: Any, re: str | None = None) -> dict[str, Any]:
             continue
         value = args[name]
         if spec.kind == "id":
-            out[name] = _check_str(value, name, m.MAX_ID, re)
+            out[name] = require_str(value, name, m.MAX_ID, re)
         elif spec.kind == "short":
-            out[name] = _check_str(value, name, m.MAX_SHORT, re)
+            out[name] = require_str(value, name, m.MAX_SHORT, re)
         elif spec.kind == "text":
-            out[name] = _check_str(value, name, m.MAX_TEXT, re)
+            out[name] = require_str(value, name, m.MAX_TEXT, re)
         elif spec.kind == "secret":
-            out[name] = _check_str(value, name, m.MAX_SECRET, re)
+            out[name] = require_str(value, name, m.MAX_SECRET, re)
         elif spec.kind == "int":
-            out[name] = _check_int(value, name, spec.minimum, spec.maximum, re)
+            out[name] = require_int(value, name, spec.minimum, spec.maximum, re)
         elif spec.kind == "bool":
             if not isinstance(value, bool):
                 raise ProtocolError(m.ErrorCode.BAD_ARGS, f"{name} must be true or false", re)
@@ -153,14 +159,14 @@ def decode_client_frame(text: str | bytes) -> dict[str, Any]:
         raise ProtocolError(m.ErrorCode.UNKNOWN_TYPE, f"unknown frame type {ftype[:64]!r}", re)
     if ftype == "cmd":
         cid = obj.get("id")
-        cid = _check_str(cid, "id", m.MAX_ID, None)
+        cid = require_str(cid, "id", m.MAX_ID, None)
         op = obj.get("op")
         if not isinstance(op, str):
             raise ProtocolError(m.ErrorCode.MALFORMED, "cmd needs a string 'op'", cid)
         args = validate_args(op, obj.get("args"), cid)
         return {"type": "cmd", "id": cid, "op": op, "args": args}
     if ftype == "ack":
-        return {"type": "ack", "seq": _check_int(obj.get("seq"), "seq", 0, 2**53, None)}
+        return {"type": "ack", "seq": require_int(obj.get("seq"), "seq", 0, 2**53, None)}
     if ftype == "ping":
         t = obj.get("t")
         if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float))):
@@ -180,20 +186,20 @@ def decode_client_frame(text: str | bytes) -> dict[str, Any]:
         raise ProtocolError(m.ErrorCode.MALFORMED, "hello needs an 'auth' object")
     out: dict[str, Any] = {"type": "hello", "v": v}
     if "token" in auth:
-        out["auth"] = {"token": _check_str(auth["token"], "token", m.MAX_SECRET, None)}
+        out["auth"] = {"token": require_str(auth["token"], "token", m.MAX_SECRET, None)}
     else:
         out["auth"] = {
-            "user": _check_str(auth.get("user"), "user", m.MAX_ID, None),
-            "password": _check_str(auth.get("password"), "password", m.MAX_SECRET, None),
+            "user": require_str(auth.get("user"), "user", m.MAX_ID, None),
+            "password": require_str(auth.get("password"), "password", m.MAX_SECRET, None),
         }
     client = obj.get("client")
     if client is not None:
-        out["client"] = _check_str(client, "client", m.MAX_SHORT, None)
+        out["client"] = require_str(client, "client", m.MAX_SHORT, None)
     resume = obj.get("resume")
     if resume is not None:
         if not isinstance(resume, dict):
             raise ProtocolError(m.ErrorCode.MALFORMED, "resume must be an object")
-        out["resume"] = {"since": _check_int(resume.get("since"), "resume.since", 0, 2**53, None)}
+        out["resume"] = {"since": require_int(resume.get("since"), "resume.since", 0, 2**53, None)}
     return out
 
 

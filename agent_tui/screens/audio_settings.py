@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol
 
+import yaml
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,7 +26,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
+from agent_tui.core import config as config_mod
+from agent_tui.core.config import Config
 from agent_tui.secure.text import one_line
+from agent_tui.sip.profiles import profile_name
 
 PROFILES = (("low — ≤ 30 kbit/s (speex/iLBC/GSM)", "low"), ("normal — wideband G.722", "normal"))
 METER_WIDTH = 30
@@ -42,8 +47,6 @@ def meter(dbfs: float, width: int = METER_WIDTH) -> str:
 def yaml_snippet(input_device: str | None, output_device: str | None, ring_device: str | None,
                  profile: str) -> str:
     """The ``softphone:`` section for the config file."""
-    import yaml
-
     devices = {k: v for k, v in (("input", input_device), ("output", output_device),
                                  ("ring", ring_device)) if v}
     body: dict[str, Any] = {"profile": profile}
@@ -64,9 +67,9 @@ class _DeviceCheck:
 
     def open(self) -> None:
         try:
-            import sounddevice as sd
+            import sounddevice as sd  # deferred: PortAudio, only for the device check
 
-            from agent_tui.sip.audio import dbfs, resolve_device
+            from agent_tui.sip.audio import dbfs, resolve_device  # deferred: loads numpy
 
             dev = resolve_device(self.device, "input")
 
@@ -94,10 +97,11 @@ class _DeviceCheck:
 
 def play_on(device: str | None, freq: float, seconds: float, ring: bool = False) -> None:
     """Blocking: play a tone (or the ring cadence's first burst) on ``device``; raises AudioError."""
+    # deferred: numpy and PortAudio are heavy; only a test tone needs them
     import numpy as np
-    import sounddevice as sd
+    import sounddevice as sd  # deferred: PortAudio, see above
 
-    from agent_tui.sip.audio import AudioError, resolve_device, tone
+    from agent_tui.sip.audio import AudioError, resolve_device, tone  # deferred: loads numpy
 
     dev = resolve_device(device, "output")
     pcm = np.frombuffer(tone(freq, seconds, 16000, 0.25 if ring else 0.3), "<i2")
@@ -105,6 +109,22 @@ def play_on(device: str | None, freq: float, seconds: float, ring: bool = False)
         sd.play(pcm, 16000, device=dev, blocking=True)
     except Exception as exc:
         raise AudioError(f"cannot play on {device or 'default'}: {exc}") from exc
+
+
+class SettingsPhone(Protocol):
+    """What the screen needs from the desk's softphone controller (``DeskPhone``)."""
+
+    level_listener: Callable[[float, float], None] | None
+
+    @property
+    def phone(self) -> Any:
+        """The running ``Softphone``, or None."""
+        ...
+
+    @property
+    def config(self) -> Config: ...
+
+    def restart_when_idle(self) -> None: ...
 
 
 class AudioSettingsScreen(ModalScreen[None]):
@@ -127,15 +147,13 @@ class AudioSettingsScreen(ModalScreen[None]):
                 Binding("ctrl+s", "save", "Save", show=False),
                 Binding("ctrl+t", "test_tone", "Test tone", show=False, priority=True)]
 
-    def __init__(self, phone: Any) -> None:
+    def __init__(self, phone: SettingsPhone) -> None:
         super().__init__()
-        self.desk_phone = phone  # agent_tui.desk_phone.DeskPhone
-        sp = phone.app.config.softphone
+        self.controller = phone
+        sp = phone.config.softphone
         self.input_device: str | None = sp.input_device
         self.output_device: str | None = sp.output_device
         self.ring_device: str | None = sp.ring_device
-        from agent_tui.desk_phone import profile_name
-
         self.profile = profile_name(sp.profile) if profile_name(sp.profile) in ("low", "normal") else "low"
         self.devices: list[Any] = []
         self.device_error = ""
@@ -154,7 +172,7 @@ class AudioSettingsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         try:
-            from agent_tui.sip.audio import list_devices
+            from agent_tui.sip.audio import list_devices  # deferred: loads numpy and PortAudio
 
             self.devices = list_devices()
         except Exception as exc:  # noqa: BLE001 - no PortAudio: say so, keep the screen usable
@@ -188,18 +206,18 @@ class AudioSettingsScreen(ModalScreen[None]):
             yield Static("", id="as-snippet", markup=False)
 
     def on_mount(self) -> None:
-        self.desk_phone.level_listener = self._on_levels
+        self.controller.level_listener = self._on_levels
         self._reopen_check()
         self.set_interval(0.2, self._show_level)
 
     def on_unmount(self) -> None:
-        if self.desk_phone.level_listener == self._on_levels:
-            self.desk_phone.level_listener = None
+        if self.controller.level_listener == self._on_levels:
+            self.controller.level_listener = None
         self._close_check()
 
     # --- level meter --------------------------------------------------------------------------
     def _phone_uses_input(self) -> bool:
-        phone = self.desk_phone.phone
+        phone = self.controller.phone
         spec = getattr(phone, "media_spec", None)
         return phone is not None and (getattr(spec, "input_device", None) or "") == (self.input_device or "")
 
@@ -243,7 +261,7 @@ class AudioSettingsScreen(ModalScreen[None]):
             self.ring_device = value or None
         elif sid == "as-profile" and value and value != self.profile:
             self.profile = value
-            phone = self.desk_phone.phone
+            phone = self.controller.phone
             if phone is not None:
                 phone.set_profile(value)  # next calls use it
             self._status(f"Profile {value}: used from the next call on.")
@@ -265,7 +283,7 @@ class AudioSettingsScreen(ModalScreen[None]):
             self.action_close()
 
     def action_test_tone(self) -> None:
-        phone = self.desk_phone.phone
+        phone = self.controller.phone
         spec = getattr(phone, "media_spec", None)
         if phone is not None and (getattr(spec, "output_device", None) or "") == (self.output_device or ""):
             phone.test_tone(2.0)
@@ -286,18 +304,16 @@ class AudioSettingsScreen(ModalScreen[None]):
         self.run_worker(run(), group="as-play")
 
     def action_save(self) -> None:
-        app = self.desk_phone.app
-        sp = app.config.softphone
+        config = self.controller.config
+        sp = config.softphone
         changed = (sp.input_device, sp.output_device, sp.ring_device) != (
             self.input_device, self.output_device, self.ring_device)
         sp.input_device, sp.output_device, sp.ring_device = (
             self.input_device, self.output_device, self.ring_device)
         sp.profile = self.profile
         self.snippet = yaml_snippet(self.input_device, self.output_device, self.ring_device, self.profile)
-        from agent_tui.core import config as config_mod
-
-        save = getattr(config_mod, "save_softphone", None)
-        path = getattr(app.config, "path", None)
+        save = getattr(config_mod, "save_softphone", None)  # when the config module can write it
+        path = config.path
         if callable(save) and path is not None:
             try:
                 save(path, sp)
@@ -310,7 +326,7 @@ class AudioSettingsScreen(ModalScreen[None]):
             self._status("Kept for this session. To keep it, put this in your config file:")
             self.query_one("#as-snippet", Static).update(self.snippet)
         if changed:
-            self.desk_phone.restart_when_idle()
+            self.controller.restart_when_idle()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,13 +9,16 @@ The screen turns the agent's keys into center commands through the app (``app.co
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
+from textual.command import Provider
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, TextArea
 
 from agent_tui.i18n import state_word, t
@@ -28,6 +31,11 @@ from agent_tui.messages import (
     SendTeamMessage,
     StartDirectChat,
 )
+from agent_tui.screens.article import ArticleScreen
+from agent_tui.screens.canned import CannedScreen
+from agent_tui.screens.state import StateScreen
+from agent_tui.screens.transfer import TransferScreen
+from agent_tui.screens.wrapup import WrapupScreen
 from agent_tui.secure.text import one_line
 from agent_tui.widgets.composer import ComposerArea
 from agent_tui.widgets.conversation_list import ConversationList
@@ -74,9 +82,18 @@ def desk_bindings() -> list[Binding]:
 
 class DeskScreen(Screen[None]):
     BINDINGS = desk_bindings()
-
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        call_bar: Callable[[], Iterable[Widget]] = tuple,
+        commands: Iterable[type[Provider]] = (),
+    ) -> None:
+        """*call_bar* makes the widgets of the call-bar slot and *commands* adds palette providers:
+        the app passes the softphone's (``agent_tui.desk_phone``), so this screen never imports
+        the phone (the desk's own actions are the app's DeskCommands)."""
         super().__init__()
+        self._call_bar = call_bar
+        self.COMMANDS = set(commands)
         # Rebuild with the language chosen at start-up (class BINDINGS were made at import).
         self._bindings = BindingsMap(desk_bindings())
         self.view = "desk"
@@ -102,16 +119,23 @@ class DeskScreen(Screen[None]):
                     yield KBPanel(id="kb")
                 with TabPane(t("panel.team"), id="tab-team"):
                     yield TeamChat(id="team")
-        # Slot for the softphone's call bar (agent_tui/widgets/call_bar.py, softphone issue).
-        from agent_tui.desk_phone import call_bar_widgets  # softphone
-        with Container(id="callbar-slot") as slot:  # softphone
-            slot.styles.dock = "none"  # softphone: in the flow above the footer (two bottom docks overlap)
-            yield from call_bar_widgets()  # softphone
+        # The softphone's call bar and its controller, made by the app (agent_tui/desk_phone/).
+        with Container(id="callbar-slot") as slot:
+            slot.styles.dock = "none"  # in the flow above the footer (two bottom docks overlap)
+            yield from self._call_bar()
         yield Footer()
 
     @property
     def app_state(self):
         return self.app.state  # type: ignore[attr-defined]
+
+    def add_bindings(self, bindings: list[Binding]) -> None:
+        """Add bindings owned by a part of the desk (the softphone's ``phone.*``, once it is up)."""
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bindings)])
+
+    def current_conversation(self) -> str | None:
+        """The id of the conversation open in the middle pane."""
+        return self.query_one(ConversationPane).current
 
     def on_mount(self) -> None:
         self._apply_size(self.size.width)
@@ -305,7 +329,7 @@ class DeskScreen(Screen[None]):
 
     @on(CallColleague)
     def _call_colleague(self, msg: CallColleague) -> None:
-        phone = getattr(self.app, "phone", None)
+        phone = self.app.phone  # type: ignore[attr-defined]
         if phone is not None:
             phone.call_colleague(msg.user)
 
@@ -352,8 +376,6 @@ class DeskScreen(Screen[None]):
 
     @work(group="kb-open")
     async def _open_article(self, aid: str) -> None:
-        from agent_tui.screens.article import ArticleScreen
-
         article = await self.app.kb_get(aid)  # type: ignore[attr-defined]
         if article is None:
             return
@@ -476,8 +498,6 @@ class DeskScreen(Screen[None]):
         self.app.flush()  # type: ignore[attr-defined]
 
     def action_choose_state(self) -> None:
-        from agent_tui.screens.state import StateScreen
-
         def done(result: Any) -> None:
             if result:
                 state, reason = result
@@ -493,8 +513,6 @@ class DeskScreen(Screen[None]):
         return c
 
     def action_transfer(self) -> None:
-        from agent_tui.screens.transfer import TransferScreen
-
         c = self._current()
         if c is None:
             return
@@ -507,8 +525,6 @@ class DeskScreen(Screen[None]):
         self.app.push_screen(TransferScreen(self.app_state, cust), done)
 
     def action_wrapup(self) -> None:
-        from agent_tui.screens.wrapup import WrapupScreen
-
         c = self._current()
         if c is None:
             return
@@ -525,8 +541,6 @@ class DeskScreen(Screen[None]):
                                      float(deadline) if deadline else None), done)
 
     def action_canned(self) -> None:
-        from agent_tui.screens.canned import CannedScreen
-
         def done(text: Any) -> None:
             if text:
                 self.query_one(ConversationPane).composer.insert_text(str(text))

@@ -44,7 +44,7 @@ class AudioError(Exception):
 def _sounddevice() -> Any:
     """The sounddevice module, or AudioError in words when PortAudio is missing."""
     try:
-        import sounddevice
+        import sounddevice  # deferred: loads PortAudio, which may be missing; say so in words
 
         return sounddevice
     except OSError as exc:  # sounddevice raises OSError when libportaudio cannot be loaded
@@ -56,7 +56,7 @@ def _sounddevice() -> Any:
 def list_devices() -> list[DeviceInfo]:
     """Every PortAudio device with its channel counts (empty when PortAudio finds none)."""
     try:
-        import sounddevice as sd
+        import sounddevice as sd  # deferred: loads PortAudio, which may be missing
 
         devices = sd.query_devices()
         default_in, default_out = sd.default.device

@@ -11,15 +11,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pjsua2 as pj
 
 from agent_tui.sip import events as ev
-from agent_tui.sip import profiles, quality
-
-if TYPE_CHECKING:  # pragma: no cover
-    from agent_tui.sip.engine import SipEngine
+from agent_tui.sip import media, profiles, quality
+from agent_tui.sip.engine import SipEngine
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +29,6 @@ _STATE_WORDS = {
     pj.PJSIP_INV_STATE_CONNECTING: "connecting",
     pj.PJSIP_INV_STATE_CONFIRMED: "answered",
     pj.PJSIP_INV_STATE_DISCONNECTED: "ended",
-}
-_MEDIA_WORDS = {
-    pj.PJSUA_CALL_MEDIA_NONE: "none",
-    pj.PJSUA_CALL_MEDIA_ACTIVE: "active",
-    pj.PJSUA_CALL_MEDIA_LOCAL_HOLD: "local_hold",
-    pj.PJSUA_CALL_MEDIA_REMOTE_HOLD: "remote_hold",
-    pj.PJSUA_CALL_MEDIA_ERROR: "error",
 }
 _CRYPTO = re.compile(r"^a=crypto:\d+\s+(\S+)", re.MULTILINE)
 _PTIME = re.compile(r"^a=ptime:(\d+)", re.MULTILINE)
@@ -70,7 +61,7 @@ class SipCall(pj.Call):
             pj.Call.__init__(self, account, pj_call_id)
         self.engine = engine
         self.account = account
-        self.key = engine.new_call_key()
+        self.key = engine.keep_call(self)  # held until DISCONNECTED (see _ended)
         self.direction = direction
         self.remote_uri = ""
         self.state = "calling"
@@ -89,13 +80,12 @@ class SipCall(pj.Call):
         self.prev_counters: quality.RtpCounters | None = None
         self.peers: set[str] = set()  # conference: keys of calls whose audio we mix with
         self.ended = False
-        engine.calls[self.key] = self
 
     # -------------------------------------------------------------- derived state
     @property
     def held(self) -> bool:
         """True when either side holds the call: no audio flows in either direction."""
-        return self.media_status in ("local_hold", "remote_hold")
+        return self.media_status in media.HELD
 
     def _route(self) -> None:
         router = getattr(self.engine, "router", None)
@@ -194,6 +184,10 @@ class SipCall(pj.Call):
         self.last_counters = counters
         return counters
 
+    def _kbps(self, payload_bytes: int, packets: int, seconds: float) -> float:
+        """IP-layer kbit/s of one direction (headers and SRTP tag included), for the events."""
+        return round(profiles.ip_kbps(payload_bytes, packets, seconds, self.srtp_suite), 2)
+
     def poll_quality(self) -> None:
         """Post a CallQuality for the interval since the last poll (owner-thread timer)."""
         cur = self.sample()
@@ -213,23 +207,11 @@ class SipCall(pj.Call):
                 jitter_ms=round(cur.jitter_ms, 1),
                 loss_pct=round(loss, 2),
                 mos=verdict.mos,
-                tx_kbps=round(
-                    profiles.ip_kbps(
-                        cur.tx_payload_bytes - prev.tx_payload_bytes,
-                        cur.tx_packets - prev.tx_packets,
-                        dt,
-                        self.srtp_suite,
-                    ),
-                    2,
+                tx_kbps=self._kbps(
+                    cur.tx_payload_bytes - prev.tx_payload_bytes, cur.tx_packets - prev.tx_packets, dt
                 ),
-                rx_kbps=round(
-                    profiles.ip_kbps(
-                        cur.rx_payload_bytes - prev.rx_payload_bytes,
-                        cur.rx_packets - prev.rx_packets,
-                        dt,
-                        self.srtp_suite,
-                    ),
-                    2,
+                rx_kbps=self._kbps(
+                    cur.rx_payload_bytes - prev.rx_payload_bytes, cur.rx_packets - prev.rx_packets, dt
                 ),
                 degraded=verdict.degraded,
                 warning=verdict.warning,
@@ -263,12 +245,8 @@ class SipCall(pj.Call):
         out.update(
             tx_packets=last.tx_packets,
             rx_packets=last.rx_packets,
-            tx_kbps=round(
-                profiles.ip_kbps(last.tx_payload_bytes, last.tx_packets, secs, self.srtp_suite), 2
-            ),
-            rx_kbps=round(
-                profiles.ip_kbps(last.rx_payload_bytes, last.rx_packets, secs, self.srtp_suite), 2
-            ),
+            tx_kbps=self._kbps(last.tx_payload_bytes, last.tx_packets, secs),
+            rx_kbps=self._kbps(last.rx_payload_bytes, last.rx_packets, secs),
             loss_pct=round(loss, 2),
             jitter_ms=round(last.jitter_ms, 1),
             rtt_ms=None if last.rtt_ms is None else round(last.rtt_ms, 1),
@@ -323,20 +301,15 @@ class SipCall(pj.Call):
             )
         )
         # Drop the Call after this callback returns, on this thread (see SipEngine.retire).
-        self.engine.calls.pop(self.key, None)
-        self.engine.retire(self)
+        self.engine.release_call(self.key)
 
     def onCallMediaState(self, prm: Any) -> None:
         ci = self.getInfo()
         for mi in ci.media:
             if mi.type != pj.PJMEDIA_TYPE_AUDIO:
                 continue
-            self.media_status = _MEDIA_WORDS.get(mi.status, "none")
-            if mi.status in (
-                pj.PJSUA_CALL_MEDIA_ACTIVE,
-                pj.PJSUA_CALL_MEDIA_LOCAL_HOLD,
-                pj.PJSUA_CALL_MEDIA_REMOTE_HOLD,
-            ):
+            self.media_status = media.media_word(mi.status)
+            if mi.status in media.HAS_PORT:
                 self.audio = self.getAudioMedia(mi.index)
                 try:
                     si = self.getStreamInfo(mi.index)
@@ -422,7 +395,7 @@ class SipCall(pj.Call):
     def onCallTransferRequest(self, prm: Any) -> None:
         # We are being transferred: let pjsua place the new call, but as our own subclass so
         # it reports events like any other call.
-        new = self.engine.call_factory(self.account, -1, "out")
+        new = new_call(self.engine, self.account, -1, "out")
         new.remote_uri = str(prm.dstUri)
         prm.newCall = new
 
@@ -430,7 +403,7 @@ class SipCall(pj.Call):
         pass  # accept the default (200); onCallReplaced hands us the new call
 
     def onCallReplaced(self, prm: Any) -> None:
-        new = self.engine.call_factory(self.account, prm.newCallId, "in")
+        new = new_call(self.engine, self.account, prm.newCallId, "in")
         prm.newCall = new
 
     def onCallTransferStatus(self, prm: Any) -> None:
@@ -447,3 +420,11 @@ class SipCall(pj.Call):
                     self.end()
                 except pj.Error:
                     pass
+
+
+def new_call(engine: SipEngine, account: Any, pj_call_id: int, direction: str) -> SipCall:
+    """A call through ``engine.call_factory`` (a subclass may route media), else a SipCall."""
+    if engine.call_factory is not None:
+        made: SipCall = engine.call_factory(account, pj_call_id, direction)
+        return made
+    return SipCall(engine, account, pj_call_id, direction)

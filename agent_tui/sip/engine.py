@@ -1,28 +1,30 @@
-"""The pjsua2 owner thread: one Endpoint per process, driven from exactly one Python thread.
+"""The pjsua2 owner loop: one Endpoint per process, driven from exactly one Python thread.
 
 pjsua2 from Python is only safe when every library call, every callback and every destructor of
-a pjsua2 object happens on one thread. :class:`SipEngine` owns that thread:
+a pjsua2 object happens on one thread. :class:`SipEngine` is that thread's loop, for every
+pjsua2 process of the project:
 
-* ``start()`` creates the Endpoint on the owner thread (``threadCnt=0``, ``mainThreadOnly=True``),
-  opens the TLS transport, selects the null sound device and starts the library;
-* the owner loop calls ``libHandleEvents`` and between calls drains a command queue
-  (``submit(fn)`` runs ``fn(engine)`` there and returns a ``concurrent.futures.Future``),
+* the library starts with ``threadCnt=0`` and ``mainThreadOnly=True``
+  (:func:`agent_tui.sip.endpoint.start_library`: TLS, codecs, keep-alive in one place);
+* the loop calls ``libHandleEvents`` and between calls drains a command queue
+  (``submit(fn)`` runs ``fn(*args)`` there and returns a ``concurrent.futures.Future``),
   runs periodic timers and drops pjsua2 objects that were retired during a callback;
 * events are plain dataclasses (``events.py``) handed to ``on_event`` on the owner thread —
   the listener must not block (the desk wraps them in ``post_message``);
-* ``stop()`` hangs up every call, shuts accounts down, drops every pjsua2 object and calls
-  ``libDestroy`` — all on the owner thread — then joins it.
+* shutdown hangs up every call, shuts accounts down, drops every pjsua2 object and calls
+  ``libDestroy``, all on the owner thread, so no garbage collection on another thread ever
+  destroys a pjsua2 object.
 
-Other pjsua2 users in the project (the center's voice engine) build on this class: pass
-``EngineConfig(cert_file=..., key_file=...)`` to listen for TLS with a server certificate, and
-use :mod:`agent_tui.sip.account` / :mod:`agent_tui.sip.call` (subclass ``SipCall`` to route media).
+Two ways to run it. A program with a UI (the softphone) calls ``start()``: the loop gets its own
+thread, and ``stop()`` ends it. A single-purpose process (the center's voice engine, the
+simulated customer) makes the current thread the owner: ``open()``, then ``run_forever()``
+(until ``request_stop()``) or ``run_until(done)``, then ``close()``.
 """
 
 from __future__ import annotations
 
 import atexit
 import concurrent.futures
-import ctypes
 import gc
 import logging
 import queue
@@ -30,14 +32,17 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from agent_tui.sip import events as ev
+from agent_tui.sip.config import EngineConfig
 
 T = TypeVar("T")
 EventSink = Callable[[object], None]
+# call_factory(account, pj_call_id, direction) -> a pjsua2 Call subclass (see call.py)
+CallFactory = Callable[[Any, int, str], Any]
+
+__all__ = ["EngineConfig", "EventSink", "SipEngine", "SipError", "describe"]
 
 log = logging.getLogger(__name__)
 
@@ -48,35 +53,6 @@ _INSTANCE_ACTIVE = False
 
 class SipError(Exception):
     """The SIP library could not start or a command failed; the message is for a human."""
-
-
-@dataclass
-class EngineConfig:
-    """How to start the library. Only ``ca_file`` is required.
-
-    ``cert_file``/``key_file`` give the TLS listener an identity (the center's voice engine);
-    a softphone leaves them empty and only connects out. Server verification is always on:
-    pjsua2 checks the peer against ``ca_file`` and refuses it otherwise.
-    """
-
-    ca_file: str | Path
-    cert_file: str | Path | None = None
-    key_file: str | Path | None = None
-    tls_port: int = 0  # 0: an ephemeral port
-    bind_address: str = ""  # "" = all interfaces; tests use 127.0.0.1
-    public_address: str = ""  # address to put in Contact/Via, if not the bound one
-    verify_client: bool = False
-    user_agent: str = "agent-tui"
-    max_calls: int = 8
-    clock_rate: int = 16000  # conference bridge rate: 16 kHz so G.722 stays wideband
-    rtp_port: int = 0  # first RTP port; 0 lets pjsua pick
-    profile: str = "normal"  # codec profile applied at start (profiles.py)
-    log_level: int = 0  # pjsua log level 0-6 (0: silent); goes to log_file only, never stdout
-    log_file: str | Path | None = None
-    log_sip_messages: bool = False  # debugging only: writes SRTP keys into the log file
-    poll_ms: int = 20  # libHandleEvents slice: bounds command latency (idle CPU ~0.7 % at 20 ms)
-    keepalive_s: int = 25  # TCP keep-alive on the TLS connection: home NATs drop idle flows
-    rx_drop_pct: int = 0  # pjmedia's own loss simulator (diagnostics, tests): drop N% received RTP
 
 
 def describe(exc: BaseException) -> str:
@@ -94,78 +70,18 @@ def describe(exc: BaseException) -> str:
     return str(exc) or exc.__class__.__name__
 
 
-def _silence_pjlib_console() -> None:
-    """Stop pjlib printing to stdout before libInit applies our LogConfig.
-
-    ``libCreate`` logs a few lines at the default level 5 to stdout, which would scribble over
-    the desk's terminal UI and break ``ctl phone``'s JSON output. The wheel exports
-    ``pj_log_set_level``; if a future build does not, we only lose this nicety.
-    """
-    try:
-        import pjsua2
-
-        lib = ctypes.CDLL(pjsua2._pjsua2.__file__)  # type: ignore[attr-defined]
-        lib.pj_log_set_level(ctypes.c_int(0))
-    except (OSError, AttributeError):  # pragma: no cover - depends on the wheel's build
-        log.debug("pj_log_set_level not available; pjlib may print at startup")
+def _claim_instance() -> None:
+    global _INSTANCE_ACTIVE
+    with _INSTANCE_LOCK:
+        if _INSTANCE_ACTIVE:
+            raise SipError("a SIP engine already runs in this process (pjsua2 allows one)")
+        _INSTANCE_ACTIVE = True
 
 
-def _tcp_keepalive(pj: Any, tls: Any, idle_s: int) -> None:
-    """Ask the kernel to probe the TLS connection after ``idle_s`` quiet seconds.
-
-    pjsip's own CRLF keep-alive on TLS is compiled in at 90 s, too slow for some home routers;
-    TCP keep-alives are cheap (a 40-byte probe) and keep the registrar's path to us open.
-    """
-    import socket
-
-    opts = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
-    for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3)):
-        if hasattr(socket, name):
-            opts.append((socket.IPPROTO_TCP, getattr(socket, name), value))
-    for level, opt_name, value in opts:
-        opt = pj.SockOpt()
-        opt.level = level
-        opt.optName = opt_name
-        opt.setOptValInt(value)
-        tls.sockOptParams.sockOpts.append(opt)
-    tls.sockOptIgnoreError = True  # a platform without one of these still gets a phone
-
-
-def _make_endpoint(pj: Any, engine: SipEngine) -> Any:
-    """An Endpoint whose transport callback turns TLS failures into words."""
-
-    class _Endpoint(pj.Endpoint):  # type: ignore[misc, name-defined]
-        def onTransportState(self, prm: Any) -> None:
-            if prm.type not in ("TLS", "tls") and "TLS" not in str(prm.type).upper():
-                return
-            if prm.state == pj.PJSIP_TP_STATE_CONNECTED:
-                engine._tls_up += 1
-                engine.last_tls_failure = ""  # a trusted connection works now
-                return
-            if prm.state != pj.PJSIP_TP_STATE_DISCONNECTED:
-                return
-            info = prm.tlsInfo
-            if not info.verifyStatus and engine._tls_up > 0:
-                # An established connection closed (peer hung up, link lost): not a TLS fault.
-                engine._tls_up -= 1
-                return
-            if not prm.lastError and not info.verifyStatus:
-                return
-            remote = getattr(info, "remoteAddr", "") or "the server"
-            try:
-                reasons = "; ".join(str(m) for m in info.verifyMsgs)
-            except Exception:  # noqa: BLE001 - SWIG vector quirks: the reason is optional
-                reasons = ""
-            if info.verifyStatus:
-                msg = (
-                    f"TLS certificate of {remote} is not trusted ({reasons or 'verification failed'})"
-                    f" — it is not signed by the CA in {engine.config.ca_file}; check ca_file"
-                )
-            else:
-                msg = f"TLS handshake with {remote} failed: {self.utilStrError(prm.lastError)}"
-            engine.tls_failure(remote, msg)
-
-    return _Endpoint()
+def _release_instance() -> None:
+    global _INSTANCE_ACTIVE
+    with _INSTANCE_LOCK:
+        _INSTANCE_ACTIVE = False
 
 
 def _stop_at_exit(ref: weakref.ref[SipEngine]) -> None:
@@ -195,7 +111,8 @@ class SipEngine:
         self._commands: queue.SimpleQueue[
             tuple[Callable[..., Any], tuple, dict, concurrent.futures.Future]
         ] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._owner: threading.Thread | None = None  # the thread that touches pjsua2
+        self._thread: threading.Thread | None = None  # set when start() made that thread
         self._ready = threading.Event()
         self._start_error: BaseException | None = None
         self._stopping = False
@@ -207,27 +124,22 @@ class SipEngine:
         self._next_call = 0
         # Owner-thread state (read elsewhere only after the thread has ended).
         self.ep: Any = None
-        self.pj: Any = None
         self.transport_id: int = -1
         self.sip_port: int = 0
-        self.calls: dict[str, Any] = {}  # call key -> SipCall, alive until DISCONNECTED
+        self.calls: dict[str, Any] = {}  # call key -> pjsua2 Call, alive until DISCONNECTED
         self.accounts: dict[str, Any] = {}
         self.last_tls_failure = ""
-        self._tls_up = 0  # TLS connections that completed the handshake and are still open
-        # call_factory(account, pj_call_id, direction) -> SipCall; replace to use a subclass.
-        self.call_factory: Callable[[Any, int, str], Any] = self._default_call_factory
+        # Makes the Call for an incoming or transferred call (call.new_call); None: SipCall.
+        self.call_factory: CallFactory | None = None
         # router.update(call) wires call.audio (see call.py); None leaves media unconnected.
         self.router: Any = None
 
-    # ------------------------------------------------------------------ any thread
+    # ------------------------------------------------------------------ its own thread
     def start(self, timeout: float = 15.0) -> None:
         """Start the owner thread and wait until the library runs; raises :class:`SipError`."""
-        global _INSTANCE_ACTIVE
-        with _INSTANCE_LOCK:
-            if _INSTANCE_ACTIVE:
-                raise SipError("a SIP engine already runs in this process (pjsua2 allows one)")
-            _INSTANCE_ACTIVE = True
+        _claim_instance()
         self._thread = threading.Thread(target=self._main, name="pjsua2-owner", daemon=True)
+        self._owner = self._thread
         self._thread.start()
         # Safety net: a program that forgets stop() must still tear pjsua2 down on the owner
         # thread before interpreter teardown, or GC destroys pj objects on the main thread and
@@ -237,24 +149,104 @@ class SipEngine:
             raise SipError(f"SIP library did not start within {timeout:.0f} s")
         if self._start_error is not None:
             self._thread.join(timeout)
-            self._thread = None
-            with _INSTANCE_LOCK:
-                _INSTANCE_ACTIVE = False
-            if isinstance(self._start_error, SipError):
-                raise self._start_error
-            raise SipError(
-                f"SIP library failed to start: {describe(self._start_error)}"
-            ) from self._start_error
+            self._thread = self._owner = None
+            _release_instance()
+            raise self._as_sip_error(self._start_error)
 
+    def stop(self, timeout: float = 15.0) -> None:
+        """Hang up, unregister and destroy the library on the owner thread; idempotent."""
+        thread = self._thread
+        if thread is None:
+            return
+        if threading.current_thread() is thread:
+            raise SipError("stop() must not be called from the owner thread")
+        self._stopping = True
+        thread.join(timeout)
+        if thread.is_alive():
+            raise SipError(f"SIP engine did not stop within {timeout:.0f} s")
+        self._thread = self._owner = None
+        self._fail_queued("the SIP engine is not running")
+        _release_instance()
+
+    def _main(self) -> None:
+        try:
+            self._boot()
+        except BaseException as exc:  # noqa: BLE001 - reported to start()
+            self._start_error = exc
+            self._destroy()
+            self._ready.set()
+            return
+        self._ready.set()
+        self.emit(ev.EngineStarted(sip_port=self.sip_port, user_agent=self.config.user_agent))
+        try:
+            self._loop(None, None)
+        except BaseException:
+            log.exception("SIP owner loop failed")
+            self._stop_reason = "owner loop failed"
+        finally:
+            self._shutdown()
+            self.emit(ev.EngineStopped(reason=self._stop_reason or "stopped"))
+
+    # ------------------------------------------------------------------ the current thread
+    def open(self) -> None:
+        """Start the library with the current thread as its owner; raises :class:`SipError`.
+
+        From here on only this thread may touch pjsua2; drive it with :meth:`run_forever` or
+        :meth:`run_until` and end with :meth:`close` on this thread.
+        """
+        _claim_instance()
+        self._owner = threading.current_thread()
+        try:
+            self._boot()
+        except BaseException as exc:  # noqa: BLE001 - undone here, raised again as SipError
+            self._destroy()
+            self._owner = None
+            _release_instance()
+            raise self._as_sip_error(exc)  # noqa: B904 - the cause is set inside
+        self._ready.set()
+        self.emit(ev.EngineStarted(sip_port=self.sip_port, user_agent=self.config.user_agent))
+
+    def run_until(self, done: Callable[[], bool] | None = None, timeout: float | None = None) -> bool:
+        """Run the loop on this (the owner) thread until ``done()``, a stop request or ``timeout``.
+
+        Returns True when ``done()`` ended it. ``done`` is checked after every loop turn.
+        """
+        self._check_owner("run_until()")
+        return self._loop(done, None if timeout is None else time.monotonic() + timeout)
+
+    def run_forever(self) -> None:
+        """Run the loop on this (the owner) thread until :meth:`request_stop`."""
+        self.run_until()
+
+    def request_stop(self) -> None:
+        """Ask the loop to end after its current turn (any thread; a command may call it)."""
+        self._stopping = True
+
+    def close(self) -> None:
+        """Hang up, unregister and destroy the library; on the thread that called :meth:`open`."""
+        if self._owner is None or self._thread is not None:
+            return
+        self._check_owner("close()")
+        self._stopping = True
+        try:
+            self._shutdown()
+        finally:
+            self._owner = None
+            self._fail_queued("the SIP engine is not running")
+            _release_instance()
+            self.emit(ev.EngineStopped(reason=self._stop_reason or "stopped"))
+
+    # ------------------------------------------------------------------ any thread
     def submit(
         self, fn: Callable[..., T], *args: Any, **kwargs: Any
     ) -> concurrent.futures.Future[T]:
         """Run ``fn(*args, **kwargs)`` on the owner thread; the future holds its result."""
         fut: concurrent.futures.Future[T] = concurrent.futures.Future()
-        if self._stopping or self._thread is None or not self._thread.is_alive():
+        owner = self._owner
+        if self._stopping or owner is None or not owner.is_alive():
             fut.set_exception(SipError("the SIP engine is not running"))
             return fut
-        if threading.current_thread() is self._thread:
+        if threading.current_thread() is owner:
             # Already on the owner thread (called from a callback): run now, no deadlock.
             self._run_command(fn, args, kwargs, fut)
             return fut
@@ -265,33 +257,9 @@ class SipEngine:
         """Blocking :meth:`submit` for scripts and tests (never from the owner thread's callers)."""
         return self.submit(fn, *args, **kwargs).result(timeout)
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """Hang up, unregister and destroy the library on the owner thread; idempotent."""
-        global _INSTANCE_ACTIVE
-        thread = self._thread
-        if thread is None:
-            return
-        if threading.current_thread() is thread:
-            raise SipError("stop() must not be called from the owner thread")
-        self._stopping = True
-        thread.join(timeout)
-        if thread.is_alive():
-            raise SipError(f"SIP engine did not stop within {timeout:.0f} s")
-        self._thread = None
-        # A command queued while the loop was finishing would otherwise wait forever.
-        while True:
-            try:
-                _fn, _a, _k, fut = self._commands.get_nowait()
-            except queue.Empty:
-                break
-            if fut.set_running_or_notify_cancel():
-                fut.set_exception(SipError("the SIP engine is not running"))
-        with _INSTANCE_LOCK:
-            _INSTANCE_ACTIVE = False
-
     @property
     def running(self) -> bool:
-        """True between a successful start() and stop()."""
+        """True between a successful start()/open() and stop()/close()."""
         return self._ready.is_set() and self._start_error is None and not self._stopping
 
     # ------------------------------------------------------------------ owner thread only
@@ -305,7 +273,7 @@ class SipEngine:
             log.exception("SIP event listener failed on %r", event)
 
     def every(self, interval: float, fn: Callable[[], None]) -> None:
-        """Run ``fn`` every ``interval`` seconds on the owner thread."""
+        """Run ``fn`` every ``interval`` seconds on the owner thread (0: every loop turn)."""
         self._timers.append(_Timer(interval, fn))
 
     def retire(self, obj: object) -> None:
@@ -327,114 +295,68 @@ class SipEngine:
             self._owned.remove(obj)
             self.retire(obj)
 
+    def keep_call(self, call: object) -> str:
+        """Hold ``call`` in :attr:`calls` under a new key until :meth:`release_call`.
+
+        Dropping the last Python reference to a live pjsua2 Call hangs it up from its
+        destructor; shutdown hangs up every kept call and waits for it to end.
+        """
+        key = self.new_call_key()
+        self.calls[key] = call
+        return key
+
+    def release_call(self, key: str) -> None:
+        """Forget an ended (DISCONNECTED) call; it is dropped after the current callback."""
+        call = self.calls.pop(key, None)
+        if call is not None:
+            self.retire(call)
+
     def on_shutdown(self, hook: Callable[[], None]) -> None:
-        """Run ``hook`` on the owner thread at the start of shutdown (before hang-up)."""
+        """Run ``hook`` at shutdown once calls have ended, just before the library is destroyed.
+
+        Drop every pjsua2 object you still reference there: after ``libDestroy`` their
+        destructors would crash.
+        """
         self._shutdown_hooks.append(hook)
-
-    def _default_call_factory(self, account: Any, pj_call_id: int, direction: str) -> Any:
-        from agent_tui.sip.call import SipCall
-
-        return SipCall(self, account, pj_call_id, direction)
 
     def new_call_key(self) -> str:
         """A call key that is never reused in this process (pjsua's ids are)."""
         self._next_call += 1
         return f"c{self._next_call}"
 
-    # ------------------------------------------------------------------ internals
-    def _main(self) -> None:
-        try:
-            self._boot()
-        except BaseException as exc:  # noqa: BLE001 - reported to start()
-            self._start_error = exc
-            self._destroy()
-            self._ready.set()
-            return
-        self._ready.set()
-        self.emit(ev.EngineStarted(sip_port=self.sip_port, user_agent=self.config.user_agent))
-        try:
-            self._loop()
-        except BaseException:
-            log.exception("SIP owner loop failed")
-            self._stop_reason = "owner loop failed"
-        finally:
-            self._shutdown()
-            self.emit(ev.EngineStopped(reason=self._stop_reason or "stopped"))
-
-    def _boot(self) -> None:
-        import pjsua2 as pj
-
-        from agent_tui.sip import profiles
-
-        self.pj = pj
-        cfg = self.config
-        for label, path in (
-            ("CA file", cfg.ca_file),
-            ("certificate", cfg.cert_file),
-            ("key", cfg.key_file),
-        ):
-            if path is not None and not Path(path).is_file():
-                raise SipError(f"{label} {path} does not exist")
-        _silence_pjlib_console()
-        ep = _make_endpoint(pj, self)
-        self.ep = ep
-        ep.libCreate()
-
-        ep_cfg = pj.EpConfig()
-        ua = ep_cfg.uaConfig
-        ua.threadCnt = 0  # no pjsua worker threads: SIP events run in our libHandleEvents
-        ua.mainThreadOnly = True  # callbacks from media threads are queued to this thread
-        ua.maxCalls = cfg.max_calls
-        ua.userAgent = cfg.user_agent
-        lc = ep_cfg.logConfig
-        lc.consoleLevel = 0  # never stdout: it belongs to the TUI or to ctl's JSON
-        lc.level = cfg.log_level if cfg.log_file else 0
-        # Whole SIP messages carry the SDES keys (a=crypto) and digest responses: never logged
-        # unless asked for explicitly, so a support log bundle holds no secrets.
-        lc.msgLogging = bool(cfg.log_sip_messages)
-        if cfg.log_file:
-            lc.filename = str(cfg.log_file)
-        mc = ep_cfg.medConfig
-        mc.clockRate = cfg.clock_rate
-        mc.sndClockRate = cfg.clock_rate
-        mc.noVad = False  # VAD saves bandwidth on the low profile
-        mc.ecTailLen = 0  # headset: no acoustic echo worth the CPU
-        mc.rxDropPct = max(0, min(100, cfg.rx_drop_pct))
-        ep.libInit(ep_cfg)
-
-        tcfg = pj.TransportConfig()
-        tcfg.port = cfg.tls_port
-        if cfg.bind_address:
-            tcfg.boundAddress = cfg.bind_address
-        if cfg.public_address:
-            tcfg.publicAddress = cfg.public_address
-        tls = tcfg.tlsConfig
-        tls.CaListFile = str(cfg.ca_file)
-        tls.verifyServer = True  # pjsua2 skips verification unless told: never allowed here
-        tls.verifyClient = cfg.verify_client
-        tls.requireClientCert = cfg.verify_client
-        if cfg.cert_file:
-            tls.certFile = str(cfg.cert_file)
-        if cfg.key_file:
-            tls.privKeyFile = str(cfg.key_file)
-        tls.method = pj.PJSIP_SSLV23_METHOD  # best both sides speak; this OpenSSL tops out at 1.2
-        tls.msecTimeout = 8000
-        _tcp_keepalive(pj, tls, cfg.keepalive_s)
-        self.transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tcfg)
-        info = ep.transportGetInfo(self.transport_id)
-        self.sip_port = int(info.localName.rsplit(":", 1)[1]) if ":" in info.localName else 0
-
-        # No built-in Linux sound device in this build; audio goes through our own ports.
-        ep.audDevManager().setNullDev()
-        profiles.apply_codec_profile(ep, cfg.profile)
-        ep.libStart()
-
     def tls_failure(self, remote: str, message: str) -> None:
         """Remember and report a TLS failure so registration/call errors can name the cause."""
         self.last_tls_failure = message
         self.emit(ev.TlsFailure(remote=remote, message=message))
 
-    def _loop(self) -> None:
+    # ------------------------------------------------------------------ internals
+    def _boot(self) -> None:
+        # deferred: endpoint loads pjsua2; the desk and the ctl parser import the engine without a call
+        from agent_tui.sip import endpoint
+
+        def tls_up() -> None:
+            self.last_tls_failure = ""  # a trusted connection works now
+
+        try:
+            endpoint.check_files(self.config)
+        except endpoint.LibraryError as exc:
+            raise SipError(str(exc)) from None
+        self.ep = endpoint.WatchedEndpoint(self.config.ca_file, tls_up, self.tls_failure)
+        self.transport_id, self.sip_port = endpoint.start_library(self.ep, self.config)
+
+    @staticmethod
+    def _as_sip_error(exc: BaseException) -> SipError:
+        if isinstance(exc, SipError):
+            return exc
+        err = SipError(f"SIP library failed to start: {describe(exc)}")
+        err.__cause__ = exc
+        return err
+
+    def _check_owner(self, what: str) -> None:
+        if threading.current_thread() is not self._owner:
+            raise SipError(f"{what} must run on the thread that opened the SIP engine")
+
+    def _loop(self, done: Callable[[], bool] | None, deadline: float | None) -> bool:
         ep = self.ep
         poll = self.config.poll_ms
         while not self._stopping:
@@ -443,6 +365,11 @@ class SipEngine:
             self._run_timers()
             if self._retired:
                 self._retired.clear()
+            if done is not None and done():
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+        return False
 
     def _drain_commands(self) -> None:
         while True:
@@ -451,6 +378,16 @@ class SipEngine:
             except queue.Empty:
                 return
             self._run_command(fn, args, kwargs, fut)
+
+    def _fail_queued(self, message: str) -> None:
+        """Fail queued commands instead of leaving callers waiting forever."""
+        while True:
+            try:
+                _fn, _a, _k, fut = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if fut.set_running_or_notify_cancel():
+                fut.set_exception(SipError(message))
 
     @staticmethod
     def _run_command(
@@ -473,30 +410,22 @@ class SipEngine:
                 except Exception:
                     log.exception("SIP timer failed")
 
+    def _pump(self, seconds: float, until: Callable[[], bool]) -> None:
+        """Handle events for up to ``seconds`` or until ``until()`` (shutdown only)."""
+        deadline = time.monotonic() + seconds
+        while not until() and time.monotonic() < deadline:
+            self.ep.libHandleEvents(20)
+
     def _shutdown(self) -> None:
         """Orderly teardown on the owner thread; tolerant of a half-started library."""
         ep = self.ep
-        for hook in self._shutdown_hooks:
-            try:
-                hook()
-            except Exception:
-                log.exception("SIP shutdown hook failed")
-        # Fail queued commands instead of leaving callers waiting forever.
-        while True:
-            try:
-                _fn, _a, _k, fut = self._commands.get_nowait()
-            except queue.Empty:
-                break
-            if fut.set_running_or_notify_cancel():
-                fut.set_exception(SipError("the SIP engine stopped"))
+        self._fail_queued("the SIP engine stopped")
         if ep is not None and self.calls:
             try:
                 ep.hangupAllCalls()
             except Exception:
                 log.exception("hangupAllCalls failed")
-            deadline = time.monotonic() + 3.0
-            while self.calls and time.monotonic() < deadline:
-                ep.libHandleEvents(20)
+            self._pump(3.0, lambda: not self.calls)
         self._timers.clear()
         for acc in list(self.accounts.values()):
             try:
@@ -507,9 +436,12 @@ class SipEngine:
             a.spec.registrar for a in self.accounts.values() if hasattr(a, "spec")
         ):
             # Give the un-REGISTER a moment to leave (bounded: the registrar may be gone).
-            deadline = time.monotonic() + 1.0
-            while time.monotonic() < deadline:
-                ep.libHandleEvents(20)
+            self._pump(1.0, lambda: False)
+        for hook in self._shutdown_hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("SIP shutdown hook failed")
         self._destroy()
 
     def _destroy(self) -> None:
@@ -519,7 +451,8 @@ class SipEngine:
         self.calls.clear()
         self.accounts.clear()
         self.router = None  # routers hold players/ports: drop them here, not at interpreter exit
-        self.call_factory = self._default_call_factory
+        self.call_factory = None
+        self._shutdown_hooks.clear()
         self._owned.clear()
         self._retired.clear()
         gc.collect()

@@ -317,20 +317,26 @@ def _successor(inbox: _Inbox, key: str, timeout: float = 5.0) -> str | None:
     return hit.call if isinstance(hit, ev.CallState) else None
 
 
-def _consult_and_transfer(
-    phone: Softphone, inbox: _Inbox, key: str, target: str, talk_s: float
-) -> Any:
-    """Attended transfer: hold the customer, call the target, talk, then join the two."""
+def _hold_and_dial(phone: Softphone, inbox: _Inbox, key: str, target: str, what: str) -> str:
+    """Hold the customer's call, dial ``target`` next to it; the new call's key once answered."""
     phone.hold(key).result(10)
-    consult = phone.dial(target, near=key).result(15)
+    other: str = phone.dial(target, near=key).result(15)
     got = inbox.wait_for(
         lambda e: (
-            isinstance(e, ev.CallState) and e.call == consult and e.state in ("answered", "ended")
+            isinstance(e, ev.CallState) and e.call == other and e.state in ("answered", "ended")
         ),
         20.0,
     )
     if not isinstance(got, ev.CallState) or got.state != "answered":
-        raise SipError(f"consult call to {target} was not answered")
+        raise SipError(f"{what} call to {target} was not answered")
+    return other
+
+
+def _consult_and_transfer(
+    phone: Softphone, inbox: _Inbox, key: str, target: str, talk_s: float
+) -> Any:
+    """Attended transfer: hold the customer, call the target, talk, then join the two."""
+    consult = _hold_and_dial(phone, inbox, key, target, "consult")
     inbox.wait_for(
         lambda e: isinstance(e, ev.CallState) and e.call == consult and e.state == "ended", talk_s
     )
@@ -339,16 +345,7 @@ def _consult_and_transfer(
 
 def _conference(phone: Softphone, inbox: _Inbox, key: str, target: str) -> Any:
     """Three-way: hold the customer, call the target, then mix both calls with our headset."""
-    phone.hold(key).result(10)
-    other = phone.dial(target, near=key).result(15)
-    got = inbox.wait_for(
-        lambda e: (
-            isinstance(e, ev.CallState) and e.call == other and e.state in ("answered", "ended")
-        ),
-        20.0,
-    )
-    if not isinstance(got, ev.CallState) or got.state != "answered":
-        raise SipError(f"conference call to {target} was not answered")
+    other = _hold_and_dial(phone, inbox, key, target, "conference")
     return phone.conference(key, other)
 
 

@@ -16,10 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pjsua2 as pj
+
 from agent_tui.sip import audio as audio_mod
 from agent_tui.sip import events as ev
 from agent_tui.sip import profiles
 from agent_tui.sip.account import AccountSpec, SipAccount
+from agent_tui.sip.call import new_call
 from agent_tui.sip.engine import EngineConfig, SipEngine, SipError, describe
 
 log = logging.getLogger(__name__)
@@ -185,8 +188,6 @@ class Softphone:
     def _setup(self) -> None:
         """Owner thread: account, media router, periodic quality/level polls."""
         eng = self.engine
-        import pjsua2 as pj
-
         mic = speaker = None
         spec = self.media_spec
         if isinstance(spec, HeadsetSpec):
@@ -305,11 +306,9 @@ class Softphone:
         return self._do("dial", self._dial, target, headers or {}, near)
 
     def _dial(self, target: str, headers: dict[str, str], near: str = "") -> str:
-        import pjsua2 as pj
-
         acc = self.engine.accounts[self.account_spec.key]
         uri = self.target_for(target, near)
-        call = self.engine.call_factory(acc, -1, "out")
+        call = new_call(self.engine, acc, -1, "out")
         call.remote_uri = uri
         op = pj.CallOpParam(True)
         for name, value in headers.items():
@@ -320,8 +319,7 @@ class Softphone:
         try:
             call.makeCall(uri, op)
         except Exception:
-            self.engine.calls.pop(call.key, None)
-            self.engine.retire(call)
+            self.engine.release_call(call.key)
             raise
         return call.key
 
@@ -433,7 +431,7 @@ class Softphone:
         """Switch bandwidth profile for the next calls."""
 
         def apply() -> None:
-            profiles.apply_codec_profile(self.engine.ep, name)
+            profiles.apply_codec_profile(self.engine.ep, name, vad=self.engine.config.vad)
             self.engine.config.profile = name
 
         return self._do("set_profile", apply)

@@ -77,6 +77,16 @@ def get_profile(name: str) -> Profile:
         ) from None
 
 
+# Config words → profile names. "auto" is low: a home link is thin.
+PROFILE_ALIASES = {"auto": "low", "narrowband": "low", "wideband": "normal"}
+
+
+def profile_name(configured: str | None) -> str:
+    """The profile name for the config's ``softphone.profile`` word (aliases resolved)."""
+    value = str(configured or "auto").strip().lower()
+    return PROFILE_ALIASES.get(value, value)
+
+
 def priority_for(profile: Profile, codec_id: str) -> int:
     """Priority of a pjsua codec id ("speex/8000/1") in this profile; 0 disables it."""
     for prefix, prio in profile.codecs:
@@ -91,10 +101,12 @@ def frames_per_packet(profile: Profile, frame_ms: int, codec_id: str) -> int:
     return max(1, round(target / max(1, frame_ms)))
 
 
-def apply_codec_profile(ep: Any, name: str) -> Profile:
+def apply_codec_profile(ep: Any, name: str, vad: bool = True) -> Profile:
     """Set codec priorities, packet size and VAD on a started-or-initialised pjsua2 Endpoint.
 
-    Owner thread only. Affects calls set up afterwards (a running call keeps its codec).
+    ``vad=False`` keeps silence suppression off whatever the profile says (the codec
+    parameter set here wins over pjsua's ``noVad``). Owner thread only. Affects calls set up
+    afterwards (a running call keeps its codec).
     """
     profile = get_profile(name)
     for info in ep.codecEnum2():
@@ -105,7 +117,7 @@ def apply_codec_profile(ep: Any, name: str) -> Profile:
             continue
         param = ep.codecGetParam(codec_id)
         param.setting.frmPerPkt = frames_per_packet(profile, int(param.info.frameLen), codec_id)
-        param.setting.vad = profile.vad
+        param.setting.vad = profile.vad and vad
         ep.codecSetParam(codec_id, param)
     return profile
 

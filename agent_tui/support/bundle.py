@@ -30,10 +30,17 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from agent_tui import __version__
+from agent_tui.core import credentials
+from agent_tui.core.config import default_config_path, load_config
+from agent_tui.support.doctor_report import format_report
+from agent_tui.support.doctor_types import Options, Report
 
 LOG_TAIL_BYTES = 512 * 1024  # the end of each log is what matters for a fresh problem
 MAX_LOGS = 12  # newest first
@@ -118,10 +125,9 @@ def redact_config(text: str, secrets: Iterable[str] = ()) -> str:
 # --- what goes in -----------------------------------------------------------------------------
 
 
-def versions(report: Any = None) -> dict[str, Any]:
+def versions(report: Report | None = None) -> dict[str, Any]:
     """Versions of everything involved (no module is imported that is not loaded already,
     except sounddevice for the PortAudio version)."""
-    from importlib import metadata
 
     def dist(name: str) -> str | None:
         try:
@@ -148,6 +154,7 @@ def versions(report: Any = None) -> dict[str, Any]:
     if sip is not None and sip.figures.get("pjsua2"):
         info["pjsip_library"] = sip.figures["pjsua2"]
     try:
+        # deferred: sounddevice loads PortAudio, needed only for this one version string
         import sounddevice
 
         info["portaudio"] = sounddevice.get_portaudio_version()[1]
@@ -166,14 +173,12 @@ def candidate_logs(cfg: Any, extra: Iterable[str | Path] = ()) -> list[Path]:
         if opts.get(key):
             found.append(Path(str(opts[key])).expanduser())
     try:
-        import platformdirs
-
         state = Path(platformdirs.user_state_dir("agent-tui", appauthor=False))
         log_dir = Path(platformdirs.user_log_dir("agent-tui", appauthor=False))
         for base in (state, log_dir):
             if base.is_dir():
                 found.extend(p for p in base.rglob("*.log") if p.is_file())
-    except Exception:  # noqa: BLE001, S110 - no platformdirs: only the explicit logs
+    except Exception:  # noqa: BLE001, S110 - an unreadable state/log dir: only the explicit logs
         pass
     now = time.time()
     seen: set[Path] = set()
@@ -215,22 +220,19 @@ def _tail(path: Path, limit: int = LOG_TAIL_BYTES) -> tuple[str, bool]:
         return fh.read().decode("utf-8", "replace"), False
 
 
-def _known_secrets(opts: Any) -> list[str]:
+def _known_secrets(opts: Options) -> list[str]:
     """The password and token of this login, read from the keyring only to blank them out."""
     values: list[str] = []
-    if getattr(opts, "password", None):
+    if opts.password:
         values.append(opts.password)
     try:
-        from agent_tui.core import credentials
-        from agent_tui.core.config import load_config
-
         cfg = None
         try:
-            cfg = load_config(getattr(opts, "config", None))
+            cfg = load_config(opts.config)
         except Exception:  # noqa: BLE001, S110 - a broken config: use the command line only
             pass
-        server = getattr(opts, "server", None) or getattr(cfg, "server", None)
-        user = getattr(opts, "user", None) or getattr(cfg, "user", None)
+        server = opts.server or (cfg.server if cfg else None)
+        user = opts.user or (cfg.user if cfg else None)
         if server and user:
             for value in (
                 credentials.get_password(server, user),
@@ -253,11 +255,8 @@ def _safe_name(path: Path, used: set[str]) -> str:
     return name
 
 
-def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | Path] = ()) -> Path:
+def write_bundle(path: Path, report: Report, opts: Options, extra_logs: Iterable[str | Path] = ()) -> Path:
     """Write the support bundle zip to ``path`` (created 0600) and return its path."""
-    from agent_tui.core.config import default_config_path, load_config
-    from agent_tui.support.doctor import format_report
-
     secrets = _known_secrets(opts)
     manifest: list[str] = [
         f"agent-tui support bundle, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
@@ -274,9 +273,7 @@ def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | 
     )
     files["versions.json"] = json.dumps(versions(report), indent=2) + "\n"
 
-    config_path = (
-        Path(opts.config).expanduser() if getattr(opts, "config", None) else default_config_path()
-    )
+    config_path = Path(opts.config).expanduser() if opts.config else default_config_path()
     cfg = None
     try:
         files["config.yaml"] = redact_config(
@@ -286,13 +283,13 @@ def write_bundle(path: Path, report: Any, opts: Any, extra_logs: Iterable[str | 
     except OSError as exc:
         manifest.append(f"config.yaml      not included: {config_path}: {exc.strerror or exc}")
     try:
-        cfg = load_config(Path(opts.config) if getattr(opts, "config", None) else None)
+        cfg = load_config(Path(opts.config) if opts.config else None)
     except Exception:  # noqa: BLE001 - a broken config is in the report; logs from --log still come
         cfg = None
 
     used: set[str] = set()
     extra = list(extra_logs)
-    if getattr(opts, "sip_log", None):
+    if opts.sip_log:
         extra.append(opts.sip_log)  # the pjsua log this doctor run just wrote (--sip-log)
     logs = candidate_logs(cfg, extra)
     if not logs:

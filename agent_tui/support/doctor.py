@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui import __version__
+from agent_tui.jsonout import dumps
+from agent_tui.support import bundle
 from agent_tui.support.doctor_link import (
     check_bandwidth,
     check_config,
@@ -42,6 +44,7 @@ from agent_tui.support.doctor_link import (
     check_network,
     check_tls,
 )
+from agent_tui.support.doctor_report import format_check, format_report
 from agent_tui.support.doctor_types import (
     FAIL,
     OK,
@@ -151,31 +154,6 @@ async def run_doctor(opts: Options, on_check: Callable[[Check], None] | None = N
     return report
 
 
-# --- output -------------------------------------------------------------------------------
-
-_LABEL = {OK: " ok ", WARN: "warn", FAIL: "FAIL", SKIP: "skip"}
-
-
-def format_check(c: Check) -> str:
-    """One check as text: ``[ ok ] name  summary`` and, when useful, a ``fix:`` line."""
-    line = f"[{_LABEL.get(c.status, c.status)}] {c.name:<10} {c.summary}"
-    if c.hint and c.status in (WARN, FAIL, SKIP):
-        line += f"\n{'':18}fix: {c.hint}"
-    return line
-
-
-def format_report(report: Report) -> str:
-    """The whole report as text (what support reads on the phone with the agent)."""
-    t = report.target
-    head = f"agent-tui doctor {report.version} — {t.get('user') or '?'} at {t.get('server') or '?'}"
-    counts = report.to_dict()["counts"]
-    tail = (
-        f"{'all checks passed' if report.ok else 'PROBLEMS FOUND'}: {counts[OK]} ok, {counts[WARN]} warnings, "
-        f"{counts[FAIL]} failed, {counts[SKIP]} skipped ({report.duration_ms / 1000:.1f} s)"
-    )
-    return "\n".join([head, *(format_check(c) for c in report.checks), tail])
-
-
 # --- command line ---------------------------------------------------------------------------
 
 
@@ -217,14 +195,10 @@ def _cmd(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     report = asyncio.run(run_doctor(opts, on_check=show))
     if args.json:
-        from agent_tui.ctl import dumps
-
         sys.stdout.write(dumps(report.to_dict()) + "\n")
     else:
         sys.stdout.write(format_report(report).splitlines()[-1] + "\n")
     if args.bundle:
-        from agent_tui.support import bundle
-
         try:
             path = bundle.write_bundle(Path(args.bundle), report, opts, extra_logs=args.log or [])
         except OSError as exc:

@@ -16,6 +16,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import keyring
+from cryptography import x509
+
+from agent_tui.core import credentials
+from agent_tui.core.client import (
+    AuthError,
+    CenterClient,
+    TrustError,
+    UnreachableError,
+    describe_connect_error,
+)
+from agent_tui.core.config import ConfigError, default_config_path, load_config
+from agent_tui.secure.tls import client_ssl_context
 from agent_tui.support.doctor_types import (
     CERT_WARN_DAYS,
     FAIL,
@@ -36,8 +49,6 @@ from agent_tui.support.doctor_types import ms as _ms
 
 def check_config(ctx: Context) -> Check:
     """The client config parses; fills server/CA/user from it (command line wins)."""
-    from agent_tui.core.config import ConfigError, default_config_path, load_config
-
     opts = ctx.opts
     path = opts.config
     c = Check("config")
@@ -94,8 +105,6 @@ def check_config(ctx: Context) -> Check:
 
 def check_keyring(ctx: Context) -> Check:
     """A Secret Service is usable and holds a login for this user (never shown)."""
-    from agent_tui.core import credentials
-
     c = Check("keyring")
     try:
         credentials.check_available()
@@ -137,8 +146,6 @@ def check_keyring(ctx: Context) -> Check:
 
 def _backend_name() -> str:
     try:
-        import keyring
-
         kr = keyring.get_keyring()
         inner = getattr(kr, "backends", None)
         if inner:
@@ -191,10 +198,8 @@ async def check_network(ctx: Context) -> Check:
         )
         return c
     except OSError as exc:
-        from agent_tui.core.client import _why
-
         c.status = FAIL
-        c.summary = f"cannot connect to {ctx.host}:{ctx.port}: {_why(exc)}"
+        c.summary = f"cannot connect to {ctx.host}:{ctx.port}: {describe_connect_error(exc)}"
         c.hint = (
             "check the port in the config and that the center runs; a firewall may block it"
             if isinstance(exc, ConnectionRefusedError)
@@ -217,8 +222,6 @@ async def check_network(ctx: Context) -> Check:
 
 async def check_tls(ctx: Context) -> Check:
     """A verified TLS handshake: certificate subject, expiry, protocol version."""
-    from agent_tui.secure.tls import client_ssl_context
-
     c = Check("tls")
     assert ctx.ca_file is not None
     ca_info = _ca_summary(Path(ctx.ca_file))
@@ -303,15 +306,11 @@ async def check_tls(ctx: Context) -> Check:
 
 
 def _cert_summary(der: bytes) -> dict[str, Any]:
-    from cryptography import x509
-
     cert = x509.load_der_x509_certificate(der)
     return _describe_cert(cert)
 
 
 def _describe_cert(cert: Any) -> dict[str, Any]:
-    from cryptography import x509
-
     not_after = cert.not_valid_after_utc
     now = _dt.datetime.now(_dt.timezone.utc)
     names: list[str] = []
@@ -330,8 +329,6 @@ def _describe_cert(cert: Any) -> dict[str, Any]:
 
 
 def _ca_summary(path: Path) -> dict[str, Any]:
-    from cryptography import x509
-
     try:
         cert = x509.load_pem_x509_certificate(path.read_bytes())
     except (OSError, ValueError) as exc:
@@ -346,9 +343,6 @@ def _ca_summary(path: Path) -> dict[str, Any]:
 
 async def check_login(ctx: Context) -> Check:
     """A real websocket login with the stored token or password; the client stays open."""
-    from agent_tui.core import credentials
-    from agent_tui.core.client import AuthError, CenterClient, TrustError, UnreachableError
-
     c = Check("login")
     assert ctx.server and ctx.ca_file and ctx.user
     if ctx.password is None and ctx.token is None:

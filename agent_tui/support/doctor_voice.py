@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from agent_tui.secure.tls import client_ssl_context
 from agent_tui.support.doctor_types import (
     FAIL,
     OK,
@@ -52,6 +53,7 @@ def check_sip(ctx: Context) -> Check:
     """The softphone starts (pjsua2, TLS transport) and registers when there is a registrar."""
     c = Check("sip")
     try:
+        # deferred: pjsua2 is heavy (--no-sip never loads it) and may be missing: that is the finding
         from agent_tui.sip import events as ev
         from agent_tui.sip.account import AccountSpec
         from agent_tui.sip.engine import EngineConfig, SipError
@@ -212,8 +214,6 @@ def _direct_mode(ctx: Context, c: Check) -> Check:
             c.figures,
         )
     host, port = m.group(1), int(m.group(2))
-    from agent_tui.secure.tls import client_ssl_context
-
     t = time.monotonic()
     try:
         with (
@@ -255,6 +255,7 @@ def check_audio(ctx: Context) -> Check:
     """Microphone and headset devices exist; the configured ones resolve."""
     c = Check("audio")
     try:
+        # deferred: numpy/PortAudio load only for this check, and a missing PortAudio is the finding
         from agent_tui.sip import audio
     except ImportError as exc:
         return Check(
@@ -348,6 +349,7 @@ def _probe_devices(in_idx: int, out_idx: int, timeout: float = 5.0) -> dict[str,
 
     def run() -> None:
         try:
+            # deferred: numpy and sounddevice (PortAudio) load only when the devices are probed
             import numpy as np
             import sounddevice as sd
 
@@ -389,6 +391,7 @@ def check_call(ctx: Context) -> Check:
         )
     if not ctx.password and _sip_account(ctx)[1]:
         return Check("call", SKIP, "no password to register the softphone with")
+    # deferred: pjsua2 is heavy and loads only for a test call
     from agent_tui.sip import headless
 
     domain, registrar, _mode = _sip_account(ctx)
@@ -458,6 +461,7 @@ def check_call(ctx: Context) -> Check:
 
 def _tone_wav(path: Path, seconds: float, rate: int = 16000) -> Path:
     """A 440 Hz test tone as a 16-bit mono WAV (what the test call sends)."""
+    # deferred: sip.audio imports numpy, needed only for a test call
     from agent_tui.sip.audio import tone
 
     with wave.open(str(path), "wb") as w:

@@ -9,56 +9,33 @@ The state is always written in words (Ringing, Connected, On hold, Muted, Transf
 and also coloured (a CSS class per state), so it reads without colour. A degraded call gets a
 visible ``⚠`` warning in words. With no call the bar is hidden (nothing to see, no space taken).
 
-The widget only draws a :class:`CallView` it is given; the controller (``agent_tui.desk_phone``)
-owns the phone and decides what is shown. Caller IDs and names come from outside and are shown
-literally (no markup, no escape sequences).
+The widget only draws the :class:`~agent_tui.core.call_state.CallView` values it is given; the
+controller (``agent_tui.desk_phone.controller``) owns the phone, and ``core/call_state.py`` decides
+what is shown. Caller IDs and names come from outside and are shown literally (no markup, no
+escape sequences).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.widgets import Static
 
-from agent_tui.i18n import language
+from agent_tui.core.call_state import REASONS, CallQualityView, CallView
+from agent_tui.i18n import t
 from agent_tui.secure.text import one_line
-
-# Words for the bar, in both UI languages (kept here so the softphone UI is self-contained).
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "ringing": "RINGING", "calling": "CALLING", "connected": "CONNECTED", "held": "ON HOLD",
-        "remote_held": "HELD BY OTHER SIDE", "muted": "MUTED", "transferring": "TRANSFERRING",
-        "ended": "ENDED", "transferred": "TRANSFERRED", "failed": "FAILED",
-        "conv": "conv", "answer": "answer", "reject": "reject", "hangup": "hang up",
-        "hold": "hold", "resume": "resume", "mute": "mute", "unmute": "unmute",
-        "transfer": "transfer", "wrapup": "wrap-up", "consult": "consult",
-        "complete": "complete transfer", "conference": "conference", "keypad": "keypad",
-        "measuring": "measuring call quality…", "quality_ok": "quality good",
-        "warn": "POOR CALL QUALITY", "second": "2nd call", "unknown": "unknown caller",
-        "no_headset": "HEADSET PROBLEM",
-    },
-    "nl": {
-        "ringing": "GAAT OVER", "calling": "BELT", "connected": "VERBONDEN", "held": "IN DE WACHT",
-        "remote_held": "IN DE WACHT (ANDERE KANT)", "muted": "DEMPT", "transferring": "DOORVERBINDEN",
-        "ended": "BEËINDIGD", "transferred": "DOORVERBONDEN", "failed": "MISLUKT",
-        "conv": "gesprek", "answer": "opnemen", "reject": "weigeren", "hangup": "ophangen",
-        "hold": "wacht", "resume": "terug", "mute": "dempen", "unmute": "dempen uit",
-        "transfer": "doorverbinden", "wrapup": "afronden", "consult": "ruggespraak",
-        "complete": "doorverbinden voltooien", "conference": "conferentie", "keypad": "toetsen",
-        "measuring": "gesprekskwaliteit meten…", "quality_ok": "kwaliteit goed",
-        "warn": "SLECHTE GESPREKSKWALITEIT", "second": "2e gesprek", "unknown": "onbekende beller",
-        "no_headset": "HEADSETPROBLEEM",
-    },
-}
 
 
 def w(key: str) -> str:
-    """The word for ``key`` in the current UI language (English when missing)."""
-    table = WORDS.get(language(), WORDS["en"])
-    return table.get(key) or WORDS["en"].get(key, key)
+    """The bar's word for ``key`` (a state, a hint, a label) in the UI language (i18n ``call.*``)."""
+    return t(f"call.{key}")
+
+
+def reason_text(reason: str) -> str:
+    """Why a call ended: the desk's own reasons in the UI language, the phone's words as they are."""
+    return t(f"call.reason.{reason}") if reason in REASONS else reason
 
 
 # state -> (CSS class, symbol). The symbol differs per state too, for monochrome terminals.
@@ -74,62 +51,6 @@ STATE_STYLE: dict[str, tuple[str, str]] = {
     "transferred": ("-ended", "→"),
     "failed": ("-ended", "✕"),
 }
-
-
-@dataclass
-class CallQualityView:
-    """Live figures (from the phone's CallQuality event)."""
-
-    rtt_ms: float | None = None
-    jitter_ms: float = 0.0
-    loss_pct: float = 0.0
-    mos: float = 0.0
-    degraded: bool = False
-    warning: str = ""
-
-
-@dataclass
-class CallView:
-    """What the call bar shows about one call (or an offered call not yet on the phone)."""
-
-    key: str  # phone call key ("c1") or "offer:<id>" while only offered (direct mode)
-    phase: str = "ringing"  # ringing | calling | connected | transferring | ended | transferred | failed
-    direction: str = "in"
-    caller: str = ""
-    name: str = ""
-    conversation: str = ""
-    offer: str = ""
-    pickup: str = ""
-    answered_at: float | None = None
-    ended_at: float | None = None
-    codec: str = ""
-    profile: str = ""
-    srtp: str = ""
-    held: bool = False  # we put it on hold
-    remote_held: bool = False  # the other side did
-    muted: bool = False
-    quality: CallQualityView | None = None
-    reason: str = ""  # why it ended / failed, in words
-    consult_of: str = ""  # this is a consult call made while call ``consult_of`` waits
-    transfer_target: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def state(self) -> str:
-        """The state word key, most important first (hold beats mute: nobody hears anything)."""
-        if self.phase == "connected":
-            if self.held:
-                return "held"
-            if self.remote_held:
-                return "remote_held"
-            if self.muted:
-                return "muted"
-            return "connected"
-        return self.phase
-
-    @property
-    def live(self) -> bool:
-        return self.phase not in ("ended", "transferred", "failed")
 
 
 def fmt_duration(seconds: float) -> str:
@@ -245,7 +166,7 @@ class CallBar(Static):
         if v.transfer_target and v.phase in ("transferring", "transferred"):
             line.append(" → " + one_line(v.transfer_target, 20))
         if v.reason and not v.live:
-            line.append(" · " + one_line(v.reason, 30), style="italic")
+            line.append(" · " + one_line(reason_text(v.reason), 30), style="italic")
         return line
 
     def hint(self, pairs: list[tuple[str, str]]) -> Text:

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from wsclient import WsClient
+from tests.kit.wsclient import WsClient
 
 
 async def test_ingress_needs_the_bearer_key(center):

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
-from wsclient import LoginError, WsClient
 
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
+from tests.kit.wsclient import LoginError, WsClient
 
 ERROR_CODES = {c.value for c in m.ErrorCode}
 

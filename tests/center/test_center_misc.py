@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from wsclient import CmdError, WsClient
 
 from agent_tui.center import server as center_server
+from tests.kit.wsclient import CmdError, WsClient
 
 
 async def test_no_hello_in_time_closes_the_connection(center, monkeypatch):

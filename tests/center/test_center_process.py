@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from wsclient import LoginError, WsClient
+
+from tests.kit.wsclient import LoginError, WsClient
 
 
 def _serve(center_dir: Path, *extra: str) -> tuple[subprocess.Popen, str, str]:

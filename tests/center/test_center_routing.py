@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from wsclient import CmdError, WsClient
+
+from tests.kit.wsclient import CmdError, WsClient
 
 
 async def login_ready(center, user: str) -> WsClient:

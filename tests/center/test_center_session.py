@@ -6,7 +6,8 @@ import asyncio
 import uuid
 
 import pytest
-from wsclient import LoginError, WsClient
+
+from tests.kit.wsclient import LoginError, WsClient
 
 
 async def test_login_gives_welcome_with_snapshot_and_token(center):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wsclient import WsClient
+from tests.kit.wsclient import WsClient
 
 
 async def test_simulated_customers_write_answer_and_leave(make_center):

@@ -6,7 +6,8 @@ import asyncio
 import itertools
 
 import pytest
-from wsclient import CmdError, WsClient
+
+from tests.kit.wsclient import CmdError, WsClient
 
 
 async def test_team_room_message_reaches_team_members_only(center):

@@ -5,18 +5,14 @@ refuse and stall connections, and a second CA for trust tests."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from proxy import TcpProxy
-
 from agent_tui.secure import tls
+from tests.kit.proxy import TcpProxy
 
 
 def center_port(center: Any) -> int:

@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 import pytest
-from waiting import reasons, until
 
 from agent_tui.core.client import (
     AuthError,
@@ -19,6 +18,8 @@ from agent_tui.core.client import (
     TrustError,
     UnreachableError,
 )
+from tests.client.agent_events import reasons
+from tests.kit.waiting import until
 
 
 def proxied(proxy: Any) -> str:
@@ -178,10 +179,7 @@ async def test_lost_answer_is_retried_with_same_id_and_takes_effect_once(center,
         history = await b.call("team.history", room="team:care")
         return [m["text"] for m in history["messages"]].count(marker)
 
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 15
-    while await stored() == 0:
-        assert loop.time() < deadline, "the center never got the command"
+    await until(stored, 15, "the center to get the command")
     assert not fut.done()
     proxy.cut()
     proxy.resume("down")

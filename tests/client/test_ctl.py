@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from waiting import reasons, until
 
+from agent_tui.core import credentials
 from agent_tui.core.client import CenterClient
-from agent_tui.ctl import (
+from agent_tui.ctl.exits import (
     EXIT_AUTH,
     EXIT_LOGIN,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_TRUST,
     EXIT_UNREACHABLE,
-    dumps,
 )
+from agent_tui.jsonout import dumps
+from tests.client.agent_events import reasons
+from tests.kit.waiting import until
 
 
 def ctl_cmd(*args: str) -> list[str]:
@@ -249,8 +251,6 @@ needs_bus = pytest.mark.skipif(
 
 @needs_bus
 def test_login_stores_in_keyring_then_ctl_uses_it_and_logout_forgets(center, tmp_path):
-    from agent_tui.core import credentials
-
     config = tmp_path / "config.yaml"
     env = {"AGENT_TUI_CONFIG": str(config)}
     proc = run("login", "--server", center.url, "--ca", str(center.ca_file), "--user", "agent3",
@@ -274,8 +274,6 @@ def test_login_stores_in_keyring_then_ctl_uses_it_and_logout_forgets(center, tmp
 
 @needs_bus
 def test_login_with_wrong_password_stores_nothing(center, tmp_path):
-    from agent_tui.core import credentials
-
     env = {"AGENT_TUI_CONFIG": str(tmp_path / "config.yaml")}
     proc = run("login", "--server", center.url, "--ca", str(center.ca_file), "--user", "agent4",
                "--password-stdin", stdin="nope\n", env=env)

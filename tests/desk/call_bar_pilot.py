@@ -23,14 +23,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from desk_helpers import wait_for
-
 from agent_tui.app import DeskApp, LoginInfo
 from agent_tui.core.config import Config, SoftphoneConfig
 from agent_tui.widgets.call_bar import CallBar
+from tests.kit.desk_helpers import wait_for
 
 CALLER = "+31201234567"
 SIZE = (120, 40)
@@ -77,7 +73,7 @@ def start_agent2(run: Run, extra: list[str]) -> subprocess.Popen:
 
 
 def bar_text(app: DeskApp) -> str:
-    desk = app._desk()
+    desk = app.desk_screen()
     return desk.query_one(CallBar).text if desk is not None else ""
 
 
@@ -109,7 +105,7 @@ async def steps(run: Run, app: DeskApp, pilot: Any) -> None:
     await wait_for(pilot, lambda: app.state.agent.get("state") == "available", 20, what="Available")
     phone = app.phone  # type: ignore[attr-defined]
     run.phone = phone
-    bar = app._desk().query_one(CallBar)
+    bar = app.desk_screen().query_one(CallBar)
     seen: list[str] = []
     run.info["states_seen"] = seen
     redraw = bar.redraw

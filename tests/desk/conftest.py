@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from desk_helpers import make_desk
 
 from agent_tui.app import DeskApp
+from tests.kit.desk_helpers import make_desk
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "sip"))
-
-from audio_check import read_raw, read_wav, tone_windows, write_tone_wav
+from tests.kit.audio_check import read_raw, read_wav, tone_windows, write_tone_wav
+from tests.kit.desk_helpers import wait_for
+from tests.kit.paths import child_env
 
 ASOUNDRC = """
 pcm.headset {{
@@ -48,17 +48,15 @@ def virtual_headset(tmp_path: Path, mic_freq: float = 440.0) -> tuple[dict[str, 
 
 
 def run_pilot(center: Any, tmp_path: Path, scenario: str, **extra: Any) -> tuple[dict, Path]:
-    import os
 
     env_extra, speaker = virtual_headset(tmp_path)
-    env = dict(os.environ)
-    env.update(env_extra)
+    env = child_env(**env_extra)  # the pilot imports tests.kit
     pw = tmp_path / "pw"
     pw.write_text("demo\n")
     pw.chmod(0o600)
     opts = {"scenario": scenario, "server": center.url, "ca": str(center.ca_file),
             "center_dir": str(center.dir), "pwfile": str(pw), **extra}
-    proc = subprocess.run([sys.executable, str(HERE / "call_bar_pilot.py"), json.dumps(opts)],
+    proc = subprocess.run([sys.executable, "-m", "tests.desk.call_bar_pilot", json.dumps(opts)],
                           capture_output=True, text=True, env=env, timeout=240, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     assert lines, f"pilot printed nothing (rc {proc.returncode}): {proc.stderr[-3000:]}"
@@ -260,9 +258,7 @@ def test_caller_id_is_shown_literally():
 
 
 async def test_phone_actions_are_in_the_palette_and_settings_open_with_their_key(desk_factory, monkeypatch):
-    from desk_helpers import wait_for
-
-    from agent_tui.desk_phone import PHONE_ACTIONS, PhoneCommands
+    from agent_tui.desk_phone.keys import PHONE_ACTIONS, PhoneCommands
     from agent_tui.screens.audio_settings import AudioSettingsScreen
 
     monkeypatch.setenv("AGENT_TUI_SOFTPHONE", "off")  # nothing here may load pjsua2
@@ -293,8 +289,6 @@ async def test_phone_actions_are_in_the_palette_and_settings_open_with_their_key
 async def test_voice_offer_rings_in_the_bar_and_reject_declines_it_even_with_the_phone_off(
         desk_factory, center, monkeypatch):
     """The ring must never depend on the phone starting: the bar rings on `voice.offered` alone."""
-    from desk_helpers import wait_for
-
     from agent_tui.widgets.call_bar import CallBar
 
     monkeypatch.setenv("AGENT_TUI_SOFTPHONE", "off")
@@ -339,8 +333,6 @@ def test_states_in_dutch():
 
 async def test_c_on_a_colleague_in_the_presence_list_places_a_call(desk_factory, monkeypatch):
     """The presence list's call key reaches the phone controller with that colleague as target."""
-    from desk_helpers import wait_for
-
     from agent_tui.widgets.presence import PresenceList
 
     monkeypatch.setenv("AGENT_TUI_SOFTPHONE", "off")
@@ -360,8 +352,6 @@ async def test_c_on_a_colleague_in_the_presence_list_places_a_call(desk_factory,
 
 
 async def test_calling_a_colleague_in_direct_mode_says_a_registrar_is_needed(desk_factory, monkeypatch):
-    from desk_helpers import wait_for
-
     monkeypatch.setenv("AGENT_TUI_SOFTPHONE", "off")
     app = desk_factory("agent6")
     async with app.run_test(size=(120, 40)) as pilot:

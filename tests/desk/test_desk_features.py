@@ -11,14 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk_helpers import make_desk, wait_for, wait_thread
-from test_desk_flows import offer_and_accept, plain, type_text
-
 from agent_tui.core import credentials
 from agent_tui.core.client import CenterClient
 from agent_tui.widgets.kb_panel import HitList, KBPanel
 from agent_tui.widgets.offer_banner import OfferBanner
 from agent_tui.widgets.presence import PresenceList
+from tests.desk.test_desk_flows import offer_and_accept, plain, type_text
+from tests.kit.desk_helpers import make_desk, wait_for, wait_thread
+from tests.kit.proxy import TcpProxy
 
 SIZE = (120, 40)
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,9 +150,6 @@ async def test_customer_history_beside_the_conversation(desk_factory, center):
 
 
 async def test_offline_search_uses_cached_articles(center):
-    sys.path.insert(0, str(ROOT / "tests" / "client"))
-    from proxy import TcpProxy
-
     port = int(center.url.rsplit(":", 1)[1])
     with TcpProxy("127.0.0.1", port) as proxy:
         app = make_desk(f"wss://127.0.0.1:{proxy.port}", center.ca_file)

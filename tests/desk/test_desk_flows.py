@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from desk_helpers import make_desk, wait_for, wait_thread
-
 from agent_tui.app import DeskApp
 from agent_tui.core.client import CenterClient
 from agent_tui.screens.login import LoginScreen
@@ -14,6 +12,8 @@ from agent_tui.widgets.kb_panel import HitList
 from agent_tui.widgets.offer_banner import OfferBanner
 from agent_tui.widgets.status_bar import StatusBar
 from agent_tui.widgets.transcript import TranscriptItem
+from tests.kit.desk_helpers import make_desk, wait_for, wait_thread
+from tests.kit.proxy import TcpProxy
 
 SIZE = (120, 40)
 
@@ -197,12 +197,6 @@ async def test_team_chat_send_and_mention(desk_factory, center):
 
 
 async def test_queued_reply_delivered_once_after_reconnect(center):
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "client"))
-    from proxy import TcpProxy  # the client engineer's real TCP proxy
-
     port = int(center.url.rsplit(":", 1)[1])
     with TcpProxy("127.0.0.1", port) as proxy:
         app = make_desk(f"wss://127.0.0.1:{proxy.port}", center.ca_file, initial_state="available")

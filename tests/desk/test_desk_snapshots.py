@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from desk_helpers import wait_for
-from seed import NOW, seeded_state
 
 from agent_tui.app import DeskApp
 from agent_tui.core.client import ConnectionStatus
 from agent_tui.core.config import Config
 from agent_tui.i18n import t
+from tests.kit.desk_helpers import wait_for
+from tests.kit.desk_seed import NOW, seeded_state
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 
-from desk_helpers import make_desk, wait_for
-
 from agent_tui.secure.text import MAX_LINE, clean, literal, one_line
 from agent_tui.widgets.conversation_list import ConversationList
 from agent_tui.widgets.transcript import TranscriptItem
+from tests.kit.desk_helpers import make_desk, wait_for
 
 MARKUP = "[bold red]PAY NOW[/] [link=https://evil.example]click[/link] [@click=app.quit]x[/]"
 ANSI = "\x1b[2J\x1b[31mred\x1b[0m \x1b]0;pwned title\x07 \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\ \x9b6n"
@@ -31,27 +30,35 @@ def test_escape_sequences_become_visible_placeholders():
     out = clean(ANSI)
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
     assert "␛[31m" in out and "␛]0;pwned title␇" in out
+    # Everything readable is still there, in order; only the control characters changed.
+    assert out == ("␛[2J␛[31mred␛[0m ␛]0;pwned title␇ ␛]8;;https://evil.example␛\\link"
+                   "␛]8;;␛\\ \ufffd6n")
 
 
 def test_bidi_controls_are_marked_and_rtl_letters_kept():
     out = clean(RTL)
     assert "\u202e" not in out and "⟦bidi⟧" in out
     assert "שלום" in out and "مرحبا" in out
+    assert out == "שלום مرحبا ⟦bidi⟧evil.exe⟦bidi⟧"
 
 
 def test_combining_marks_are_capped():
     out = clean(ZALGO)
     assert len(out) < len(ZALGO)
     assert out.startswith("Z\u0301\u0302\u0303") and out.endswith("algo")
+    assert out == "Z\u0301\u0302\u0303algo"  # the letters all kept, three marks on the Z
 
 
 def test_long_lines_are_cut_visibly():
     out = clean(LONG)
     assert len(out) <= MAX_LINE + 10 and out.endswith("[cut]")
+    assert out.startswith("A" * (MAX_LINE - 10))  # the text itself is kept up to the cut
 
 
 def test_one_line_has_no_newlines():
     assert "\n" not in one_line("a\nb\r\nc", 80)
+    assert one_line("a\nb\r\nc", 80) == "a ⏎ b ⏎ c"  # the line breaks shown, the text kept
+    assert one_line("x" * 100, 10) == "x" * 9 + "…"  # cut visibly at the limit
 
 
 async def test_hostile_text_is_shown_literally_and_layout_holds(center):

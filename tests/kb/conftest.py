@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from agent_tui.center import seed_kb
+from agent_tui.center import seed_demo
 from agent_tui.center.kb import KnowledgeBase
 
 NOW = 1_790_000_000.0  # a fixed "now" so review ages are exact
@@ -40,6 +40,6 @@ def empty_kb(clock: Clock) -> Iterator[KnowledgeBase]:
 def demo_kb() -> Iterator[KnowledgeBase]:
     """The seeded demo knowledge base (read-only for the tests that use it)."""
     conn = sqlite3.connect(":memory:")
-    seed_kb.seed(conn, now=NOW)
+    seed_demo.seed_kb(conn, now=NOW)
     yield KnowledgeBase(conn, clock=lambda: NOW)
     conn.close()

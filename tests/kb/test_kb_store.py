@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from agent_tui.center import seed_kb
+from agent_tui.center import demo_data, seed_demo
 from agent_tui.center.kb import KBError, KnowledgeBase
 
 NOW = 1_790_000_000.0
@@ -22,7 +22,7 @@ def test_create_schema_is_idempotent() -> None:
 
 
 def test_seed_has_many_real_articles_in_both_languages() -> None:
-    arts = seed_kb.articles()
+    arts = demo_data.kb_articles()
     en = [a for a in arts if a["lang"] == "en"]
     nl = [a for a in arts if a["lang"] == "nl"]
     assert len(arts) >= 150 and abs(len(en) - len(nl)) <= len(arts) * 0.1
@@ -41,8 +41,8 @@ def test_seed_has_many_real_articles_in_both_languages() -> None:
 
 def test_seed_is_idempotent_and_has_stale_articles() -> None:
     conn = sqlite3.connect(":memory:")
-    n = seed_kb.seed(conn, now=NOW)
-    seed_kb.seed(conn, now=NOW)
+    n = seed_demo.seed_kb(conn, now=NOW)
+    seed_demo.seed_kb(conn, now=NOW)
     kb = KnowledgeBase(conn, clock=lambda: NOW)
     assert kb.count() == n >= 150
     stale = kb.stale(365)
@@ -74,7 +74,7 @@ def test_add_article_replaces_by_id(empty_kb: KnowledgeBase) -> None:
 
 def test_index_can_be_rebuilt_from_the_article_table() -> None:
     conn = sqlite3.connect(":memory:")
-    seed_kb.seed(conn, now=NOW)
+    seed_demo.seed_kb(conn, now=NOW)
     kb = KnowledgeBase(conn, clock=lambda: NOW)
     before = kb.search("facturen")
     conn.execute("INSERT INTO kb_fts(kb_fts) VALUES('rebuild')")

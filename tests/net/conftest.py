@@ -6,32 +6,15 @@ They need root and iproute2; without them every test here is skipped with the re
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from labcenter import DeskAgent, LabCenter
-from netlab import NetLab, NetLabUnavailable, unavailable_reason
-
-
-def _load(name: str, path: Path) -> Any:
-    # By path, under a private name: tests/sip and tests/voice each have helper modules whose
-    # basenames must not collide with ours in sys.modules.
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-audio = _load("net_audio_check", HERE.parent / "sip" / "audio_check.py")
+from tests.kit import audio_check as audio
+from tests.kit.labcenter import DeskAgent, LabCenter
+from tests.kit.netlab import NetLab, NetLabUnavailable, unavailable_reason
 
 
 @pytest.fixture
@@ -87,7 +70,7 @@ def desk_agents(lab: NetLab) -> Iterator[Callable[..., DeskAgent]]:
 
 @pytest.fixture(scope="session")
 def audio_check() -> Any:
-    """tests/sip/audio_check.py: write_tone_wav, read_wav, tone_windows (frequency checks)."""
+    """tests/kit/audio_check.py: write_tone_wav, read_wav, tone_windows (frequency checks)."""
     return audio
 
 

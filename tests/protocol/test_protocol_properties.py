@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,8 +86,14 @@ def test_nan_and_infinity_are_malformed():
 
 
 def test_deeply_nested_json_is_malformed_not_a_crash():
-    text = "[" * 100_000 + "]" * 100_000
-    _only_protocol_errors(codec.decode_client_frame, text)
+    nested = "[" * 100_000 + "]" * 100_000  # deeper than the interpreter's recursion limit
+    in_a_frame = '{"type":"cmd","id":"c1","op":"whoami","args":{"x":' + nested + "}}"
+    for decode in (codec.decode_client_frame, codec.decode_server_frame):
+        for text in (nested, in_a_frame):
+            with pytest.raises(codec.ProtocolError) as caught:
+                decode(text)
+            assert caught.value.code == "malformed", (decode.__name__, caught.value.code)
+            assert caught.value.to_frame()["code"] == "malformed"
 
 
 # --- session: exactly once, in order -------------------------------------------

@@ -1,7 +1,7 @@
 """Fixtures for the SIP tests: certificates, tone WAVs, and headless phones in subprocesses.
 
 Every pjsua2 Endpoint runs in its own process (pjsua2 allows one per process), started from
-tests/sip/phone_proc.py; the pytest process itself never imports pjsua2.
+tests/kit/phone_proc.py; the pytest process itself never imports pjsua2.
 """
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ from typing import Any
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from audio_check import write_tone_wav
-from sip_certs import Pki, make_pki
+from tests.kit.audio_check import write_tone_wav
+from tests.kit.paths import KIT_DIR
+from tests.kit.sip_certs import Pki, make_pki
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +50,7 @@ class PhoneProc:
         full_env = dict(os.environ)
         full_env.update(env or {})
         self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "phone_proc.py"), json.dumps(opts)],
+            [sys.executable, str(KIT_DIR / "phone_proc.py"), json.dumps(opts)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

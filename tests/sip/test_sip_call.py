@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from audio_check import read_wav, rms_windows, tone_windows
+
+from tests.kit.audio_check import read_wav, rms_windows, tone_windows
 
 pytestmark = pytest.mark.slow
 

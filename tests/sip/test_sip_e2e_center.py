@@ -6,15 +6,15 @@ dials it, and the two hear each other's tones."""
 from __future__ import annotations
 
 import json
-import queue
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from audio_check import read_wav, tone_windows
+
+from tests.kit.audio_check import read_wav, tone_windows
+from tests.kit.waiting import LineLog
 
 pytestmark = pytest.mark.slow
 
@@ -144,25 +144,18 @@ def test_colleague_call_needs_kamailio_in_direct_mode(make_center, tmp_path):
 
 def _wait_stderr_event(proc: subprocess.Popen, ev: str, timeout: float) -> list[str]:
     """Read the phone's --events lines (stderr) until ``ev`` arrives; the lines read so far."""
-    lines: queue.Queue[str] = queue.Queue()
+    log: LineLog[str] = LineLog()
 
     def pump() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
-            lines.put(line)
+            log.append(line)
+        log.close()
 
     threading.Thread(target=pump, daemon=True).start()
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        seen.append(line)
-        if line.startswith("{") and json.loads(line).get("ev") == ev:
-            return seen
-    raise AssertionError(f"no {ev!r} within {timeout} s: {''.join(seen)[-2000:]}")
+    log.wait(lambda line: line.startswith("{") and json.loads(line).get("ev") == ev, timeout,
+             what=f"the phone's {ev!r} event")
+    return list(log.lines)
 
 
 def test_colleagues_call_each_other_through_the_centers_kamailio(make_center, tones, tmp_path):

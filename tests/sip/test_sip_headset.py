@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_check import dominant_freq, read_raw, read_wav, tone_windows
+
+from tests.kit.audio_check import dominant_freq, read_raw, read_wav, tone_windows
 
 pytestmark = pytest.mark.slow
 

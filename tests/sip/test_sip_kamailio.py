@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from audio_check import read_wav, tone_windows
 
 from agent_tui.center.voice import kamailio
 from agent_tui.center.voice.settings import parse_voice_settings
 from agent_tui.secure.tls import make_ca, make_server_cert
+from tests.kit.audio_check import read_wav, tone_windows
 
 pytestmark = [
     pytest.mark.slow,

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from audio_check import read_wav, tone_windows
+
+from tests.kit.audio_check import read_wav, tone_windows
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from audio_check import read_wav, tone_windows
+
+from tests.kit.audio_check import read_wav, tone_windows
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from supportkit import Login, write_config
-
 from agent_tui.core import credentials
 from agent_tui.secure import tls
+from tests.support.supportkit import Login, write_config
 
 ASOUNDRC = """
 pcm.headset {{

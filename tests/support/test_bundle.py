@@ -8,11 +8,10 @@ import stat
 import zipfile
 from pathlib import Path
 
-from supportkit import Login, run_cli, write_config
-
 from agent_tui.center.auth import new_token
 from agent_tui.core import credentials
 from agent_tui.support.bundle import REDACTED, redact_config, scrub
+from tests.support.supportkit import Login, run_cli, write_config
 
 PLANTED_PASSWORD = "Planted-Pa55word!x"
 KEYRING_PASSWORD = "kr-Secret-9431"  # stored in the keyring; appears in a log in free text

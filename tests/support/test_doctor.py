@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
-import subprocess
 import sys
-import threading
-import time
 import wave
 from pathlib import Path
 
 import pytest
-from supportkit import Login, run_cli, write_config
 
+from agent_tui.center.config import load_center_config
+from agent_tui.center.voice import kamailio
 from agent_tui.core import credentials
 from agent_tui.support.doctor import FAIL, OK, SKIP, Options, Report, format_report, run_doctor
+from tests.kit.paths import KIT_DIR
+from tests.kit.voicekit import JsonProc
+from tests.support.supportkit import Login, run_cli, write_config
 
-VOICE_TESTS = Path(__file__).resolve().parents[1] / "voice"
 needs_kamailio = pytest.mark.skipif(
     shutil.which("kamailio") is None and not Path("/usr/sbin/kamailio").exists(),
     reason="kamailio not installed (Debian: kamailio kamailio-tls-modules)",
@@ -272,9 +271,6 @@ def test_cli_audio_fails_for_a_configured_device_that_is_missing(
 def kamailio_registrar(make_center):
     """A center plus Kamailio as its SIP registrar (TLS, the center's CA), agent1's SIP
     password = their login password (as the center keeps it in step at login)."""
-    from agent_tui.center.config import load_center_config
-    from agent_tui.center.voice import kamailio
-
     center = make_center(voice={"enabled": False, "kamailio": {"enabled": True, "port": 0}})
     kamailio.write_kamailio_config(center.dir, load_center_config(center.dir))
     kamailio.set_sip_password(center.dir, "agent1", "demo")
@@ -332,55 +328,9 @@ def test_softphone_registers_over_tls_and_an_untrusted_registrar_fails(
         credentials.forget(center.url, "agent1")
 
 
-class _Peer:
-    """A registered SIP phone that answers (tests/voice/phone_agent.py: raw pjsua2, own process)."""
-
-    def __init__(self, argv: list[str], password: str) -> None:
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            bufsize=1,
-        )
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"password": password}) + "\n")
-        self.proc.stdin.flush()
-        self.events: queue.Queue[dict] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if line.startswith("{"):
-                self.events.put(json.loads(line))
-
-    def wait(self, ev: str, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                e = self.events.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"peer: no {ev} within {timeout} s") from None
-            if e.get("ev") == ev:
-                return e
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-
 @pytest.mark.slow
 @needs_kamailio
 def test_call_test_reports_codec_srtp_and_quality(kamailio_registrar, tmp_path: Path):
-    from agent_tui.center.voice import kamailio
-
     center, registrar, domain = kamailio_registrar
     kamailio.set_sip_password(center.dir, "agent2", "pw-agent2")
     tone = tmp_path / "peer.wav"
@@ -389,10 +339,10 @@ def test_call_test_reports_codec_srtp_and_quality(kamailio_registrar, tmp_path: 
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(b"\x10\x20" * 16000 * 20)
-    peer = _Peer(
+    peer = JsonProc(
         [
             sys.executable,
-            str(VOICE_TESTS / "phone_agent.py"),
+            str(KIT_DIR / "phone_agent.py"),
             "--ca",
             str(center.ca_file),
             "--register",
@@ -407,7 +357,9 @@ def test_call_test_reports_codec_srtp_and_quality(kamailio_registrar, tmp_path: 
             str(tmp_path / "peer-heard"),
             "--auto-answer",
         ],
-        "pw-agent2",
+        stdin_first=json.dumps({"password": "pw-agent2"}),
+        cwd=tmp_path,
+        name="peer",
     )
     cfg = write_config(tmp_path / "config.yaml", center.url, center.ca_file, "agent1")
     credentials.store_password(center.url, "agent1", "demo")

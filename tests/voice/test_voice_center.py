@@ -10,15 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
-from voice_audio import band_share, rms, windows
-from voicekit import AGENT2_HZ, AGENT_HZ, CUSTOMER_HZ, PY, JsonProc, start_phone, wait_until
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "center"))
-from wsclient import WsClient
+from tests.kit.voicekit import AGENT2_HZ, AGENT_HZ, CUSTOMER_HZ, PY, JsonProc, start_phone
+from tests.kit.waiting import until
+from tests.kit.wsclient import WsClient
+from tests.voice.voice_audio import band_share, rms, windows
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +29,6 @@ def _mostly(path: Path, freq: float, t0: float = 0.5, t1: float = 1e9) -> bool:
 
 async def _wait(proc: JsonProc, pred, timeout: float = 15.0) -> dict:
     return await asyncio.to_thread(proc.wait, pred, timeout)
-
-
-async def _until(pred, timeout: float, what: str) -> None:
-    await asyncio.to_thread(wait_until, pred, timeout, what)
 
 
 def _customer(procs, center_dir: Path, number: str, play: Path, record: Path, duration: float,
@@ -73,9 +68,9 @@ async def test_call_is_routed_answered_and_wrapped_up(make_center, tones, procs,
     assert answered["data"]["conversation"] == conv["id"] and answered["data"]["codec"]
     media = await _wait(phone, lambda e: e.get("ev") == "media" and e["state"] == "active")
     leg = tmp_path / f"a1.{media['call']}.wav"
-    await _until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at the agent")
+    await until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at the agent")
     size = os.path.getsize(cust_rec)
-    await _until(lambda: os.path.getsize(cust_rec) > size + 32000, 15, "1 s more at the customer")
+    await until(lambda: os.path.getsize(cust_rec) > size + 32000, 15, "1 s more at the customer")
 
     # DTMF digits the customer pressed are in the conversation.
     full = await a1.cmd("conv.get", conversation=conv["id"])
@@ -138,9 +133,9 @@ async def test_blind_transfer_by_refer_goes_through_the_center(make_center, tone
     await a2.wait_event("voice.answered", lambda d: d["conversation"] == conv, timeout=15)
     media = await _wait(p2, lambda e: e.get("ev") == "media" and e["state"] == "active")
     leg = tmp_path / f"a2.{media['call']}.wav"
-    await _until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at agent2")
+    await until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at agent2")
     size = os.path.getsize(cust_rec)
-    await _until(lambda: os.path.getsize(cust_rec) > size + 32000, 15, "1 s more at the customer")
+    await until(lambda: os.path.getsize(cust_rec) > size + 32000, 15, "1 s more at the customer")
     p2.send(cmd="hangup")
     await a2.wait_event("voice.ended", lambda d: d["conversation"] == conv, timeout=15)
     await _wait(cust, lambda e: "result" in e, timeout=20)
@@ -176,7 +171,7 @@ async def test_call_through_kamailio_rings_the_registered_agent(make_center, ton
     await a1.wait_event("conv.assigned", timeout=15)
     media = await _wait(phone, lambda e: e.get("ev") == "media" and e["state"] == "active")
     leg = tmp_path / f"a1.{media['call']}.wav"
-    await _until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at the agent")
+    await until(lambda: leg.exists() and os.path.getsize(leg) > 44 + 2 * 32000, 15, "2 s at the agent")
     phone.send(cmd="hangup")
     await a1.wait_event("voice.ended", timeout=15)
     await asyncio.to_thread(phone.stop)
@@ -208,7 +203,7 @@ async def test_engine_crash_ends_its_calls_and_a_new_engine_takes_calls(make_cen
         except (FileNotFoundError, ValueError):
             return False
 
-    await _until(restarted, 30, "a new voice engine")
+    await until(restarted, 30, "a new voice engine")
     cust2 = procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center.dir), "--from", "+31600011133",
                    "--duration", "1"], "customer2")
     offer2 = await a1.wait_event("offer.new", lambda d: d["conversation"]["customer"]["id"] == "+31600011133",
@@ -219,7 +214,7 @@ async def test_engine_crash_ends_its_calls_and_a_new_engine_takes_calls(make_cen
 
 
 async def test_voice_dial_answers_where_a_colleague_is_and_refuses_numbers(make_center):
-    from wsclient import CmdError
+    from tests.kit.wsclient import CmdError
 
     center = make_center(voice={"enabled": True, "kamailio": {"enabled": True, "port": 0}})
     a1 = await WsClient.login(center.url, center.ca_file, "agent1")

@@ -13,8 +13,10 @@ import os
 from pathlib import Path
 
 import pytest
-from voice_audio import band_share, rms, windows
-from voicekit import AGENT2_HZ, AGENT_HZ, CUSTOMER_HZ, PY, start_engine, start_phone, wait_until
+
+from tests.kit.voicekit import AGENT2_HZ, AGENT_HZ, CUSTOMER_HZ, PY, start_engine, start_phone
+from tests.kit.waiting import wait_until
+from tests.voice.voice_audio import band_share, rms, windows
 
 pytestmark = pytest.mark.slow
 

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from voice_audio import band_share, rms
-from voicekit import AGENT_HZ, CUSTOMER_HZ, PY
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "center"))
-from wsclient import WsClient
+from tests.kit.paths import KIT_DIR
+from tests.kit.voicekit import AGENT_HZ, CUSTOMER_HZ, PY
+from tests.kit.wsclient import WsClient
+from tests.voice.voice_audio import band_share, rms
 
 pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve().parent
-PHONE_PROC = HERE.parent / "sip" / "phone_proc.py"
+PHONE_PROC = KIT_DIR / "phone_proc.py"
 
 ASOUNDRC = """
 pcm.headset {{
@@ -107,7 +107,7 @@ async def test_customer_tone_reaches_agent_headset_and_back(make_center, tones, 
     shares = _shares(heard, 16000, CUSTOMER_HZ)
     assert len(shares) >= 4 and sum(x > 0.5 for x in shares) >= len(shares) * 2 // 3, shares
     # The customer's ears: the agent's microphone tone (after the announcement and hold music).
-    from voice_audio import read_wav
+    from tests.voice.voice_audio import read_wav
 
     data, rate = read_wav(cust_rec)
     back = _shares(data, rate, AGENT_HZ, start_s=0.0)

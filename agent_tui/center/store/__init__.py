@@ -7,13 +7,27 @@ process crash (SIGKILL) — only a power loss can drop the last commits.
 
 Transactions are explicit (``BEGIN IMMEDIATE`` … ``COMMIT``): every domain
 operation, with the events it emits, commits as one unit, and only committed
-events are sent to clients (see :class:`agent_tui.center.hub.Hub`).
+events are sent to clients (see :mod:`agent_tui.center.events`).
+
+All SQL of the center lives in this package, one module per area; the services
+call these named functions and never write SQL themselves:
+
+- :mod:`.agents` — users, teams, queues, the state log (and ``center user`` admin)
+- :mod:`.sessions` — login sessions (token hashes)
+- :mod:`.events` — per-agent event streams, idempotency keys, retention
+- :mod:`.conversations` — customers, conversations, messages, wrap-up codes, canned answers
+- :mod:`.routing` — offers and re-offer exclusions
+- :mod:`.teamchat` — team rooms, direct messages, read marks, announcements
+- :mod:`.stats` — the figures of ``stats.get``
+- :mod:`.kb`, :mod:`.seed` — the knowledge base and the seeding of a new database
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +206,19 @@ class Tx:
                 self.conn.execute("COMMIT")
             else:
                 self.conn.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def savepoint(conn: sqlite3.Connection, name: str = "cmd") -> Iterator[None]:
+    """Inside a transaction: undo this block's writes if it raises, keep the outer transaction."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
 
 
 def dumps(obj: Any) -> str:

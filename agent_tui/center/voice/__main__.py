@@ -29,15 +29,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+from agent_tui.center.config import load_center_config
+from agent_tui.center.voice import kamailio
 from agent_tui.center.voice import settings as vs
+from agent_tui.center.voice.engine import VoiceEngine
 
 
-def _reader(q: queue.Queue[dict], emit) -> None:
+def _reader(submit: Callable[[dict], None], emit: Callable[[dict], None]) -> None:
+    """stdin → commands for the engine's owner loop; end of input is ``quit``."""
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -50,8 +54,8 @@ def _reader(q: queue.Queue[dict], emit) -> None:
         if not isinstance(cmd, dict):
             emit({"ev": "error", "cmd": None, "message": "bad command line: not a JSON object"})
             continue
-        q.put(cmd)
-    q.put({"cmd": "quit"})
+        submit(cmd)
+    submit({"cmd": "quit"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,8 +65,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=int, default=0, help="engine number when a center runs several")
     args = ap.parse_args(argv)
     cdir: Path = args.dir
-    from agent_tui.center.config import load_center_config
-
     cfg = load_center_config(cdir)
     vset = vs.parse_voice_settings(cfg.voice)
     out_lock = threading.Lock()
@@ -82,15 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     registrar = proxy = user = ha1 = ""
     domain = vset.host
     if vset.kamailio.enabled:
-        from agent_tui.center.voice import kamailio
-
         k = kamailio.address(cdir)
         registrar = f"sip:{k['host']}:{k['port']};transport=tls"
         proxy = f"sip:{k['host']}:{k['port']};transport=tls;lr"
         user, ha1 = kamailio.engine_credentials(cdir, k["domain"])
         domain = k["domain"]
-
-    from agent_tui.center.voice.engine import VoiceEngine
 
     engine = VoiceEngine(
         ca_file=cdir / "tls" / "ca.pem", cert_file=cdir / "tls" / "server.pem",
@@ -103,10 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     addr = {"host": engine.host, "port": engine.port, "pid": os.getpid(),
             "queue_number": vset.queue_number}
     vs.engine_address_file(cdir, args.index).write_text(json.dumps(addr), encoding="utf-8")
-    q: queue.Queue[dict] = queue.Queue()
-    threading.Thread(target=_reader, args=(q, emit), daemon=True, name="voice-stdin").start()
+    threading.Thread(target=_reader, args=(engine.submit, emit), daemon=True,
+                     name="voice-stdin").start()
     try:
-        engine.run(q)
+        engine.run()
     finally:
         try:
             vs.engine_address_file(cdir, args.index).unlink()

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui.center.model import DomainError
+from agent_tui.center.voice import kamailio
 from agent_tui.center.voice import settings as vs
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,6 @@ class VoiceBridge:
     async def start(self, timeout: float = 30.0) -> None:
         """Start Kamailio (if enabled) and the engine; return when the engine is ready."""
         if self.settings.kamailio.enabled:
-            from agent_tui.center.voice import kamailio
-
             kamailio.sync_users(self.dir, self.hub, self.settings)
             for attempt in range(3):
                 try:
@@ -113,7 +112,7 @@ class VoiceBridge:
             # Softphones read this from the welcome frame to find their SIP server.
             extras["voice"] = self.sip_info()
         if hasattr(self.hub, "register_op"):
-            self.hub.register_op("voice.dial", self._op_dial)
+            self.hub.register_op("voice.dial", self._op_dial, role="agent")
         if getattr(self.cfg, "demo", False) and getattr(self.cfg, "simulate_customers", False) \
                 and self.settings.simulate_calls_s > 0:
             self._sim_task = asyncio.create_task(self._simulate_callers())
@@ -200,8 +199,6 @@ class VoiceBridge:
         """What a softphone needs: the registrar (Kamailio) or direct mode, the domain, the queue number."""
         info: dict[str, Any] = {"queue_number": self.settings.queue_number}
         if self.settings.kamailio.enabled:
-            from agent_tui.center.voice import kamailio
-
             k = kamailio.address(self.dir)
             info.update(mode="kamailio", registrar=f"sip:{k['host']}:{k['port']};transport=tls",
                         domain=k["domain"])

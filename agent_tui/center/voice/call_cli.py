@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
+
+from agent_tui.center.config import load_center_config
+from agent_tui.center.voice import kamailio
+from agent_tui.center.voice import settings as vs
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -43,14 +46,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _target(cdir: Path, to: str) -> tuple[list[str], str]:
     """(request URIs to try in order, host) for the queue: via Kamailio, else the engines."""
-    from agent_tui.center.config import load_center_config
-    from agent_tui.center.voice import settings as vs
-
     vset = vs.parse_voice_settings(load_center_config(cdir).voice)
     number = to or vset.queue_number
     if vset.kamailio.enabled:
-        from agent_tui.center.voice import kamailio
-
         k = kamailio.address(cdir)
         return [f"sip:{number}@{k['host']}:{k['port']};transport=tls"], k["host"]
     addrs = vs.read_engine_addresses(cdir) or [vs.read_engine_address(cdir)]
@@ -62,142 +60,16 @@ def place_call(cdir: Path, *, from_number: str, name: str = "", to: str = "",
                play: Path | None = None, record: Path | None = None, duration: float = 10.0,
                dtmf: str = "", dtmf_at: float = 1.0, timeout: float = 15.0,
                log_level: int = 0, on_event: Any = None) -> dict[str, Any]:
-    """Make one call and return the summary (see module docstring)."""
-    import pjsua2 as pj
-
-    from agent_tui.center.voice import pjbase
-
-    def note(ev: str, **data: Any) -> None:
-        if on_event is not None:
-            on_event({"ev": ev, "t": time.time(), **data})
+    """Make one call to the center in ``cdir`` and return the summary (see module docstring)."""
+    # deferred: customer loads pjsua2, which `agent-tui center --help` must not need
+    from agent_tui.center.voice import customer
 
     targets, host = _target(cdir, to)
-    uri = targets.pop(0)
-    info = pjbase.start_endpoint(ca_file=cdir / "tls" / "ca.pem", host=host, log_level=log_level,
-                                 user_agent="agent-tui customer simulator")
-    ep = info.ep
-    state: dict[str, Any] = {"confirmed_at": None, "ended": False, "code": 0, "reason": "",
-                             "media": False, "dtmf_rx": ""}
-
-    class Leg(pj.Call):
-        def onCallState(self, prm: Any) -> None:
-            ci = self.getInfo()
-            if ci.state == pj.PJSIP_INV_STATE_CONFIRMED and state["confirmed_at"] is None:
-                state["confirmed_at"] = time.time()
-            if ci.state == pj.PJSIP_INV_STATE_DISCONNECTED:
-                state["ended"] = True
-                state["code"], state["reason"] = ci.lastStatusCode, str(ci.lastReason)
-
-        def onCallMediaState(self, prm: Any) -> None:
-            state["media"] = True
-
-        def onDtmfDigit(self, prm: Any) -> None:
-            state["dtmf_rx"] += str(prm.digit)
-            note("dtmf_received", digit=str(prm.digit))
-
-    display = f'"{name}" ' if name else ""
-    acfg = pjbase.account_config(f"{display}<sip:{from_number}@{host}>",
-                                 transport_id=info.transport_id, rtp_host=host)
-    acc = pj.Account()
-    acc.create(acfg)
-    call = Leg(acc)
-    tried: list[Any] = []  # earlier attempts (busy engines), dropped with the rest at the end
-    player = recorder = None
-    wired = False
-    am = None
-    summary: dict[str, Any] = {"from": from_number, "to": uri}
-    started = time.time()
-    dtmf_sent = False
-    hung_up = False
-    stats: dict[str, Any] = {}
-    try:
-        prm = pj.CallOpParam(True)
-        prm.opt.audioCount = 1
-        prm.opt.videoCount = 0
-        call.makeCall(uri, prm)
-        while True:
-            ep.libHandleEvents(10)
-            if state["ended"]:
-                if state["confirmed_at"] is None and state["code"] == 486 and targets:
-                    tried.append(call)  # that engine is full: try the next one
-                    uri = targets.pop(0)
-                    state.update(ended=False, code=0, reason="", media=False)
-                    call = Leg(acc)
-                    call.makeCall(uri, prm)
-                    continue
-                break
-            now = time.time()
-            if state["confirmed_at"] is None:
-                if now - started > timeout:
-                    call.hangup(pj.CallOpParam(True))
-                    hung_up = True
-                    state["confirmed_at"] = -1.0  # stop trying; wait for DISCONNECTED
-                continue
-            if state["confirmed_at"] < 0:
-                continue
-            if not wired and state["media"]:
-                am = pjbase.call_audio(call)
-                if am is not None:
-                    if play is not None:
-                        player = pj.AudioMediaPlayer()
-                        player.createPlayer(str(play), 0)
-                        player.startTransmit(am)
-                    if record is not None:
-                        record.parent.mkdir(parents=True, exist_ok=True)
-                        recorder = pj.AudioMediaRecorder()
-                        recorder.createRecorder(str(record))
-                        am.startTransmit(recorder)
-                    wired = True
-                    note("media", call=uri)
-            talk = now - state["confirmed_at"]
-            if dtmf and not dtmf_sent and wired and talk >= dtmf_at:
-                call.dialDtmf(dtmf)
-                dtmf_sent = True
-                note("dtmf", digits=dtmf)
-            if talk >= duration and not hung_up:
-                stats = _stats(call)
-                call.hangup(pj.CallOpParam(True))
-                hung_up = True
-    except KeyboardInterrupt:
-        # Ctrl-C (or SIGINT from a test): the caller hangs up now, politely (BYE, then stats).
-        if not state["ended"]:
-            stats = _stats(call)
-            call.hangup(pj.CallOpParam(True))
-            hung_up = True
-            deadline = time.time() + 2.0
-            while not state["ended"] and time.time() < deadline:
-                ep.libHandleEvents(10)
-    finally:
-        answered = state["confirmed_at"] not in (None, -1.0)
-        summary.update({
-            "to": uri,
-            "result": ("completed" if hung_up else "remote-hangup") if answered else "failed",
-            "answered": answered,
-            "code": state["code"], "reason": state["reason"],
-            "talk_s": round(time.time() - state["confirmed_at"], 2) if answered else 0.0,
-            "dtmf_sent": dtmf if dtmf_sent else "",
-            "dtmf_received": state["dtmf_rx"],
-            "record": str(record) if record else None,
-            **stats,
-        })
-        # Drop pjsua2 objects on this (the owner) thread before the library goes.
-        recorder = player = am = None
-        call = None  # type: ignore[assignment]
-        tried.clear()
-        acc.shutdown()
-        acc = None  # type: ignore[assignment]
-        ep.libDestroy()
-    return summary
-
-
-def _stats(call: Any) -> dict[str, Any]:
-    try:
-        st = call.getStreamStat(0)
-        si = call.getStreamInfo(0)
-        return {"codec": f"{si.codecName}/{si.codecClockRate}",
-                "tx_packets": st.rtcp.txStat.pkt, "rx_packets": st.rtcp.rxStat.pkt}
-    except Exception:  # noqa: BLE001 — the stream may be gone when the far end hung up first
-        return {}
+    return customer.place_call(
+        ca_file=cdir / "tls" / "ca.pem", host=host, targets=targets, from_number=from_number,
+        name=name, play=play, record=record, duration=duration, dtmf=dtmf, dtmf_at=dtmf_at,
+        timeout=timeout, log_level=log_level, on_event=on_event,
+    )
 
 
 def _print_json(obj: dict[str, Any]) -> None:

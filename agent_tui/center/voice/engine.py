@@ -1,6 +1,8 @@
 """The center's voice engine: queues customer calls and bridges them to agents.
 
-It runs in its own process with pjsua2 on the main thread (see :mod:`pjbase`).
+It runs in its own process with pjsua2 on the main thread: the shared owner loop
+(:class:`agent_tui.sip.engine.SipEngine` in ``open()``/``run_forever()`` mode) starts the
+library with the project's one TLS/codec/SRTP set-up and runs the commands.
 The center talks to it with JSON lines (see :mod:`agent_tui.center.voice.__main__`
 and :mod:`bridge`): the engine reports calls (``incoming``, ``ringing``,
 ``answered``, ``dtmf``, ``hold``, ``transfer``, ``ended`` …) and the center
@@ -17,16 +19,20 @@ customer hold music again.
 
 from __future__ import annotations
 
-import queue
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pjsua2 as pj
 
-from agent_tui.center.voice import pjbase
+from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, Player, wire_customer
+from agent_tui.center.voice.prompts import ensure_prompts
+from agent_tui.sip import sipuri
+from agent_tui.sip.config import AccountSpec, EngineConfig
+from agent_tui.sip.endpoint import account_config
+from agent_tui.sip.engine import SipEngine
+from agent_tui.sip.media import HELD, audio_state, call_audio, call_op, stream_codec
 
 Emit = Callable[[dict], None]
 # Call slots. pjsua2 clamps maxCalls to its compile-time PJSUA_MAX_CALLS, and the
@@ -40,110 +46,6 @@ _CONFIRMED = pj.PJSIP_INV_STATE_CONFIRMED
 _EARLY = pj.PJSIP_INV_STATE_EARLY
 
 
-class _Player(pj.AudioMediaPlayer):
-    """A WAV player that tells its owner when a non-looping file ends."""
-
-    def __init__(self, on_eof: Callable[[], None] | None = None) -> None:
-        super().__init__()
-        self._on_eof = on_eof
-
-    def onEof2(self) -> None:
-        if self._on_eof is not None:
-            cb, self._on_eof = self._on_eof, None
-            cb()
-
-
-class _Leg(pj.Call):
-    """One SIP call leg; callbacks are forwarded to the engine (same thread)."""
-
-    def __init__(self, engine: VoiceEngine, acc: pj.Account, call_id: int = pj.PJSUA_INVALID_ID,
-                 *, role: str, cid: str, agent: str = "") -> None:
-        super().__init__(acc, call_id)
-        self.engine = engine
-        self.role = role  # "customer" | "agent" | "park"
-        self.cid = cid
-        self.agent = agent
-        self.started = time.time()
-        self.ring_at: float | None = None
-        self.connected = False
-        self.gone = False
-        # The engine holds every leg until DISCONNECTED: dropping the last Python reference
-        # to a live pjsua2 Call would hang it up from its destructor.
-        engine._live.add(self)
-        self.xfer_stub = False
-        self.sim_acc: pj.Account | None = None  # role "sim": its own account (its caller id)
-        self.talk_s = 0.0
-        self.hangup_at: float | None = None
-
-    def call_id_str(self) -> str:
-        try:
-            return str(self.getInfo().callIdString)
-        except pj.Error:
-            return ""
-
-    def onCallState(self, prm: pj.OnCallStateParam) -> None:
-        self.engine._on_state(self)
-
-    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
-        self.engine._on_media(self)
-
-    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
-        self.engine._on_dtmf(self, prm.digit)
-
-    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
-        self.engine._on_refer(self, prm)
-
-    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
-        prm.cont = False
-
-
-class _Account(pj.Account):
-    def __init__(self, engine: VoiceEngine) -> None:
-        super().__init__()
-        self.engine = engine
-
-    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        self.engine._on_incoming(self, prm)
-
-    def onRegState(self, prm: pj.OnRegStateParam) -> None:
-        self.engine.emit({"ev": "registration", "code": prm.code, "reason": prm.reason})
-
-
-@dataclass
-class _Customer:
-    """A customer's call and everything the engine keeps about it."""
-
-    cid: str
-    leg: _Leg
-    caller: str
-    name: str
-    dialed: str
-    announcement: _Player | None = None
-    agent_leg: _Leg | None = None
-    ringing: dict[str, _Leg] = field(default_factory=dict)  # agent -> outgoing leg
-    on_hold: bool = False
-    announced: bool = False
-    answered_at: float | None = None
-    sim: _Leg | None = None  # the engine's own simulated caller behind this call (demo)
-
-
-def _request_user(rdata: pj.SipRxData) -> str:
-    """The user part of the Request-URI of an incoming INVITE."""
-    first = str(rdata.wholeMsg).split("\r\n", 1)[0]
-    parts = first.split(" ")
-    return pjbase.uri_user(parts[1]) if len(parts) >= 2 else ""
-
-
-def _header(rdata: pj.SipRxData, name: str) -> str:
-    lname = name.lower() + ":"
-    for line in str(rdata.wholeMsg).split("\r\n"):
-        if line.lower().startswith(lname):
-            return line.split(":", 1)[1].strip()
-        if not line:
-            break
-    return ""
-
-
 class VoiceEngine:
     """Owns the pjsua2 endpoint, the engine account and all calls. One instance per process."""
 
@@ -155,83 +57,96 @@ class VoiceEngine:
                  index: int = 0) -> None:
         self.emit = emit
         self.ring_timeout_s = ring_timeout_s
-        self._ep_info = pjbase.start_endpoint(
-            ca_file=ca_file, host=host, port=port, cert_file=cert_file, key_file=key_file,
-            log_level=log_level, user_agent="agent-tui voice engine", max_calls=max_calls,
-        )
+        # The center offers the softphone's "normal" profile: G.722 first, wideband, and it
+        # survives the engine's decode/re-encode (speex, a CELP speech codec, goes unstable on
+        # the pure tones of tests and prompts when transcoded twice). A softphone on the low
+        # profile still gets speex/8000 or iLBC: the answer follows the offer's order.
+        # No VAD: the engine mixes streams and relays them as they are.
+        self.sip = SipEngine(EngineConfig(
+            ca_file=ca_file, cert_file=cert_file, key_file=key_file, tls_port=port,
+            bind_address=host, user_agent="agent-tui voice engine", max_calls=max_calls,
+            vad=False, log_level=log_level, log_console=True, poll_ms=10,
+        ))
+        self.sip.open()  # from here on this thread owns pjsua2
         self.max_calls = max_calls
-        self.ep = self._ep_info.ep
-        self.port = self._ep_info.port
+        self.port = self.sip.sip_port
         self.host = host
         self.domain = domain or host
-        prompts = pjbase.ensure_prompts(media_dir)
-        self._ann_file = str(prompts["announcement"])
-        # One looping hold-music player feeds every waiting caller.
-        self._hold = _Player()
-        self._hold.createPlayer(str(prompts["hold"]), 0)
-        # What the demo's simulated callers "say" (a looping murmur of tones).
-        self._caller_voice = _Player()
-        self._caller_voice.createPlayer(str(prompts["caller"]), 0)
         self.queue_number = queue_number
-        user = sip_user or "voice"
-        id_uri = f"sip:{user}@{self.domain}" if registrar else f"sip:{user}@{host}:{self.port};transport=tls"
-        acfg = pjbase.account_config(
-            id_uri, transport_id=self._ep_info.transport_id, rtp_host=host, registrar=registrar,
-            proxy=proxy, user=sip_user, ha1_or_password=sip_ha1, password_is_ha1=True,
+        self.index = index
+        self.customers: dict[str, Customer] = {}
+        self._sims: list[Leg] = []
+        self._pickups: dict[str, tuple[str, str, float]] = {}  # token -> (cid, agent, expires)
+        self._park: list[Leg] = []
+        self._seq = 0
+        self._players: dict[str, Player] = {}
+        self.sip.on_shutdown(self._drop_pjsua2_objects)
+        self.sip.every(0.0, self._expire_rings)
+        try:
+            prompts = ensure_prompts(media_dir)
+            self._ann_file = str(prompts["announcement"])
+            # Looping players: "hold" feeds every waiting caller, "caller" is what the demo's
+            # simulated callers "say" (a murmur of tones).
+            for name in ("hold", "caller"):
+                player = self._players[name] = Player()
+                player.createPlayer(str(prompts[name]), 0)
+            self._engine_account(sip_user, sip_ha1, registrar, proxy)
+        except BaseException:
+            self.sip.close()
+            raise
+
+    def _engine_account(self, sip_user: str, sip_ha1: str, registrar: str, proxy: str) -> None:
+        spec = AccountSpec(
+            user=sip_user or "voice",
+            domain=self.domain if registrar else f"{self.host}:{self.port}",
+            registrar=registrar, proxy=proxy,
+            password=sip_ha1 if sip_user else None, password_is_ha1=True,
+            first_retry_s=5, nat_traversal=False, key="voice",
         )
         if registrar:
             # Several engines register as "voice": Kamailio tries them in q order (serial forking),
             # moving on when one is full (486).
-            acfg.sipConfig.contactParams = f";q={max(0.1, 1.0 - 0.1 * index):.1f}"
-        self.index = index
-        self.acc = _Account(self)
-        self.acc.create(acfg)
-        self.customers: dict[str, _Customer] = {}
-        self._live: set[_Leg] = set()
-        self._sims: list[_Leg] = []
-        self._pickups: dict[str, tuple[str, str, float]] = {}  # token -> (cid, agent, expires)
-        self._park: list[_Leg] = []
-        self._graveyard: list[object] = []  # pjsua2 objects to drop on the next loop turn
-        self._seq = 0
-        self._stop = False
+            spec.contact_params = f";q={max(0.1, 1.0 - 0.1 * self.index):.1f}"
+        acc = EngineAccount(self, spec)
+        acc.create(account_config(spec, self.sip.config, self.sip.transport_id))
+        self.sip.accounts[spec.key] = acc  # the owner loop shuts it down (un-REGISTER)
+
+    @property
+    def acc(self) -> EngineAccount:
+        """The engine's own account (the queue number's calls arrive on it)."""
+        acc: EngineAccount = self.sip.accounts["voice"]
+        return acc
 
     # --- main loop -------------------------------------------------------------
 
-    def run(self, commands: queue.Queue[dict]) -> None:
-        """Handle SIP events and center commands until ``quit`` (or end of input)."""
+    def run(self) -> None:
+        """Handle SIP events and center commands on this thread until ``quit``, then shut down."""
         self.emit({"ev": "ready", "host": self.host, "port": self.port})
-        while not self._stop:
-            self.ep.libHandleEvents(10)
-            self._graveyard.clear()  # dropped here, on the owner thread, outside callbacks
-            self._expire_rings()
-            while True:
-                try:
-                    cmd = commands.get_nowait()
-                except queue.Empty:
-                    break
-                try:
-                    self.handle(cmd)
-                except Exception as exc:  # noqa: BLE001 — a bad command must not end every call
-                    self.emit({"ev": "error", "cmd": cmd.get("cmd"), "message": str(exc)})
-        self.shutdown()
+        try:
+            self.sip.run_forever()
+        finally:
+            self.sip.close()
 
-    def shutdown(self) -> None:
-        """Hang up everything, then destroy the endpoint (on this thread)."""
-        for leg in list(self._live):
-            self._hangup(leg)
-        deadline = time.time() + 2.0
-        while time.time() < deadline and self._live:
-            self.ep.libHandleEvents(10)
+    def submit(self, cmd: dict) -> None:
+        """Queue a command from the center (any thread); it runs on the owner loop."""
+        self.sip.submit(self._handle_reporting, cmd)
+
+    def _handle_reporting(self, cmd: dict) -> None:
+        try:
+            self.handle(cmd)
+        except Exception as exc:  # noqa: BLE001 — a bad command must not end every call
+            self.emit({"ev": "error", "cmd": cmd.get("cmd"), "message": str(exc)})
+
+    def _legs(self) -> list[Leg]:
+        """Every call leg the owner loop holds (until DISCONNECTED)."""
+        return [leg for leg in self.sip.calls.values() if isinstance(leg, Leg)]
+
+    def _drop_pjsua2_objects(self) -> None:
+        """Shutdown, once every call ended: drop our pjsua2 references before libDestroy."""
         self.customers.clear()
         self._park.clear()
-        self._live.clear()
-        self._graveyard.clear()
-        self._hold = None  # type: ignore[assignment]
-        self._caller_voice = None  # type: ignore[assignment]
         self._sims.clear()
-        self.acc.shutdown()
-        self.acc = None  # type: ignore[assignment]
-        self.ep.libDestroy()
+        self._players.clear()
 
     # --- commands from the center ---------------------------------------------------
 
@@ -239,7 +154,7 @@ class VoiceEngine:
         """Apply one command (see __main__ for the vocabulary)."""
         op = cmd.get("cmd")
         if op == "quit":
-            self._stop = True
+            self.sip.request_stop()
         elif op == "ring":  # call an agent's softphone (via Kamailio or a direct URI)
             self._ring(cmd["call"], cmd["agent"], cmd["uri"], cmd.get("conversation", ""))
         elif op == "expect":  # direct mode: the agent will dial a one-time pickup URI
@@ -283,7 +198,7 @@ class VoiceEngine:
                            float(cmd.get("give_up_s", 180)))
         elif op == "ports":  # diagnostics: the conference bridge's wiring
             ports = []
-            for am in self.ep.mediaEnumPorts2():
+            for am in self.sip.ep.mediaEnumPorts2():
                 info = am.getPortInfo()
                 ports.append({"id": info.portId, "name": str(info.name),
                               "to": list(info.listeners)})
@@ -295,13 +210,14 @@ class VoiceEngine:
 
     # --- SIP callbacks (all on this thread) -------------------------------------------
 
-    def _on_incoming(self, acc: pj.Account, prm: pj.OnIncomingCallParam) -> None:
-        user = _request_user(prm.rdata)
+    def on_incoming(self, acc: pj.Account, prm: pj.OnIncomingCallParam) -> None:
+        msg = str(prm.rdata.wholeMsg)
+        user = sipuri.request_user(msg)
         if user.startswith("pickup-"):
             self._on_pickup(acc, prm, user[len("pickup-"):])
             return
-        call_id = _header(prm.rdata, "Call-ID") or _header(prm.rdata, "i")
-        stub = next((lg for lg in self._live if lg.xfer_stub and not lg.gone
+        call_id = sipuri.header(msg, "Call-ID") or sipuri.header(msg, "i")
+        stub = next((lg for lg in self._legs() if lg.xfer_stub and not lg.gone
                      and lg.call_id_str() == call_id), None)
         if stub is not None:
             # Our own transfer call came back to us: answer it and let the center route the caller.
@@ -309,38 +225,38 @@ class VoiceEngine:
             cust = self.customers.get(stub.cid)
             if cust is not None:
                 cust.ringing = {a: lg for a, lg in cust.ringing.items() if lg is not stub}
-            leg = _Leg(self, acc, prm.callId, role="park", cid=stub.cid)
+            leg = Leg(self, acc, prm.callId, role="park", cid=stub.cid)
             self._answer(leg, 200)
             return
-        agent = _header(prm.rdata, "X-Agent-Tui-Agent")
+        agent = sipuri.header(msg, "X-Agent-Tui-Agent")
         if agent:
             # An agent dialled a number or a queue through Kamailio. Outbound calls to customers
             # need a PSTN gateway, which this center does not have: say so instead of queueing it.
-            leg = _Leg(self, acc, prm.callId, role="park", cid=f"out-{agent}")
-            self._graveyard.append(leg)
+            leg = Leg(self, acc, prm.callId, role="park", cid=f"out-{agent}")
+            self.sip.retire(leg)
             self.emit({"ev": "outbound_refused", "agent": agent, "to": user})
-            leg.answer(_op(480))
+            leg.answer(call_op(480))
             return
-        leg = _Leg(self, acc, prm.callId, role="customer", cid="")
+        leg = Leg(self, acc, prm.callId, role="customer", cid="")
         waiting = sum(1 for c in self.customers.values() if c.agent_leg is None and not c.ringing)
-        if len(self._live) + waiting + 1 > self.max_calls:
+        if len(self.sip.calls) + waiting + 1 > self.max_calls:
             # Every waiting caller keeps a slot free for the agent leg it will need; taking one
             # more would leave callers nobody can be connected to. Honest "busy" instead.
-            self._graveyard.append(leg)
-            self.emit({"ev": "busy", "from": pjbase.uri_user(str(leg.getInfo().remoteUri)),
+            self.sip.retire(leg)
+            self.emit({"ev": "busy", "from": sipuri.uri_user(str(leg.getInfo().remoteUri)),
                        "slots": self.max_calls})
-            leg.answer(_op(486))
+            leg.answer(call_op(486))
             return
         ci = leg.getInfo()
         self._seq += 1
         cid = f"call-e{self.index}-{int(time.time())}-{self._seq}"
         leg.cid = cid
-        caller = pjbase.uri_user(ci.remoteUri) or "anonymous"
+        caller = sipuri.uri_user(ci.remoteUri) or "anonymous"
         name = ""
         remote = str(ci.remoteUri)
         if remote.startswith('"') and '"' in remote[1:]:
             name = remote[1:remote.index('"', 1)]
-        cust = _Customer(cid=cid, leg=leg, caller=caller, name=name, dialed=user)
+        cust = Customer(cid=cid, leg=leg, caller=caller, name=name, dialed=user)
         cust.sim = next((s for s in self._sims if not s.gone and s.call_id_str() == call_id), None)
         self.customers[cid] = cust
         # The queue answers at once: the caller hears the announcement, then hold music.
@@ -348,19 +264,19 @@ class VoiceEngine:
         self.emit({"ev": "incoming", "call": cid, "from": caller, "name": name, "to": user})
 
     def _on_pickup(self, acc: pj.Account, prm: pj.OnIncomingCallParam, token: str) -> None:
-        leg = _Leg(self, acc, prm.callId, role="agent", cid="")
+        leg = Leg(self, acc, prm.callId, role="agent", cid="")
         entry = self._pickups.pop(token, None)
         cust = self.customers.get(entry[0]) if entry else None
         if entry is None or cust is None or entry[2] < time.time() or cust.agent_leg is not None:
             # Unknown, used or expired token, or the caller is gone: nothing to pick up.
-            self._graveyard.append(leg)
-            leg.answer(_op(404 if entry is None else 410))
+            self.sip.retire(leg)
+            leg.answer(call_op(404 if entry is None else 410))
             return
         leg.cid, leg.agent = cust.cid, entry[1]
         cust.ringing[leg.agent] = leg
         self._answer(leg, 200)
 
-    def _on_state(self, leg: _Leg) -> None:
+    def on_leg_state(self, leg: Leg) -> None:
         ci = leg.getInfo()
         cust = self.customers.get(leg.cid)
         if ci.state == _EARLY and leg.role == "agent" and leg.ring_at is None and \
@@ -376,8 +292,7 @@ class VoiceEngine:
                 self._agent_connected(cust, leg)
         elif ci.state == _DISCONNECTED:
             leg.gone = True
-            self._live.discard(leg)
-            self._graveyard.append(leg)
+            self.sip.release_call(leg.key)
             if leg.role == "park":
                 if leg in self._park:
                     self._park.remove(leg)
@@ -385,7 +300,7 @@ class VoiceEngine:
             if leg.role == "sim":
                 if leg in self._sims:
                     self._sims.remove(leg)
-                self._graveyard.append(leg.sim_acc)
+                self.sip.retire(leg.sim_acc)
                 return
             if cust is None:
                 return
@@ -394,29 +309,29 @@ class VoiceEngine:
             else:
                 self._agent_gone(cust, leg, ci.lastStatusCode, str(ci.lastReason))
 
-    def _on_media(self, leg: _Leg) -> None:
+    def on_leg_media(self, leg: Leg) -> None:
         if leg.role == "sim":
-            am = pjbase.call_audio(leg)
+            am = call_audio(leg)
             if am is not None:
-                self._caller_voice.startTransmit(am)
+                self._players["caller"].startTransmit(am)
             return
         cust = self.customers.get(leg.cid)
         if cust is None:
             return
-        state = pjbase.media_state(leg)
+        state = audio_state(leg)
         if leg.role == "customer":
             if state == "active" and not cust.announced:
                 cust.announced = True
                 self._play_announcement(cust)
             self._connect_media(cust)
         elif leg is cust.agent_leg:
-            held = state in ("local-hold", "remote-hold", "none")
+            held = state in (*HELD, "none")
             if held != cust.on_hold:
                 cust.on_hold = held
                 self.emit({"ev": "hold", "call": cust.cid, "agent": leg.agent, "on": held})
             self._connect_media(cust)
 
-    def _on_dtmf(self, leg: _Leg, digit: str) -> None:
+    def on_leg_dtmf(self, leg: Leg, digit: str) -> None:
         cust = self.customers.get(leg.cid)
         if cust is None:
             return
@@ -435,7 +350,7 @@ class VoiceEngine:
         except pj.Error:
             pass
 
-    def _on_refer(self, leg: _Leg, prm: pj.OnCallTransferRequestParam) -> None:
+    def on_leg_refer(self, leg: Leg, prm: pj.OnCallTransferRequestParam) -> None:
         """A REFER from the agent's phone (blind or attended transfer of the customer)."""
         cust = self.customers.get(leg.cid)
         target_uri = str(prm.dstUri)
@@ -443,11 +358,11 @@ class VoiceEngine:
             prm.statusCode = 603
             return
         replaces = "replaces=" in target_uri.lower()
-        target = pjbase.uri_user(target_uri)
+        target = sipuri.uri_user(target_uri)
         if replaces:
             # Attended: the agent already talks to the target; let pjsua2 call the target with
             # Replaces (through Kamailio) and bridge the customer to that new leg when it connects.
-            new = _Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
+            new = Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
             cust.ringing[target] = new
             prm.newCall = new
             self.emit({"ev": "transfer", "call": cust.cid, "agent": leg.agent, "target": target,
@@ -460,7 +375,7 @@ class VoiceEngine:
         #   transferor gets NOTIFY 200 and hangs up, and the center routes the caller;
         # - it names an agent registered at Kamailio: the agent's phone rings and, when it
         #   answers, that leg is bridged to the caller like any agent leg.
-        stub = _Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
+        stub = Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
         stub.xfer_stub = True
         cust.ringing[target] = stub
         prm.newCall = stub
@@ -478,7 +393,7 @@ class VoiceEngine:
             self.emit({"ev": "agent_failed", "call": cid, "agent": agent, "code": 481,
                        "reason": "caller already gone"})
             return
-        leg = _Leg(self, self.acc, role="agent", cid=cid, agent=agent)
+        leg = Leg(self, self.acc, role="agent", cid=cid, agent=agent)
         prm = pj.CallOpParam(True)
         prm.opt.audioCount = 1
         prm.opt.videoCount = 0
@@ -499,20 +414,15 @@ class VoiceEngine:
         The caller "speaks" a generated murmur, hangs up *talk_s* after an agent answers, or
         gives up after *give_up_s* in the queue.
         """
-        display = f'"{name}" ' if name else ""
-        acfg = pjbase.account_config(f"{display}<sip:{number}@{self.host}>",
-                                     transport_id=self._ep_info.transport_id, rtp_host=self.host)
+        spec = AccountSpec(user=number, domain=self.host, display_name=name, nat_traversal=False)
         acc = pj.Account()
-        acc.create(acfg)
+        acc.create(account_config(spec, self.sip.config, self.sip.transport_id))
         self._seq += 1
-        leg = _Leg(self, acc, role="sim", cid=f"sim-{self._seq}")
+        leg = Leg(self, acc, role="sim", cid=f"sim-{self._seq}")
         leg.sim_acc, leg.talk_s = acc, talk_s
         leg.hangup_at = time.time() + give_up_s
         self._sims.append(leg)
-        prm = pj.CallOpParam(True)
-        prm.opt.audioCount = 1
-        prm.opt.videoCount = 0
-        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", prm)
+        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", call_op())
 
     def _expire_rings(self) -> None:
         now = time.time()
@@ -528,7 +438,7 @@ class VoiceEngine:
                 sim.hangup_at = None
                 self._hangup(sim)
 
-    def _agent_connected(self, cust: _Customer, leg: _Leg) -> None:
+    def _agent_connected(self, cust: Customer, leg: Leg) -> None:
         if leg.connected:
             return
         leg.connected = True
@@ -545,11 +455,11 @@ class VoiceEngine:
                 cust.sim.hangup_at = time.time() + cust.sim.talk_s
         self._connect_media(cust)
         self.emit({"ev": "answered", "call": cust.cid, "agent": leg.agent,
-                   "codec": _codec(leg)})
+                   "codec": stream_codec(leg)})
         if previous is not None and previous is not leg:
             self._hangup(previous)  # an attended transfer replaced the first agent
 
-    def _agent_gone(self, cust: _Customer, leg: _Leg, code: int, reason: str) -> None:
+    def _agent_gone(self, cust: Customer, leg: Leg, code: int, reason: str) -> None:
         cust.ringing = {a: lg for a, lg in cust.ringing.items() if lg is not leg}
         if leg is cust.agent_leg:
             # The agent hung up: the call is over for the customer too.
@@ -560,12 +470,12 @@ class VoiceEngine:
             self.emit({"ev": "agent_failed", "call": cust.cid, "agent": leg.agent, "code": code,
                        "reason": reason})
 
-    def _customer_gone(self, cust: _Customer, code: int, reason: str) -> None:
+    def _customer_gone(self, cust: Customer, code: int, reason: str) -> None:
         for leg in [cust.agent_leg, *cust.ringing.values()]:
             if leg is not None and not leg.gone:
                 self._hangup(leg)
         if cust.announcement is not None:
-            self._graveyard.append(cust.announcement)
+            self.sip.retire(cust.announcement)
             cust.announcement = None
         self.customers.pop(cust.cid, None)
         for tok, (cid, _ag, _e) in list(self._pickups.items()):
@@ -575,82 +485,35 @@ class VoiceEngine:
         self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason,
                    "talk_s": talk})
 
-    def _play_announcement(self, cust: _Customer) -> None:
+    def _play_announcement(self, cust: Customer) -> None:
         def done() -> None:
             # Runs inside pjsua2's EOF callback: only flip state here; media is rewired at once
             # because the customer may still be waiting.
             if self.customers.get(cust.cid) is cust:
                 ann, cust.announcement = cust.announcement, None
                 if ann is not None:
-                    self._graveyard.append(ann)
+                    self.sip.retire(ann)
                 self._connect_media(cust)
 
-        player = _Player(done)
+        player = Player(done)
         player.createPlayer(self._ann_file, pj.PJMEDIA_FILE_NO_LOOP)
         cust.announcement = player
         self._connect_media(cust)
 
-    def _connect_media(self, cust: _Customer) -> None:
-        """Wire the conference bridge for the customer's current situation."""
-        c_am = pjbase.call_audio(cust.leg) if not cust.leg.gone else None
-        if c_am is None:
-            return
-        agent = cust.agent_leg
-        a_am = (pjbase.call_audio(agent, held_too=True)
-                if agent is not None and agent.connected and not agent.gone else None)
-        if a_am is not None and not cust.on_hold:
-            self._stop_tx(self._hold, c_am)
-            if cust.announcement is not None:
-                self._stop_tx(cust.announcement, c_am)
-            c_am.startTransmit(a_am)
-            a_am.startTransmit(c_am)
-            return
-        if a_am is not None:  # on hold: nothing crosses in either direction
-            self._stop_tx(c_am, a_am)
-            self._stop_tx(a_am, c_am)
-        if cust.announcement is not None:
-            cust.announcement.startTransmit(c_am)
-            self._stop_tx(self._hold, c_am)
-        else:
-            self._hold.startTransmit(c_am)
+    def _connect_media(self, cust: Customer) -> None:
+        wire_customer(cust, self._players["hold"])
 
-    @staticmethod
-    def _stop_tx(src: pj.AudioMedia | None, dst: pj.AudioMedia) -> None:
-        if src is None:
-            return
-        try:
-            src.stopTransmit(dst)
-        except pj.Error:
-            pass
+    def _answer(self, leg: Leg, code: int) -> None:
+        leg.answer(call_op(code))
 
-    def _answer(self, leg: _Leg, code: int) -> None:
-        leg.answer(_op(code))
-
-    def _hangup(self, leg: _Leg, code: int = 0) -> None:
+    def _hangup(self, leg: Leg, code: int = 0) -> None:
         if leg.gone:
             return
         try:
-            leg.hangup(_op(code))
+            leg.hangup(call_op(code))
         except pj.Error:
             pass
 
-    def _describe(self, cust: _Customer) -> dict:
+    def _describe(self, cust: Customer) -> dict:
         return {"call": cust.cid, "from": cust.caller, "agent": cust.agent_leg.agent if cust.agent_leg else None,
                 "ringing": sorted(cust.ringing), "on_hold": cust.on_hold}
-
-
-def _op(code: int) -> pj.CallOpParam:
-    prm = pj.CallOpParam(True)
-    if code:
-        prm.statusCode = code
-    prm.opt.audioCount = 1
-    prm.opt.videoCount = 0
-    return prm
-
-
-def _codec(leg: _Leg) -> str:
-    try:
-        si = leg.getStreamInfo(0)
-        return f"{si.codecName}/{si.codecClockRate}"
-    except pj.Error:
-        return ""

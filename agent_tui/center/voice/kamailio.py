@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agent_tui.center import auth
 from agent_tui.center.voice import settings as vs
 
 ENGINE_USER = "voice"
@@ -215,8 +216,6 @@ def sync_users(center_dir: Path, hub: Any, settings: vs.VoiceSettings) -> None:
     cfg = getattr(hub, "cfg", None)
     if getattr(cfg, "demo", False):
         # Demo agents all use the published demo password; learn their HA1 without a login.
-        from agent_tui.center import auth
-
         for user in list(getattr(hub, "agents", {})):
             stored = hub.check_password_row(user)
             if stored and auth.verify_password("demo", stored):

@@ -19,14 +19,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import sys
 import threading
 import time
 
 import pjsua2 as pj
 
-from agent_tui.center.voice import pjbase
+from agent_tui.sip import sipuri
+from agent_tui.sip.config import AccountSpec, EngineConfig
+from agent_tui.sip.endpoint import account_config
+from agent_tui.sip.engine import SipEngine
+from agent_tui.sip.media import audio_state, call_audio
 
 _events_fd = os.dup(1)
 os.dup2(2, 1)
@@ -42,17 +45,19 @@ def emit(ev: dict) -> None:
 class Phone:
     def __init__(self, args: argparse.Namespace, password: str) -> None:
         self.args = args
-        self.info = pjbase.start_endpoint(ca_file=args.ca, host="127.0.0.1", log_level=args.log_level,
-                                          user_agent="agent-tui test phone")
-        self.ep = self.info.ep
-        self.calls: dict[str, Leg] = {}
+        # pjsua2 on this (the main) thread, driven by the project's one owner loop.
+        self.engine = SipEngine(EngineConfig(
+            ca_file=args.ca, bind_address="127.0.0.1", log_level=args.log_level, log_console=True,
+            user_agent="agent-tui test phone", max_calls=4, vad=False, poll_ms=10))
+        self.engine.open()
+        self.engine.on_shutdown(self.drop_pjsua2_objects)
+        self.calls: dict[str, Leg] = {}  # every leg, also ended ones (commands name them)
         self.player = None
         if args.play:
             self.player = pj.AudioMediaPlayer()
             self.player.createPlayer(args.play, 0)
         self.recorders: dict[str, pj.AudioMediaRecorder] = {}
         self.record_path = args.record
-        self.n = 0
         phone = self
 
         class Acc(pj.Account):
@@ -63,7 +68,7 @@ class Phone:
                 leg = phone.new_leg(prm.callId)
                 ci = leg.getInfo()
                 emit({"ev": "ringing", "call": leg.key, "from": str(ci.remoteUri),
-                      "conversation": _header(prm.rdata, "X-Agent-Tui-Conversation")})
+                      "conversation": sipuri.header(str(prm.rdata.wholeMsg), "X-Agent-Tui-Conversation")})
                 op = pj.CallOpParam(True)
                 op.statusCode = 180
                 leg.answer(op)
@@ -73,23 +78,36 @@ class Phone:
                     leg.answer(op)
 
         if args.register:
-            acfg = pjbase.account_config(
-                f"sip:{args.user}@{args.domain}", transport_id=self.info.transport_id,
-                registrar=args.register, proxy=args.register + ";lr", user=args.user,
-                ha1_or_password=password)
+            spec = AccountSpec(user=args.user, domain=args.domain, registrar=args.register,
+                               proxy=args.register + ";lr", password=password, first_retry_s=5,
+                               nat_traversal=False)
         else:
-            acfg = pjbase.account_config(f"sip:{args.user}@127.0.0.1", transport_id=self.info.transport_id)
+            spec = AccountSpec(user=args.user, domain="127.0.0.1", nat_traversal=False)
         self.acc = Acc()
-        self.acc.create(acfg)
+        self.acc.create(account_config(spec, self.engine.config, self.engine.transport_id))
+        self.engine.accounts[spec.key] = self.acc  # the owner loop shuts it down
 
     def new_leg(self, call_id: int = pj.PJSUA_INVALID_ID) -> Leg:
-        self.n += 1
-        leg = Leg(self, f"c{self.n}", call_id)
+        leg = Leg(self, call_id)
         self.calls[leg.key] = leg
         return leg
 
+    def drop_pjsua2_objects(self) -> None:
+        """Shutdown, once every call ended: drop our pjsua2 references before libDestroy."""
+        self.recorders.clear()
+        self.calls.clear()
+        self.player = None
+        self.acc = None
+
+    def handle_reporting(self, cmd: dict) -> None:
+        try:
+            if not self.handle(cmd):
+                self.engine.request_stop()
+        except pj.Error as exc:
+            emit({"ev": "error", "cmd": cmd.get("cmd"), "message": exc.info()})
+
     def wire(self, leg: Leg) -> None:
-        am = pjbase.call_audio(leg)
+        am = call_audio(leg)
         if am is None:
             return
         if self.player is not None:
@@ -128,8 +146,8 @@ class Phone:
             first.xferReplaces(self.calls[cmd["other"]], prm)
         elif op == "conference":
             # Three-way call mixed on this phone: the two calls hear each other (and the agent).
-            a = pjbase.call_audio(self.calls[cmd["call"]])
-            b = pjbase.call_audio(self.calls[cmd["other"]])
+            a = call_audio(self.calls[cmd["call"]])
+            b = call_audio(self.calls[cmd["other"]])
             a.startTransmit(b)
             b.startTransmit(a)
             emit({"ev": "conference", "calls": [cmd["call"], cmd["other"]]})
@@ -141,10 +159,10 @@ class Phone:
 
 
 class Leg(pj.Call):
-    def __init__(self, phone: Phone, key: str, call_id: int) -> None:
+    def __init__(self, phone: Phone, call_id: int) -> None:
         super().__init__(phone.acc, call_id)
         self.phone = phone
-        self.key = key
+        self.key = phone.engine.keep_call(self)  # "c1", "c2", ...; held until DISCONNECTED
         self.gone = False
 
     def onCallState(self, prm):
@@ -156,21 +174,19 @@ class Leg(pj.Call):
             rec = self.phone.recorders.pop(self.key, None)
             emit({"ev": "ended", "call": self.key, "code": ci.lastStatusCode, "reason": str(ci.lastReason)})
             if rec is not None:
-                self.phone.retired.append(rec)
-            self.phone.retired.append(self)
+                self.phone.engine.retire(rec)
+            self.phone.engine.release_call(self.key)
 
     def onDtmfDigit(self, prm):
         emit({"ev": "dtmf", "call": self.key, "digit": str(prm.digit)})
 
     def onCallMediaState(self, prm):
         self.phone.wire(self)
-        emit({"ev": "media", "call": self.key, "state": pjbase.media_state(self)})
+        emit({"ev": "media", "call": self.key, "state": audio_state(self)})
 
     def onCallReplaceRequest(self, prm):
         # An INVITE with Replaces for this call (attended transfer): a new Call object takes over.
-        self.phone.n += 1
-        new = Leg(self.phone, f"c{self.phone.n}", pj.PJSUA_INVALID_ID)
-        self.phone.calls[new.key] = new
+        new = self.phone.new_leg()
         prm.newCall = new
         emit({"ev": "replaced", "call": self.key, "by": new.key})
 
@@ -179,13 +195,6 @@ class Leg(pj.Call):
         if prm.finalNotify and prm.statusCode // 100 == 2:
             self.hangup(pj.CallOpParam(True))
         prm.cont = not prm.finalNotify
-
-
-def _header(rdata, name: str) -> str:
-    for line in str(rdata.wholeMsg).split("\r\n"):
-        if line.lower().startswith(name.lower() + ":"):
-            return line.split(":", 1)[1].strip()
-    return ""
 
 
 def main() -> int:
@@ -202,47 +211,20 @@ def main() -> int:
     password = ""
     if args.register:
         password = json.loads(sys.stdin.readline())["password"]
-    q: queue.Queue[dict] = queue.Queue()
+    phone = Phone(args, password)
 
     def reader() -> None:
         for line in sys.stdin:
             if line.strip():
-                q.put(json.loads(line))
-        q.put({"cmd": "quit"})
+                phone.engine.submit(phone.handle_reporting, json.loads(line))
+        phone.engine.submit(phone.handle_reporting, {"cmd": "quit"})
 
-    phone = Phone(args, password)
-    phone.retired = []
     threading.Thread(target=reader, daemon=True).start()
-    emit({"ev": "ready", "port": phone.info.port})
-    running = True
-    while running:
-        phone.ep.libHandleEvents(10)
-        phone.retired.clear()
-        while True:
-            try:
-                cmd = q.get_nowait()
-            except queue.Empty:
-                break
-            try:
-                running = phone.handle(cmd) and running
-            except pj.Error as exc:
-                emit({"ev": "error", "cmd": cmd.get("cmd"), "message": exc.info()})
-    for key in list(phone.calls):
-        if not phone.calls[key].gone:
-            try:
-                phone.calls[key].hangup(pj.CallOpParam(True))
-            except pj.Error:
-                pass
-    end = time.time() + 2
-    while time.time() < end and any(not c.gone for c in phone.calls.values()):
-        phone.ep.libHandleEvents(10)
-    phone.recorders.clear()
-    phone.calls.clear()
-    phone.retired.clear()
-    phone.player = None
-    phone.acc.shutdown()
-    phone.acc = None
-    phone.ep.libDestroy()
+    emit({"ev": "ready", "port": phone.engine.sip_port})
+    try:
+        phone.engine.run_forever()
+    finally:
+        phone.engine.close()  # hangs up, waits for the BYEs, destroys the library
     emit({"ev": "bye"})
     return 0
 

@@ -8,14 +8,15 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from agent_tui.center.voice.pjbase import write_tone_wav
+from agent_tui.center.voice.prompts import write_tone_wav
 from agent_tui.secure.tls import make_ca, make_server_cert
+from tests.kit.paths import child_env
+from tests.kit.waiting import LineLog
 
 PY = sys.executable
 HERE = Path(__file__).resolve().parent
@@ -31,8 +32,8 @@ class JsonProc:
                  env: dict | None = None, name: str = "proc") -> None:
         self.name = name
         self._asked = False
-        self.events: list[dict] = []
-        self._cond = threading.Condition()
+        self.event_log: LineLog[dict] = LineLog()
+        self.events = self.event_log.lines
         self.log = (cwd or Path(".")) / f"{name}.stderr"
         self._err = open(self.log, "wb")  # noqa: SIM115 — the child's stderr, closed in stop()
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -48,12 +49,8 @@ class JsonProc:
                 ev = json.loads(line)
             except ValueError:
                 continue
-            with self._cond:
-                self.events.append(ev)
-                self._cond.notify_all()
-        with self._cond:
-            self.events.append({"ev": "__exit__"})
-            self._cond.notify_all()
+            self.event_log.append(ev)
+        self.event_log.close()
 
     def send_raw(self, line: str) -> None:
         assert self.proc.stdin is not None
@@ -66,23 +63,11 @@ class JsonProc:
     def wait(self, pred: Callable[[dict], bool] | str, timeout: float = 15.0, after: int = 0) -> dict:
         """The first event (from index *after*) matching pred (or with that ``ev`` name)."""
         match = (lambda e: e.get("ev") == pred) if isinstance(pred, str) else pred
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for ev in self.events[after:]:
-                    if match(ev):
-                        return ev
-                    if ev.get("ev") == "__exit__":
-                        raise AssertionError(f"{self.name} exited; stderr: {self.tail()}")
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"{self.name}: no matching event in {timeout}s; got "
-                                         f"{self.events[after:]}; stderr: {self.tail()}")
-                self._cond.wait(left)
+        return self.event_log.wait(match, timeout, after=after, what=self.name,
+                             detail=lambda: f"stderr: {self.tail()}")
 
     def mark(self) -> int:
-        with self._cond:
-            return len(self.events)
+        return len(self.event_log)
 
     def tail(self) -> str:
         try:
@@ -120,14 +105,6 @@ class JsonProc:
         self._err.close()
 
 
-def wait_until(pred: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not pred():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def center_dir(tmp_path: Path) -> Path:
     d = tmp_path / "center"
@@ -152,9 +129,7 @@ def procs(tmp_path: Path) -> Iterator[Callable[..., JsonProc]]:
     started: list[JsonProc] = []
 
     def start(argv: list[str], name: str, **kw: object) -> JsonProc:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = str(HERE.parents[1]) + os.pathsep + env.get("PYTHONPATH", "")
-        p = JsonProc(argv, cwd=tmp_path, env=env, name=name, **kw)  # type: ignore[arg-type]
+        p = JsonProc(argv, cwd=tmp_path, env=child_env(), name=name, **kw)  # type: ignore[arg-type]
         started.append(p)
         return p
 

@@ -2,41 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from agent_tui.app import DeskApp, LoginInfo
 from agent_tui.core.config import Config
+from tests.kit.waiting import until, until_in_thread
 
 WAIT = 10.0
 
 
 async def wait_for(pilot: Any, cond: Callable[[], Any], timeout: float = WAIT, what: str = "") -> Any:
     """Let the app run until ``cond()`` is truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or cond}")
-        await pilot.pause(0.05)
+    return await until(cond, timeout, what or repr(cond), pause=pilot.pause, interval=0.05)
 
 
 async def wait_thread(fn: Callable[[], Any], cond: Callable[[Any], bool], timeout: float = WAIT,
                       what: str = "") -> Any:
     """Poll a blocking ``fn`` (e.g. the ingress outbox) in a thread until ``cond(result)``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await asyncio.to_thread(fn)
-        if cond(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}: last {value!r}")
-        await asyncio.sleep(0.1)
+    return await until_in_thread(fn, cond, timeout, what or "condition")
 
 
 def make_desk(server: str, ca_file: Path, user: str = "agent1", *, language: str = "en",

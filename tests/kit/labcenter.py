@@ -6,7 +6,7 @@ by the directory's own CA, so verification stays on). It runs on a thread of the
 tests and the bench can watch the hub directly. The HTTPS ingress stays on 127.0.0.1: customers are
 on the center's side of the link.
 
-``DeskAgent`` starts tests/net/desk_agent.py inside the lab namespace and follows its JSON lines.
+``DeskAgent`` starts tests/kit/desk_agent.py inside the lab namespace and follows its JSON lines.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +28,7 @@ import yaml
 
 from agent_tui.center.run import RunningCenter, run_center
 from agent_tui.secure.tls import client_ssl_context, make_server_cert
+from tests.kit.waiting import LineLog
 
 HERE = Path(__file__).resolve().parent
 START_TIMEOUT = 40.0
@@ -115,11 +116,11 @@ class LabCenter:
 
     def outbox(self, customer: str) -> list[dict]:
         """What agents sent to *customer* (GET /v1/outbox)."""
-        return self._http("GET", f"/v1/outbox?customer={urllib.request.quote(customer)}")["messages"]
+        return self._http("GET", f"/v1/outbox?customer={urllib.parse.quote(customer)}")["messages"]
 
 
 class DeskAgent:
-    """tests/net/desk_agent.py in the lab namespace; ``lines`` holds everything it printed."""
+    """tests/kit/desk_agent.py in the lab namespace; ``lines`` holds everything it printed."""
 
     def __init__(self, lab: Any, center: LabCenter, user: str, password: str, *,
                  ping_interval: float = 10.0, accept_chats: bool = False):
@@ -131,8 +132,8 @@ class DeskAgent:
         assert self.proc.stdin is not None
         self.proc.stdin.write(password + "\n")
         self.proc.stdin.flush()
-        self.lines: list[dict] = []
-        self._cond = threading.Condition()
+        self.log: LineLog[dict] = LineLog()
+        self.lines = self.log.lines
         self._tags = 0
         self.stderr = ""
         threading.Thread(target=self._read, daemon=True).start()
@@ -142,11 +143,8 @@ class DeskAgent:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             if line.startswith("{"):
-                with self._cond:
-                    self.lines.append(json.loads(line))
-                    self._cond.notify_all()
-        with self._cond:
-            self._cond.notify_all()
+                self.log.append(json.loads(line))
+        self.log.close()
 
     def _read_err(self) -> None:
         assert self.proc.stderr is not None
@@ -159,17 +157,8 @@ class DeskAgent:
 
     def wait_for(self, pred: Callable[[dict], bool], timeout: float, start: int = 0) -> dict:
         """The first line (from index *start*) matching *pred*; AssertionError after *timeout* s."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                for line in self.lines[start:]:
-                    if pred(line):
-                        return line
-                left = deadline - time.monotonic()
-                if left <= 0 or self.proc.poll() is not None:
-                    raise AssertionError(f"desk agent: nothing matched within {timeout} s; "
-                                         f"last lines {self.lines[-5:]}; stderr {self.stderr[-1500:]}")
-                self._cond.wait(min(left, 0.5))
+        return self.log.wait(pred, timeout, after=start, what="desk agent",
+                             detail=lambda: f"stderr {self.stderr[-1500:]}")
 
     def start(self, timeout: float = 30.0) -> dict:
         """Connect and log in; the first welcome line."""
@@ -194,8 +183,7 @@ class DeskAgent:
         return self.result(self.submit(op, **args), timeout)["data"]
 
     def events(self, kind: str) -> list[dict]:
-        with self._cond:
-            return [ln for ln in self.lines if ln["ev"] == "event" and ln["kind"] == kind]
+        return [ln for ln in list(self.lines) if ln["ev"] == "event" and ln["kind"] == kind]
 
     def close(self) -> None:
         """Close without logout and wait; kill if it hangs."""

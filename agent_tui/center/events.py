@@ -1,0 +1,150 @@
+"""Transactions and event streams: the unit of work every service of the center shares.
+
+The rules that make restarts and crashes safe live here:
+
+- every operation runs in one SQLite transaction (:meth:`Events.tx`) together with the
+  events it emits; events are written **before** anything is sent, and only after
+  ``COMMIT`` are they handed to the live sessions (``Conn.send``);
+- each agent has one event stream (seq 1, 2, 3 … without gaps) shared by all of the
+  agent's sessions (:meth:`Events.emit`); a resuming session gets the missed events
+  from the database (:mod:`agent_tui.center.store.events`), so a center restart replays too;
+- work that must wait for the commit (route again, tell the voice bridge) is queued with
+  :meth:`Events.after_commit`; a failed transaction drops it with the events;
+- a command runs in a savepoint (:meth:`Events.savepoint`) so a failing command undoes its
+  own writes and events but the idempotency record around it still commits.
+
+:class:`Listeners` are the in-process observers (voice bridge, simulation): they are
+called after commit, never inside a transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from agent_tui.center import store
+from agent_tui.center.model import Agent
+from agent_tui.center.store import events as event_store
+
+log = logging.getLogger("agent_tui.center")
+
+Listener = Callable[[str, dict], None]
+
+
+class Events:
+    """One database transaction at a time, and the per-agent event streams written in it."""
+
+    def __init__(self, db: sqlite3.Connection, agents: dict[str, Agent], clock: Callable[[], float]):
+        self.db = db
+        self.clock = clock
+        self._agents = agents  # the live picture, shared with the presence service
+        self._tx = store.Tx(db)
+        self._out: list[tuple[str, dict]] = []  # (user, event frame) to send after COMMIT
+        self._after: list[Callable[[], None]] = []
+        self._txseq: dict[str, int] = {}  # last seq per user written in this transaction
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._tx.depth > 0
+
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[None]:
+        """One database transaction; events emitted inside are sent after COMMIT.
+
+        Nested use joins the outer transaction, so services can call each other and
+        still commit once.
+        """
+        outer = self._tx.depth == 0
+        try:
+            with self._tx:
+                yield
+        except BaseException:
+            if outer:
+                self._out.clear()
+                self._after.clear()
+                self._txseq.clear()
+            raise
+        if outer:
+            self._deliver()
+
+    def _deliver(self) -> None:
+        """After COMMIT: the new seqs become the agents' truth, frames go out, hooks run."""
+        for user, seq in self._txseq.items():
+            self._agents[user].last_seq = seq
+        self._txseq.clear()
+        out, self._out = self._out, []
+        after, self._after = self._after, []
+        for user, frame in out:
+            a = self._agents.get(user)
+            if a is None:
+                continue
+            for c in list(a.conns):
+                c.send(frame)
+        for fn in after:
+            try:
+                fn()
+            except Exception:
+                log.exception("after-commit hook failed")
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo a failed command's writes and events but keep the outer transaction."""
+        n_out, n_after, seqs = len(self._out), len(self._after), dict(self._txseq)
+        try:
+            with store.savepoint(self.db):
+                yield
+        except BaseException:
+            del self._out[n_out:]
+            del self._after[n_after:]
+            self._txseq = seqs
+            raise
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run *fn* once the current transaction has committed (dropped if it rolls back)."""
+        self._after.append(fn)
+
+    def emit(self, user: str, kind: str, data: dict) -> int:
+        """Append an event to *user*'s stream (inside a transaction). Returns its seq.
+
+        Simulated colleagues have no stream (seq 0).
+        """
+        assert self._tx.depth > 0, "emit outside a transaction"
+        a = self._agents[user]
+        if a.simulated:
+            return 0
+        seq = self._txseq.get(user, a.last_seq) + 1
+        self._txseq[user] = seq
+        ts = self.clock()
+        event_store.append(self.db, user, seq, ts, kind, data)
+        self._out.append((user, {"type": "event", "seq": seq, "ts": ts, "kind": kind, "data": data}))
+        return seq
+
+    def emit_present(self, kind: str, data: dict, users: list[str] | None = None) -> None:
+        """Emit to every logged-in user (or those of *users* who are logged in)."""
+        for u in (users if users is not None else list(self._agents)):
+            a = self._agents.get(u)
+            if a is not None and a.present and not a.simulated:
+                self.emit(u, kind, data)
+
+
+@dataclass
+class Listeners:
+    """In-process observers of the center, called after commit (see the module docstring)."""
+
+    conversation: list[Listener] = field(default_factory=list)  # (status | "outgoing", summary)
+    team: list[Listener] = field(default_factory=list)  # (room key, message + members)
+    offer: list[Listener] = field(default_factory=list)  # ("offered" | "revoked", offer data)
+    # Told of each good password login (the voice bridge keeps Kamailio's HA1 current).
+    password: list[Callable[[str, str], None]] = field(default_factory=list)
+
+
+def notify(listeners: list[Listener], what: str, data: dict) -> None:
+    """Call each listener; one that fails is logged and does not stop the others."""
+    for fn in list(listeners):
+        try:
+            fn(what, data)
+        except Exception:
+            log.exception("listener failed")
