@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import pkgutil
 import shutil
 import subprocess
@@ -42,8 +43,10 @@ def _contract_names() -> list[str]:
 
 def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    # PYTHONPATH: check this tree even when the installed package points at another checkout.
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
     return subprocess.run([exe, "--no-cache"], check=False, cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, env=env)
 
 
 def test_every_import_linter_contract_is_kept() -> None:

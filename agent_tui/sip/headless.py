@@ -1,7 +1,7 @@
 """The tester's headless softphone: register, take or make one call, play/record WAV, report JSON.
 
 :func:`run_headless` is blocking and independent of the center connection: the ctl wrapper
-(``phone_cli.py``) feeds it "pickup" URIs from the center's ``voice.offered`` events through
+(``agent_tui/ctl/phone.py``) feeds it "pickup" URIs from the center's ``voice.offered`` events through
 ``pickups`` (a ``queue.Queue``), and prints the dict it returns.
 """
 

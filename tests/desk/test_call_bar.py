@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-HERE = Path(__file__).resolve().parent
 from tests.kit.audio_check import read_raw, read_wav, tone_windows, write_tone_wav
 from tests.kit.desk_helpers import wait_for
 from tests.kit.paths import child_env
+
+HERE = Path(__file__).resolve().parent
 
 ASOUNDRC = """
 pcm.headset {{

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit.waiting import wait_until
+
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")]
 
@@ -36,18 +38,28 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", "desk", check=False)
 
-    def wait_screen(self, *needles: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if all(n in text for n in needles):
-                return text
-            time.sleep(0.1)  # polling the terminal with a deadline, not sleeping as sync
-        raise AssertionError(f"screen never showed {needles!r}; last screen:\n{text}")
+    def wait_screen(self, *needles: str, timeout: float = 30.0, pane: str = "desk") -> str:
+        last = [""]
+
+        def showing() -> str:
+            last[0] = self.run("capture-pane", "-p", "-t", pane, check=False)
+            return last[0] if all(n in last[0] for n in needles) else ""
+
+        try:
+            return wait_until(showing, timeout, f"the screen to show {needles!r}", interval=0.1)
+        except AssertionError as err:
+            raise AssertionError(f"{err}; last screen:\n{last[0]}") from None
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True, timeout=20, check=False)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def center_pid(center_dir: Path) -> int | None:
@@ -85,15 +97,7 @@ def test_demo_in_tmux_shows_injected_sms_offer(tmp_path):
         pid = center_pid(data)
         assert pid is not None
         tmux.run("send-keys", "-t", "desk", "C-q")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError("the demo center did not stop when the desk closed")
+        wait_until(lambda: gone(pid), 20, "the demo center to stop when the desk closed")
     finally:
         tmux.kill()
 
@@ -110,15 +114,11 @@ def test_demo_center_stops_when_the_terminal_closes(tmp_path):
         assert pid is not None
     finally:
         tmux.kill()  # the terminal goes away: SIGHUP to the desk and the center
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
-    os.kill(pid, 15)
-    raise AssertionError("the demo center kept running after its terminal closed")
+    try:
+        wait_until(lambda: gone(pid), 20, "the demo center to stop after its terminal closed")
+    finally:
+        if not gone(pid):
+            os.kill(pid, 15)
 
 
 def test_second_desk_joins_the_running_demo_center(tmp_path):
@@ -136,15 +136,7 @@ def test_second_desk_joins_the_running_demo_center(tmp_path):
         tmux.run("new-session", "-d", "-s", "desk2", "-x", "120", "-y", "40",
                  f"cd {cwd} && TERM=xterm-256color {second}")
         tmux.run("resize-window", "-t", "desk2", "-x", "120", "-y", "40")
-        deadline = time.monotonic() + 60
-        screen2 = ""
-        while time.monotonic() < deadline:
-            screen2 = tmux.run("capture-pane", "-p", "-t", "desk2", check=False)
-            if "Available" in screen2 and "online" in screen2:
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError(f"second desk never came online:\n{screen2}")
+        tmux.wait_screen("Available", "online", timeout=60, pane="desk2")
         assert center_pid(data) == pid, "no second center was started"
         procs = subprocess.run(["pgrep", "-f", f"center serve {data}"], capture_output=True, text=True,
                                check=False).stdout.split()

@@ -6,6 +6,7 @@ Tests never sleep to synchronise; they wait for a condition with a deadline:
 ``await until(pred, timeout, what)``         asyncio poll; ``pause=pilot.pause`` lets a Textual app run
 ``await until_in_thread(fn, cond, …)``       asyncio: poll a blocking ``fn`` in a worker thread
 ``LineLog.wait(pred, timeout, after=…)``     the first line a reader thread appended that matches
+``LineLog.first(pred, timeout)``             the same, ``None`` on timeout (child processes report it)
 
 Each returns the truthy value (or the matching line) and raises ``AssertionError`` naming *what* it
 waited for when the deadline passes.
@@ -109,6 +110,15 @@ class LineLog(Generic[Line]):
         ``AssertionError`` when the log closes or ``timeout`` seconds pass first; its message names
         *what*, the last lines and ``detail()`` (e.g. the child's stderr).
         """
+        hit = self.first(pred, timeout, after=after)
+        if hit is not None:
+            return hit
+        why = "the source ended" if self.closed else f"nothing matched within {timeout:g} s"
+        raise AssertionError(f"{what}: {why}; last lines {self.lines[after:][-8:]}; {detail()}")
+
+    def first(self, pred: Callable[[Line], object], timeout: float, *, after: int = 0) -> Line | None:
+        """Like :meth:`wait`, but ``None`` instead of an error (for child processes that report
+        what they did not see rather than fail)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -117,6 +127,5 @@ class LineLog(Generic[Line]):
                         return line
                 left = deadline - time.monotonic()
                 if self.closed or left <= 0:
-                    why = "the source ended" if self.closed else f"nothing matched within {timeout:g} s"
-                    raise AssertionError(f"{what}: {why}; last lines {self.lines[after:][-8:]}; {detail()}")
+                    return None
                 self._cond.wait(left)

@@ -91,12 +91,10 @@ class PhoneProc:
         out = self.next_line(timeout)
         while "ev" in out:
             out = self.next_line(max(0.1, deadline - time.monotonic()))
-        deadline = time.monotonic() + 20
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            try:
-                self.proc.wait(0.2)
-            except subprocess.TimeoutExpired:
-                pass
+        try:
+            self.proc.wait(20)  # the phone exits after its final line
+        except subprocess.TimeoutExpired:
+            pass
         return out
 
     def stop(self) -> None:

@@ -9,35 +9,20 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
-import time
 
 from agent_tui.sip import audio
 from agent_tui.sip import events as ev
 from agent_tui.sip.account import AccountSpec
 from agent_tui.sip.engine import EngineConfig
 from agent_tui.sip.phone import HeadsetSpec, Softphone
+from tests.kit.waiting import LineLog
 
 
 def main() -> int:
     cfg = json.loads(sys.argv[1])
-    seen: list[object] = []
-    cond = threading.Condition()
-
-    def on_event(e: object) -> None:
-        with cond:
-            seen.append(e)
-            cond.notify_all()
-
-    def wait(pred, timeout: float) -> object | None:
-        deadline = time.monotonic() + timeout
-        with cond:
-            while True:
-                hit = next((e for e in seen if pred(e)), None)
-                left = deadline - time.monotonic()
-                if hit is not None or left <= 0:
-                    return hit
-                cond.wait(left)
+    events: LineLog[object] = LineLog()
+    on_event = events.append
+    wait = events.first  # the first event that matches, or None at the deadline
 
     out: dict = {"devices": [d.name for d in audio.list_devices()]}
     phone = Softphone(

@@ -8,33 +8,22 @@ from __future__ import annotations
 import gc
 import json
 import sys
-import threading
 import time
 
 from agent_tui.sip import events as ev
 from agent_tui.sip.account import AccountSpec
 from agent_tui.sip.engine import EngineConfig, SipEngine, SipError
 from agent_tui.sip.phone import FileMediaSpec, Softphone
+from tests.kit.waiting import LineLog
 
 
 def main() -> int:
     cfg = json.loads(sys.argv[1])
-    seen: list[object] = []
-    cond = threading.Condition()
-
-    def on_event(e: object) -> None:
-        with cond:
-            seen.append(e)
-            cond.notify_all()
+    events: LineLog[object] = LineLog()
+    on_event = events.append
 
     def wait(pred, timeout: float = 20.0) -> object | None:
-        deadline = time.monotonic() + timeout
-        with cond:
-            while True:
-                hit = next((e for e in seen if pred(e)), None)
-                if hit is not None or time.monotonic() >= deadline:
-                    return hit
-                cond.wait(deadline - time.monotonic())
+        return events.first(pred, timeout)  # None at the deadline
 
     out: dict = {}
     try:  # a bad CA path fails in words, and leaves the process able to start a phone after
@@ -66,8 +55,8 @@ def main() -> int:
     t0 = time.monotonic()
     phone.stop()  # with the call still up
     out["stop_s"] = round(time.monotonic() - t0, 2)
-    out["ended_event"] = any(isinstance(e, ev.CallState) and e.state == "ended" for e in seen)
-    out["stopped_event"] = any(isinstance(e, ev.EngineStopped) for e in seen)
+    out["ended_event"] = any(isinstance(e, ev.CallState) and e.state == "ended" for e in events.lines)
+    out["stopped_event"] = any(isinstance(e, ev.EngineStopped) for e in events.lines)
     try:
         phone.dial(cfg["target"]).result(5)
         out["after_stop"] = "dialled"

@@ -7,7 +7,6 @@ file, so the test checks what the agent's ears got and what their microphone sen
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 
 from tests.kit.audio_check import dominant_freq, read_raw, read_wav, tone_windows
+from tests.kit.paths import child_env
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ def test_level_meter_test_tone_and_ring_device(pki, tones, phones, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **env},
+        env=child_env(**env),  # the script imports tests.kit
     )
     try:
         assert agent.stdout is not None

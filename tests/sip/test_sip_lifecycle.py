@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit.paths import child_env
+
 pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +43,7 @@ def test_stop_with_active_call_is_clean_and_the_peer_sees_the_hangup(pki, phones
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),  # the script imports tests.kit
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -82,6 +85,7 @@ def test_exit_without_stop_with_a_call_up_is_still_clean(pki, phones):
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),  # the script imports tests.kit
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
