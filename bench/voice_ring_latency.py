@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests
 from agent_tui.center.config import load_center_config
 from agent_tui.center.voice import kamailio
 from agent_tui.center.voice.prompts import write_tone_wav
-from agent_tui.secure.tls import make_ca, make_server_cert
+from agent_tui.secure.pki import make_ca, make_server_cert
 from tests.kit.voicekit import PY, JsonProc
 
 pct = benchlib.pct

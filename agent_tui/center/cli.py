@@ -5,8 +5,10 @@ ingress): with a center running it posts to ``POST /v1/messages`` like any integ
 none, it calls :meth:`agent_tui.center.hub.Hub.ingest` on the database directly and the
 conversation is routed when the center starts.
 
-The desk's ``agent-tui`` imports this module at start to list the sub-commands, so the
-center's own stack (hub, server, certificates) is imported inside the command that needs it.
+The desk's ``agent-tui`` imports this module at start to list the sub-commands, so the heavy
+parts of the center (the hub and the server stack with websockets, certificate making with
+cryptography, pjsua2 for ``center call``) are imported inside the command that needs them; the
+store and password helpers imported at the top are stdlib-only.
 """
 
 from __future__ import annotations

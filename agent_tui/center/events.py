@@ -46,10 +46,6 @@ class Events:
         self._after: list[Callable[[], None]] = []
         self._txseq: dict[str, int] = {}  # last seq per user written in this transaction
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._tx.depth > 0
-
     @contextlib.contextmanager
     def tx(self) -> Iterator[None]:
         """One database transaction; events emitted inside are sent after COMMIT.

@@ -104,10 +104,6 @@ class Hub:
     # ------------------------------------------------------------------ the live picture
 
     @property
-    def teams(self) -> dict[str, dict[str, str]]:
-        return self.presence.teams
-
-    @property
     def queues(self) -> dict[str, dict[str, str]]:
         return self.presence.queues
 

@@ -16,7 +16,7 @@ from agent_tui.center.config import DEFAULT_YAML, load_center_config
 from agent_tui.center.kb import KnowledgeBase
 from agent_tui.center.store import seed as seed_store
 from agent_tui.center.voice.kamailio import write_kamailio_config
-from agent_tui.secure import tls
+from agent_tui.secure import pki
 
 
 class InitError(Exception):
@@ -36,9 +36,9 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
                             port=port, ingress_port=ingress_port, demo="true" if demo else "false"),
         encoding="utf-8")
     cfg = load_center_config(cdir)
-    tls.make_ca(cfg.tls_dir)
+    pki.make_ca(cfg.tls_dir)
     hosts = [h for h in [host, *(extra_hosts or [])] if h not in ("0.0.0.0", "::")]
-    tls.make_server_cert(cfg.tls_dir, hosts)
+    pki.make_server_cert(cfg.tls_dir, hosts)
     secrets_dir = cdir / "secrets"
     secrets_dir.mkdir(exist_ok=True)
     os.chmod(secrets_dir, 0o700)

@@ -80,10 +80,6 @@ class Sessions:
             session_store.extend(self.db, row["id"], now + self.cfg.token_ttl_hours * 3600)
         return row["user"], row["id"]
 
-    def revoke_session(self, session_id: str) -> None:
-        with self.events.tx():
-            session_store.revoke(self.db, session_id)
-
     # ------------------------------------------------------------------ connections
 
     def attach(self, conn: Conn, token: str, resume_since: int | None) -> dict:

@@ -62,6 +62,9 @@ class AccountSpec:
     first_retry_s: int = 10  # first retry after a failed registration (capped at retry_s)
     expires_s: int = 300
     keepalive_s: int = 25  # NAT keep-alive (UDP) and TCP keep-idle for the TLS connection
+    # An address of record other than sip:user@domain (the voice engine in direct mode names its
+    # TLS transport, so what agents see in From is dialable back over TLS).
+    id_uri: str = ""
     # pjsua's NAT helpers: Contact/Via rewrite, RFC 5626 outbound, RTP keep-alive. A softphone
     # behind a home NAT needs them; a center process on a known address turns them off.
     nat_traversal: bool = True
@@ -70,8 +73,8 @@ class AccountSpec:
 
     @property
     def uri(self) -> str:
-        """Our address of record."""
-        return f"sip:{self.user}@{self.domain}"
+        """Our address of record (``id_uri`` when set)."""
+        return self.id_uri or f"sip:{self.user}@{self.domain}"
 
     def target_uri(self, target: str) -> str:
         """A dialable URI for a number, a colleague's user name or a full SIP URI."""

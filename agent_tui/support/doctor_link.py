@@ -5,7 +5,6 @@ round-trip time and idle traffic. Each takes the :class:`Context` and returns a
 from __future__ import annotations
 
 import asyncio
-import datetime as _dt
 import itertools
 import socket
 import ssl
@@ -17,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import keyring
-from cryptography import x509
 
 from agent_tui.core import credentials
 from agent_tui.core.client import (
@@ -306,36 +304,17 @@ async def check_tls(ctx: Context) -> Check:
 
 
 def _cert_summary(der: bytes) -> dict[str, Any]:
-    cert = x509.load_der_x509_certificate(der)
-    return _describe_cert(cert)
+    # deferred: secure.pki loads cryptography (~40 ms); every `agent-tui` start builds this parser
+    from agent_tui.secure import pki
 
-
-def _describe_cert(cert: Any) -> dict[str, Any]:
-    not_after = cert.not_valid_after_utc
-    now = _dt.datetime.now(_dt.timezone.utc)
-    names: list[str] = []
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        names = [str(n.value) for n in san]
-    except x509.ExtensionNotFound:
-        pass
-    return {
-        "subject": cert.subject.rfc4514_string(),
-        "issuer": cert.issuer.rfc4514_string(),
-        "names": names,
-        "not_after": not_after.isoformat(timespec="seconds"),
-        "days_left": (not_after - now).days,
-    }
+    return pki.certificate_summary(der)
 
 
 def _ca_summary(path: Path) -> dict[str, Any]:
-    try:
-        cert = x509.load_pem_x509_certificate(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        return {"error": str(exc)}
-    info = _describe_cert(cert)
-    info.pop("names", None)
-    return info
+    # deferred: as above
+    from agent_tui.secure import pki
+
+    return pki.ca_file_summary(path)
 
 
 # --- login, latency, bandwidth -------------------------------------------------------------

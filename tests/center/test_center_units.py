@@ -10,7 +10,7 @@ from cryptography import x509
 from agent_tui.center import router
 from agent_tui.center.auth import hash_password, verify_password
 from agent_tui.center.config import CenterConfigError, load_center_config
-from agent_tui.secure import tls
+from agent_tui.secure import pki, tls
 
 
 def test_config_error_names_file_line_and_field(tmp_path):
@@ -42,8 +42,8 @@ def test_config_defaults_and_missing_file(tmp_path):
 
 
 def test_server_certificate_names_hosts_and_is_signed_by_the_ca(tmp_path):
-    tls.make_ca(tmp_path)
-    tls.make_server_cert(tmp_path, ["desk.example.nl", "10.1.2.3"])
+    pki.make_ca(tmp_path)
+    pki.make_server_cert(tmp_path, ["desk.example.nl", "10.1.2.3"])
     cert = x509.load_pem_x509_certificate((tmp_path / "server.pem").read_bytes())
     san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "localhost" in san.get_values_for_type(x509.DNSName)
@@ -59,7 +59,7 @@ async def test_client_context_refuses_a_center_signed_by_another_ca(center, tmp_
     from websockets.asyncio.client import connect
 
     other = tmp_path / "other"
-    tls.make_ca(other)
+    pki.make_ca(other)
     with pytest.raises(ssl.SSLCertVerificationError):
         await connect(center.url, ssl=tls.client_ssl_context(other / "ca.pem"), subprotocols=["agent-tui.v1"],
                       open_timeout=10)

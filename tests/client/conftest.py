@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agent_tui.secure import tls
+from agent_tui.secure import pki
 from tests.kit.proxy import TcpProxy
 
 
@@ -33,5 +33,5 @@ def proxy(center: Any) -> Iterator[TcpProxy]:
 @pytest.fixture(scope="session")
 def other_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA that did not sign the center's certificate."""
-    ca_pem, _ = tls.make_ca(tmp_path_factory.mktemp("other-ca"), common_name="some other CA")
+    ca_pem, _ = pki.make_ca(tmp_path_factory.mktemp("other-ca"), common_name="some other CA")
     return ca_pem

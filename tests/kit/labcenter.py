@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 
 from agent_tui.center.run import RunningCenter, run_center
-from agent_tui.secure.tls import client_ssl_context, make_server_cert
+from agent_tui.secure.pki import make_server_cert
+from agent_tui.secure.tls import client_ssl_context
 from tests.kit.waiting import LineLog
 
 HERE = Path(__file__).resolve().parent

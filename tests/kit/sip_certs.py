@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent_tui.secure.tls import make_ca, make_server_cert
+from agent_tui.secure.pki import make_ca, make_server_cert
 
 
 @dataclass(frozen=True)

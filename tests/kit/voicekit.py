@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from agent_tui.center.voice.prompts import write_tone_wav
-from agent_tui.secure.tls import make_ca, make_server_cert
+from agent_tui.secure.pki import make_ca, make_server_cert
 from tests.kit.paths import child_env
 from tests.kit.waiting import LineLog
 

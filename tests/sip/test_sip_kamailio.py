@@ -13,7 +13,7 @@ import pytest
 
 from agent_tui.center.voice import kamailio
 from agent_tui.center.voice.settings import parse_voice_settings
-from agent_tui.secure.tls import make_ca, make_server_cert
+from agent_tui.secure.pki import make_ca, make_server_cert
 from tests.kit.audio_check import read_wav, tone_windows
 
 pytestmark = [

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from agent_tui.core import credentials
-from agent_tui.secure import tls
+from agent_tui.secure import pki
 from tests.support.supportkit import Login, write_config
 
 ASOUNDRC = """
@@ -41,7 +41,7 @@ def login(center: Any, tmp_path: Path) -> Iterator[Login]:
 @pytest.fixture(scope="session")
 def other_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA that did not sign the center's certificate."""
-    ca_pem, _ = tls.make_ca(tmp_path_factory.mktemp("other-ca"), common_name="some other CA")
+    ca_pem, _ = pki.make_ca(tmp_path_factory.mktemp("other-ca"), common_name="some other CA")
     return ca_pem
 
 

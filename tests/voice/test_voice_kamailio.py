@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent_tui.center.voice import kamailio
-from agent_tui.secure.tls import make_ca, make_server_cert
+from agent_tui.secure.pki import make_ca, make_server_cert
 from tests.kit.voicekit import AGENT2_HZ, AGENT_HZ, CUSTOMER_HZ, PY, start_engine, start_phone
 from tests.kit.waiting import wait_until
 from tests.voice.voice_audio import band_share, rms, windows

@@ -21,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+from agent_tui.center import store
 
 # bm25 weights, in kb_fts column order: title, body, tags, title_stem, body_stem, lang.
 # ``lang`` is an indexed column (the token "en" or "nl") so that the language filter is part of
@@ -73,17 +75,10 @@ CREATE INDEX IF NOT EXISTS kb_proposals_status ON kb_proposals(status);
 """
 
 
-@contextlib.contextmanager
-def savepoint(conn: sqlite3.Connection) -> Iterator[None]:
-    """A transaction that nests inside the caller's (if any) and commits on its own otherwise."""
-    conn.execute("SAVEPOINT kb_write")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK TO kb_write")
-        conn.execute("RELEASE kb_write")
-        raise
-    conn.execute("RELEASE kb_write")
+def savepoint(conn: sqlite3.Connection) -> contextlib.AbstractContextManager[None]:
+    """A write that nests inside the caller's transaction (if any) and commits on its own otherwise
+    (a SAVEPOINT outside a transaction starts one)."""
+    return store.savepoint(conn, "kb_write")
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

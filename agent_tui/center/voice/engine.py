@@ -101,7 +101,8 @@ class VoiceEngine:
             domain=self.domain if registrar else f"{self.host}:{self.port}",
             registrar=registrar, proxy=proxy,
             password=sip_ha1 if sip_user else None, password_is_ha1=True,
-            first_retry_s=5, nat_traversal=False, key="voice",
+            first_retry_s=5, nat_traversal=False, key="voice", keepalive_s=15,
+            id_uri="" if registrar else f"sip:{sip_user or 'voice'}@{self.host}:{self.port};transport=tls",
         )
         if registrar:
             # Several engines register as "voice": Kamailio tries them in q order (serial forking),
