@@ -135,6 +135,21 @@ EN: dict[str, str] = {
     "prompt.dtmf": "DTMF", "prompt.dtmf_hint": "Digits are sent as you type; Enter closes.",
     "prompt.transfer": "Transfer to", "prompt.transfer_placeholder": "colleague, queue or number",
     "prompt.dial": "Call", "prompt.dial_placeholder": "number, colleague (agent2) or sip:uri",
+    # the audio settings screen (screens/audio_settings.py); the YAML snippet keeps the config's keys
+    "audio.title": "Audio settings — headset check",
+    "audio.mic": "Mic", "audio.headset": "Headset", "audio.ring_on": "Ring on", "audio.profile": "Profile",
+    "audio.system_default": "system default", "audio.default_device": "default",
+    "audio.not_found": "{device} (from config, not found now)",
+    "audio.profile_low": "low — ≤ 30 kbit/s (speex/iLBC/GSM)",
+    "audio.profile_normal": "normal — wideband G.722",
+    "audio.tone": "Test tone", "audio.ring_test": "Ring test", "audio.save": "Save", "audio.close": "Close",
+    "audio.silence": "silence", "audio.mic_meter": "Mic {meter}", "audio.mic_error": "Mic: ⚠ {why}",
+    "audio.device_error": "⚠ {why}",
+    "audio.profile_changed": "Profile {profile}: used from the next call on.",
+    "audio.tone_phone": "Test tone: 2 s at 1 kHz in the headset (through the phone).",
+    "audio.playing": "{what}: playing on {device} …", "audio.played": "{what}: played on {device}.",
+    "audio.play_failed": "{what}: ⚠ {why}", "audio.cannot_play": "cannot play on {device}: {why}",
+    "audio.kept": "Kept for this session. To keep it, put this in your config file:",
 }
 
 NL: dict[str, str] = {
@@ -248,6 +263,21 @@ NL: dict[str, str] = {
     "prompt.dtmf": "DTMF", "prompt.dtmf_hint": "Cijfers gaan weg terwijl je typt; Enter sluit.",
     "prompt.transfer": "Doorverbinden naar", "prompt.transfer_placeholder": "collega, wachtrij of nummer",
     "prompt.dial": "Bellen", "prompt.dial_placeholder": "nummer, collega (agent2) of sip:uri",
+    "audio.title": "Geluidsinstellingen — headset controleren",
+    "audio.mic": "Microfoon", "audio.headset": "Headset", "audio.ring_on": "Belgeluid",
+    "audio.profile": "Profiel",
+    "audio.system_default": "systeemstandaard", "audio.default_device": "standaard",
+    "audio.not_found": "{device} (uit de configuratie, nu niet gevonden)",
+    "audio.profile_low": "low — laag, ≤ 30 kbit/s (speex/iLBC/GSM)",
+    "audio.profile_normal": "normal — breedband G.722",
+    "audio.tone": "Testtoon", "audio.ring_test": "Beltest", "audio.save": "Opslaan", "audio.close": "Sluiten",
+    "audio.silence": "stilte", "audio.mic_meter": "Microfoon {meter}", "audio.mic_error": "Microfoon: ⚠ {why}",
+    "audio.device_error": "⚠ {why}",
+    "audio.profile_changed": "Profiel {profile}: geldt vanaf het volgende gesprek.",
+    "audio.tone_phone": "Testtoon: 2 s op 1 kHz in de headset (via de telefoon).",
+    "audio.playing": "{what}: speelt af op {device} …", "audio.played": "{what}: afgespeeld op {device}.",
+    "audio.play_failed": "{what}: ⚠ {why}", "audio.cannot_play": "kan niet afspelen op {device}: {why}",
+    "audio.kept": "Bewaard voor deze sessie. Zet dit in je configuratiebestand om het te houden:",
 }
 
 TABLES = {"en": EN, "nl": NL}

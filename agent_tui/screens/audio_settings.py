@@ -5,18 +5,20 @@ test tone plays in the chosen output, the ring test plays on the ring device. Wh
 runs on the same devices, the meter and the tone go through the phone itself (one stream per
 device); otherwise the screen opens the device on its own for the check.
 
-"Save" keeps the choice for this session at once and writes it into the config file's
-``softphone`` section when the config module can save it (``save_softphone``); otherwise the
-screen shows the YAML to paste. The phone picks up new devices when it (re)starts — right away
-if no call is up.
+"Save" keeps the choice for this session at once and shows the config file's ``softphone``
+section as YAML to paste (the config module does not write files). The phone picks up new devices
+when it (re)starts — right away if no call is up. Every word on the screen comes from ``i18n.py``
+(``audio.*``); the YAML's keys stay as the config file spells them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import dataclasses
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import yaml
 from textual import on
@@ -26,12 +28,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
-from agent_tui.core import config as config_mod
 from agent_tui.core.config import Config
+from agent_tui.i18n import t
 from agent_tui.secure.text import one_line
 from agent_tui.sip.profiles import profile_name
 
-PROFILES = (("low — ≤ 30 kbit/s (speex/iLBC/GSM)", "low"), ("normal — wideband G.722", "normal"))
+PROFILES = ("low", "normal")  # the bandwidth profiles the screen offers (sip/profiles.py)
 METER_WIDTH = 30
 METER_FLOOR_DB = -60.0
 
@@ -40,7 +42,7 @@ def meter(dbfs: float, width: int = METER_WIDTH) -> str:
     """A text level meter: ``[████████░░░░] -23 dBFS`` (words too, not only the bar)."""
     frac = 0.0 if dbfs <= METER_FLOOR_DB else min(1.0, (dbfs - METER_FLOOR_DB) / -METER_FLOOR_DB)
     n = round(frac * width)
-    label = "silence" if dbfs <= -99 else f"{dbfs:.0f} dBFS"
+    label = t("audio.silence") if dbfs <= -99 else f"{dbfs:.0f} dBFS"
     return f"[{'█' * n}{'░' * (width - n)}] {label}"
 
 
@@ -108,7 +110,40 @@ def play_on(device: str | None, freq: float, seconds: float, ring: bool = False)
     try:
         sd.play(pcm, 16000, device=dev, blocking=True)
     except Exception as exc:
-        raise AudioError(f"cannot play on {device or 'default'}: {exc}") from exc
+        raise AudioError(t("audio.cannot_play", device=device or t("audio.default_device"),
+                           why=exc)) from exc
+
+
+@runtime_checkable
+class HeadsetDevices(Protocol):
+    """A media spec with headset devices: ``sip.phone.HeadsetSpec`` (``FileMediaSpec`` has none).
+
+    A Protocol, not ``isinstance(spec, HeadsetSpec)``: importing ``sip.phone`` loads pjsua2.
+    """
+
+    input_device: str | int | None
+    output_device: str | int | None
+
+
+class RunningPhone(Protocol):
+    """What the screen uses of the running softphone (``sip.phone.Softphone``)."""
+
+    @property
+    def media_spec(self) -> object:
+        """``HeadsetSpec`` or ``FileMediaSpec``: only a ``HeadsetDevices`` spec names devices."""
+        ...
+
+    def test_tone(self, seconds: float = 2.0) -> concurrent.futures.Future[Any]: ...
+
+    def set_profile(self, name: str) -> concurrent.futures.Future[Any]: ...
+
+
+def phone_device(phone: RunningPhone, kind: str) -> str | int | None:
+    """The ``input`` or ``output`` device the running phone uses (None: default, or no headset)."""
+    spec = phone.media_spec
+    if not isinstance(spec, HeadsetDevices):
+        return None
+    return spec.input_device if kind == "input" else spec.output_device
 
 
 class SettingsPhone(Protocol):
@@ -117,7 +152,7 @@ class SettingsPhone(Protocol):
     level_listener: Callable[[float, float], None] | None
 
     @property
-    def phone(self) -> Any:
+    def phone(self) -> RunningPhone | None:
         """The running ``Softphone``, or None."""
         ...
 
@@ -149,6 +184,11 @@ class AudioSettingsScreen(ModalScreen[None]):
 
     def __init__(self, phone: SettingsPhone) -> None:
         super().__init__()
+        # In the language chosen at start-up (class BINDINGS were made at import).
+        words = {"close": t("audio.close"), "save": t("audio.save"), "test_tone": t("audio.tone")}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                dataclasses.replace(b, description=words.get(b.action, b.description)) for b in bindings]
         self.controller = phone
         sp = phone.config.softphone
         self.input_device: str | None = sp.input_device
@@ -159,12 +199,11 @@ class AudioSettingsScreen(ModalScreen[None]):
         self.device_error = ""
         self._check: _DeviceCheck | None = None
         self._levels = (-100.0, -100.0)
-        self.saved_to = ""
         self.snippet = ""
 
     # --- layout -------------------------------------------------------------------------
     def _choices(self, kind: str) -> list[tuple[str, str]]:
-        out = [("system default", "")]
+        out = [(t("audio.system_default"), "")]
         for d in self.devices:
             if (d.inputs if kind == "input" else d.outputs) > 0:
                 out.append((one_line(f"#{d.index} {d.name}", 60), d.name))
@@ -178,31 +217,31 @@ class AudioSettingsScreen(ModalScreen[None]):
         except Exception as exc:  # noqa: BLE001 - no PortAudio: say so, keep the screen usable
             self.device_error = str(exc)
         with Vertical():
-            yield Label("Audio settings — headset check", classes="title")
+            yield Label(t("audio.title"), classes="title")
             if self.device_error:
-                yield Static(f"⚠ {self.device_error}", markup=False)
-            for kind, label, value in (("input", "Mic", self.input_device),
-                                       ("output", "Headset", self.output_device),
-                                       ("ring", "Ring on", self.ring_device)):
+                yield Static(t("audio.device_error", why=self.device_error), markup=False)
+            for kind, label, value in (("input", t("audio.mic"), self.input_device),
+                                       ("output", t("audio.headset"), self.output_device),
+                                       ("ring", t("audio.ring_on"), self.ring_device)):
                 choices = self._choices("input" if kind == "input" else "output")
                 known = {v for _l, v in choices}
                 if value and value not in known:
-                    choices.append((one_line(f"{value} (from config, not found now)", 60), value))
+                    choices.append((one_line(t("audio.not_found", device=value), 60), value))
                 with Horizontal(classes="row"):
                     yield Label(label)
                     yield Select(choices, value=value or "", allow_blank=False, compact=True,
                                  id=f"as-{kind}")
             with Horizontal(classes="row"):
-                yield Label("Profile")
-                yield Select(list(PROFILES), value=self.profile, allow_blank=False, compact=True,
+                yield Label(t("audio.profile"))
+                yield Select([(t(f"audio.profile_{p}"), p) for p in PROFILES], value=self.profile, allow_blank=False, compact=True,
                              id="as-profile")
             yield Static(meter(-100.0), id="as-mic", markup=False)
             yield Static("", id="as-status", markup=False)
             with Horizontal(id="as-buttons"):
-                yield Button("Test tone", id="as-tone")
-                yield Button("Ring test", id="as-ring")
-                yield Button("Save", id="as-save", variant="primary")
-                yield Button("Close", id="as-close")
+                yield Button(t("audio.tone"), id="as-tone")
+                yield Button(t("audio.ring_test"), id="as-ring")
+                yield Button(t("audio.save"), id="as-save", variant="primary")
+                yield Button(t("audio.close"), id="as-close")
             yield Static("", id="as-snippet", markup=False)
 
     def on_mount(self) -> None:
@@ -218,8 +257,7 @@ class AudioSettingsScreen(ModalScreen[None]):
     # --- level meter --------------------------------------------------------------------------
     def _phone_uses_input(self) -> bool:
         phone = self.controller.phone
-        spec = getattr(phone, "media_spec", None)
-        return phone is not None and (getattr(spec, "input_device", None) or "") == (self.input_device or "")
+        return phone is not None and (phone_device(phone, "input") or "") == (self.input_device or "")
 
     def _reopen_check(self) -> None:
         self._close_check()
@@ -240,12 +278,13 @@ class AudioSettingsScreen(ModalScreen[None]):
     def _show_level(self) -> None:
         if self._check is not None:
             if self._check.error:
-                self.query_one("#as-mic", Static).update(f"Mic: ⚠ {one_line(self._check.error, 60)}")
+                self.query_one("#as-mic", Static).update(
+                    t("audio.mic_error", why=one_line(self._check.error, 60)))
                 return
             level = self._check.level
         else:
             level = self._levels[0]
-        self.query_one("#as-mic", Static).update("Mic " + meter(level))
+        self.query_one("#as-mic", Static).update(t("audio.mic_meter", meter=meter(level)))
 
     # --- changes --------------------------------------------------------------------------------
     @on(Select.Changed)
@@ -264,7 +303,7 @@ class AudioSettingsScreen(ModalScreen[None]):
             phone = self.controller.phone
             if phone is not None:
                 phone.set_profile(value)  # next calls use it
-            self._status(f"Profile {value}: used from the next call on.")
+            self._status(t("audio.profile_changed", profile=value))
 
     def _status(self, text: str) -> None:
         self.query_one("#as-status", Static).update(text)
@@ -276,7 +315,7 @@ class AudioSettingsScreen(ModalScreen[None]):
         if bid == "as-tone":
             self.action_test_tone()
         elif bid == "as-ring":
-            self._play(self.ring_device or self.output_device, 425.0, 1.0, "Ring test", ring=True)
+            self._play(self.ring_device or self.output_device, 425.0, 1.0, t("audio.ring_test"), ring=True)
         elif bid == "as-save":
             self.action_save()
         elif bid == "as-close":
@@ -284,22 +323,22 @@ class AudioSettingsScreen(ModalScreen[None]):
 
     def action_test_tone(self) -> None:
         phone = self.controller.phone
-        spec = getattr(phone, "media_spec", None)
-        if phone is not None and (getattr(spec, "output_device", None) or "") == (self.output_device or ""):
+        if phone is not None and (phone_device(phone, "output") or "") == (self.output_device or ""):
             phone.test_tone(2.0)
-            self._status("Test tone: 2 s at 1 kHz in the headset (through the phone).")
+            self._status(t("audio.tone_phone"))
             return
-        self._play(self.output_device, 1000.0, 2.0, "Test tone")
+        self._play(self.output_device, 1000.0, 2.0, t("audio.tone"))
 
     def _play(self, device: str | None, freq: float, seconds: float, what: str, ring: bool = False) -> None:
-        self._status(f"{what}: playing on {device or 'default'} …")
+        name = device or t("audio.default_device")
+        self._status(t("audio.playing", what=what, device=name))
 
         async def run() -> None:
             try:
                 await asyncio.to_thread(play_on, device, freq, seconds, ring)
-                self._status(f"{what}: played on {device or 'default'}.")
+                self._status(t("audio.played", what=what, device=name))
             except Exception as exc:  # noqa: BLE001 - in words
-                self._status(f"{what}: ⚠ {exc}")
+                self._status(t("audio.play_failed", what=what, why=exc))
 
         self.run_worker(run(), group="as-play")
 
@@ -312,19 +351,8 @@ class AudioSettingsScreen(ModalScreen[None]):
             self.input_device, self.output_device, self.ring_device)
         sp.profile = self.profile
         self.snippet = yaml_snippet(self.input_device, self.output_device, self.ring_device, self.profile)
-        save = getattr(config_mod, "save_softphone", None)  # when the config module can write it
-        path = config.path
-        if callable(save) and path is not None:
-            try:
-                save(path, sp)
-                self.saved_to = str(path)
-                self._status(f"Saved in {path}.")
-            except Exception as exc:  # noqa: BLE001 - fall back to the snippet
-                self._status(f"Could not save ({exc}); paste this into your config:")
-                self.query_one("#as-snippet", Static).update(self.snippet)
-        else:
-            self._status("Kept for this session. To keep it, put this in your config file:")
-            self.query_one("#as-snippet", Static).update(self.snippet)
+        self._status(t("audio.kept"))
+        self.query_one("#as-snippet", Static).update(self.snippet)
         if changed:
             self.controller.restart_when_idle()
 
