@@ -19,16 +19,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import wave
 from pathlib import Path
 
 import benchlib
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
 PROC = ROOT / "tests" / "kit" / "phone_proc.py"
 
+from tests.kit.audio_check import write_tone_wav
 from tests.kit.sip_certs import make_pki
 
 
@@ -36,18 +35,6 @@ def machine() -> str:
     import pjsua2
 
     return benchlib.machine(f"pjsua2 {getattr(pjsua2, '__version__', '2.15')}")
-
-
-def tone_wav(path: Path, freq: float, seconds: float, amp: float) -> Path:
-    rate = 16000
-    t = np.arange(int(rate * seconds)) / rate
-    pcm = (np.sin(2 * np.pi * freq * t) * amp * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm.tobytes())
-    return path
 
 
 def one_call(pki: dict, profile: str, seconds: float, wav: Path | None) -> tuple[dict, dict]:
@@ -103,7 +90,7 @@ def main() -> int:
         d = Path(tmp)
         p = make_pki(d / "pki")
         pki = {"ca": str(p.ca), "cert": str(p.cert), "key": str(p.key)}
-        tone = tone_wav(d / "tone.wav", 440.0, args.seconds + 5, 0.3)
+        tone = write_tone_wav(d / "tone.wav", 440.0, args.seconds + 5, amp=0.3)
         print(f"machine: {machine()}")
         print(
             f"call length {args.seconds:g} s, loopback, TLS + SRTP (SDES), both ends on the same profile"

@@ -11,113 +11,38 @@ on the center's side of the link.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from agent_tui.center.run import RunningCenter, run_center
 from agent_tui.secure.pki import make_server_cert
-from agent_tui.secure.tls import client_ssl_context
+from tests.kit.center import CenterHandle
 from tests.kit.waiting import LineLog
 
 HERE = Path(__file__).resolve().parent
-START_TIMEOUT = 40.0
 
 
-class LabCenter:
-    """A center listening on *host* (see the module docstring)."""
+class LabCenter(CenterHandle):
+    """A center listening on *host* (see the module docstring); otherwise a :class:`CenterHandle`."""
 
     def __init__(self, template: Path, workdir: Path, host: str, **settings: Any):
-        self.dir = workdir / "center"
-        shutil.copytree(template, self.dir)
-        cfg_path = self.dir / "center.yaml"
+        center_dir = workdir / "center"
+        shutil.copytree(template, center_dir)
+        cfg_path = center_dir / "center.yaml"
         cfg = yaml.safe_load(cfg_path.read_text()) or {}
         cfg.update({"demo": False, "port": 0, "ingress_port": 0, "host": host, "ingress_host": "127.0.0.1"})
         cfg.update(settings)
         cfg_path.write_text(yaml.safe_dump(cfg))
-        make_server_cert(self.dir / "tls", [host])
+        make_server_cert(center_dir / "tls", [host])
+        super().__init__(center_dir)
         self.host = host
-        self.ca_file = self.dir / "tls" / "ca.pem"
-        self.ingress_key = (self.dir / "secrets" / "ingress.key").read_text().strip()
-        self.url = self.ingress_url = ""
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._running: RunningCenter | None = None
-        self._error: BaseException | None = None
-
-    def start(self) -> LabCenter:
-        ready = threading.Event()
-
-        def on_ready(rc: RunningCenter) -> None:
-            self._running = rc
-            self.url, self.ingress_url = rc.url, rc.ingress_url
-            ready.set()
-
-        async def main() -> None:
-            self._loop = asyncio.get_running_loop()
-            self._stop = asyncio.Event()
-            await run_center(self.dir, ready=on_ready, stop=self._stop)
-
-        def run() -> None:
-            try:
-                asyncio.run(main())
-            except BaseException as exc:  # noqa: BLE001 - surfaced by start()
-                self._error = exc
-            finally:
-                ready.set()
-
-        self._thread = threading.Thread(target=run, name="lab-center", daemon=True)
-        self._thread.start()
-        if not ready.wait(START_TIMEOUT) or self._error is not None or not self.url:
-            self.stop()
-            raise RuntimeError(f"center did not start: {self._error!r}")
-        return self
-
-    def stop(self) -> None:
-        if self._thread is None:
-            return
-        if self._loop is not None and self._stop is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(START_TIMEOUT)
-        self._thread = None
-
-    def call(self, fn: Callable[[Any], Any], timeout: float = 10.0) -> Any:
-        """Run ``fn(hub)`` on the center's loop and return its result."""
-        assert self._loop is not None and self._running is not None
-        hub = self._running.hub
-
-        async def run() -> Any:
-            return fn(hub)
-
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout)
-
-    def _http(self, method: str, path: str, body: dict | None = None) -> Any:
-        req = urllib.request.Request(
-            self.ingress_url + path, data=json.dumps(body).encode() if body is not None else None,
-            method=method, headers={"Authorization": f"Bearer {self.ingress_key}",
-                                    "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, context=client_ssl_context(self.ca_file), timeout=10) as resp:
-            return json.loads(resp.read())
-
-    def inject(self, channel: str, customer: str, text: str) -> dict:
-        """A customer writes (POST /v1/messages)."""
-        return self._http("POST", "/v1/messages", {"channel": channel, "from": customer, "text": text})
-
-    def outbox(self, customer: str) -> list[dict]:
-        """What agents sent to *customer* (GET /v1/outbox)."""
-        return self._http("GET", f"/v1/outbox?customer={urllib.parse.quote(customer)}")["messages"]
 
 
 class DeskAgent:
