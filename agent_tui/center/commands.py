@@ -17,6 +17,8 @@ transaction that also stores the answer (see :mod:`agent_tui.center.events`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from agent_tui.center.sessions import Sessions
 from agent_tui.center.stats import Stats
 from agent_tui.center.store import events as event_store
 from agent_tui.center.teamchat import TeamChat
+from agent_tui.protocol import codec
+from agent_tui.protocol import messages as m
 
 log = logging.getLogger("agent_tui.center")
 
@@ -73,7 +77,8 @@ OPS: tuple[Op, ...] = (
     Op("offer.accept", lambda s, c, a: s.conversations.accept_offer(c.user, a["offer"]), "agent"),
     Op("offer.decline", lambda s, c, a: s.conversations.decline_offer(c.user, a["offer"], a.get("reason")), "agent"),
     Op("conv.list", lambda s, c, a: {"conversations": s.conversations.list_of(c.user)}, "agent"),
-    Op("conv.get", lambda s, c, a: s.conversations.get(c.user, a["conversation"]), "agent"),
+    Op("conv.get", lambda s, c, a: s.conversations.get(c.user, a["conversation"], a.get("before"),
+                                                       a.get("limit", m.MAX_PAGE)), "agent"),
     Op("conv.send", lambda s, c, a: s.conversations.send_to_customer(c.user, a["conversation"], a["text"],
                                                                      a.get("subject")), "agent"),
     Op("conv.note", lambda s, c, a: s.conversations.send_to_customer(c.user, a["conversation"], a["text"],
@@ -86,7 +91,11 @@ OPS: tuple[Op, ...] = (
     Op("conv.read", lambda s, c, a: s.conversations.mark_read(c.user, a["conversation"], a["upto"]), "agent"),
     Op("wrapup.codes", lambda s, c, a: s.conversations.wrapup_codes(), "agent"),
     Op("canned.list", lambda s, c, a: s.conversations.canned_answers(), "agent"),
-    Op("history.get", lambda s, c, a: s.conversations.history(c.user, a["customer"], a.get("limit", 20)), "agent"),
+    Op("history.get", lambda s, c, a: s.conversations.history(c.user, a["customer"], a.get("limit", 20),
+                                                              a.get("before")), "agent"),
+    # frame sizes (issue 9 §1): the rest of a long message, in parts
+    Op("conv.text", lambda s, c, a: s.conversations.text_part(c.user, a["conversation"], a["message"],
+                                                              a.get("offset", 0)), "agent"),
     # team chat
     Op("team.rooms", lambda s, c, a: {"rooms": s.teamchat.rooms(c.user)}, "agent"),
     Op("team.send", lambda s, c, a: s.teamchat.send(c.user, a["room"], a["text"]), "agent"),
@@ -124,12 +133,23 @@ class Commands:
         self.ops[op] = Op(op, lambda _s, c, a: handler(c, a), role)
 
     def run(self, conn: Conn, frame: dict) -> dict:
-        """Run one validated ``cmd`` frame for *conn*; return its ``result`` or ``error`` frame."""
+        """Run one validated ``cmd`` frame for *conn*; return its ``result`` or ``error`` frame.
+
+        The id is an idempotency key bound to the op and its arguments: the same (user, id) with
+        the same op and arguments gets the stored answer without running again; with another op
+        or other arguments it gets ``idempotency_conflict``. No answer (stored or not) is larger
+        than :data:`messages.ANSWER_BUDGET`: a bigger one is rolled back and answered ``too_large``.
+        """
         cid, op, args = frame["id"], frame["op"], frame["args"]
         user = conn.user
+        args_hash = hashlib.sha256(json.dumps(args, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         stored = event_store.stored_answer(self.db, user, cid)
         if stored is not None:
-            return stored
+            answer, stored_op, stored_hash = stored
+            if stored_op is not None and (stored_op, stored_hash) != (op, args_hash):
+                return {"type": "error", "code": "idempotency_conflict", "re": cid,
+                        "message": f"command id {cid[:64]} was used for another command; use a new id"}
+            return answer
         entry = self.ops.get(op)
         with self.events.tx():
             try:
@@ -139,12 +159,16 @@ class Commands:
                     raise DomainError("forbidden", f"{op} is for supervisors")
                 with self.events.savepoint():
                     data = entry.handler(self.services, conn, args)
-                response: dict = {"type": "result", "re": cid, "ok": True, "data": data}
+                    response: dict = {"type": "result", "re": cid, "ok": True, "data": data}
+                    size = codec.frame_size(response)
+                    if size > m.ANSWER_BUDGET:  # raised inside the savepoint: its effects roll back
+                        raise DomainError("too_large", f"the answer to {op} would be {size} bytes, more than "
+                                                       f"{m.ANSWER_BUDGET}; ask for less (limit, before)")
             except DomainError as exc:
                 response = {"type": "error", "code": exc.code, "message": exc.message, "re": cid}
             except Exception:
                 log.exception("command %s failed", op)
                 response = {"type": "error", "code": "internal", "message": f"{op} failed inside the center",
                             "re": cid}
-            event_store.store_answer(self.db, user, cid, response, self.clock())
+            event_store.store_answer(self.db, user, cid, response, self.clock(), op, args_hash)
         return response

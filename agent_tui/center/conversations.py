@@ -30,7 +30,7 @@ from agent_tui.center.presence import Presence
 from agent_tui.center.routing import Routing
 from agent_tui.center.store import conversations as conv_store
 from agent_tui.center.timers import Timers
-from agent_tui.center.views import ConversationViews, message
+from agent_tui.center.views import ConversationViews, message, text_part
 from agent_tui.protocol import messages as m
 
 SYSTEM_AUTHOR = ("system", "center", "center")
@@ -283,10 +283,31 @@ class Conversations:
         """The summaries of *user*'s conversations (``conv.list``)."""
         return [self.views.summary_of(x) for x in self.agents[user].convs]
 
-    def get(self, user: str, conv: str) -> dict:
-        """``conv.get``: a conversation with its messages, for its agent or a supervisor."""
-        self.own_conv(user, conv, read=True)
-        return self.views.full(conv)
+    def get(self, user: str, conv: str, before: int | None = None, limit: int = m.MAX_PAGE) -> dict:
+        """``conv.get``: a conversation with a page of its messages (newest first within the byte
+        budget; ``before``/``older`` page back), for its agent, a supervisor or a history reader."""
+        self._readable(user, conv)
+        return self.views.full(conv, before, limit)
+
+    def text_part(self, user: str, conv: str, mid: str, offset: int) -> dict:
+        """``conv.text``: one part of a long message's text, for whoever may read the conversation."""
+        self._readable(user, conv)
+        row = conv_store.message_of(self.db, conv, mid)
+        if row is None:
+            raise DomainError("not_found", f"no message {mid} in conversation {conv}")
+        return text_part(row, offset)
+
+    def _readable(self, user: str, conv: str) -> sqlite3.Row:
+        """*conv* if *user* may read it: its agent, a supervisor, or someone who may see the
+        customer's history (the same rule as ``history.get``); else DomainError."""
+        try:
+            return self.own_conv(user, conv, read=True)
+        except DomainError as exc:
+            row = self.views.row(conv)
+            if exc.code != "forbidden" or row is None or not conv_store.has_handled_customer(
+                    self.db, row["customer"], user):
+                raise
+            return row
 
     def typing(self, user: str, conv: str) -> dict:
         """``conv.typing``: checked, not forwarded (no customer channel shows typing)."""
@@ -374,21 +395,19 @@ class Conversations:
 
     # ------------------------------------------------------------------ reading
 
-    def history(self, user: str, customer: str, limit: int = 20) -> dict:
+    def history(self, user: str, customer: str, limit: int = 20, before: str | None = None) -> dict:
         a = self.agents[user]
         cust = conv_store.customer(self.db, customer)
         if cust is None:
             raise DomainError("not_found", f"no customer {customer!r}")
         if a.role != "supervisor" and not conv_store.has_handled_customer(self.db, customer, user):
             raise DomainError("forbidden", "you can see the history of your own customers only")
-        rows = conv_store.of_customer(self.db, customer, limit)
         return {"customer": {"id": cust["id"], "name": cust["name"]},
-                "conversations": [{**self.views.summary(r), "messages": self.views.messages(r["id"])}
-                                  for r in rows]}
+                **self.views.history(customer, limit, before)}
 
     def outbox(self, customer: str | None, since: float | None = None) -> list[dict]:
         """What agents sent to customers (for the ingress ``GET /v1/outbox``)."""
-        return [{**message(r), "customer": r["customer"], "channel": r["channel"]}
+        return [{**message(r, whole=True), "customer": r["customer"], "channel": r["channel"]}
                 for r in conv_store.outbox(self.db, customer, since)]
 
     def wrapup_codes(self) -> dict:

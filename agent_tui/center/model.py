@@ -39,6 +39,8 @@ class Conn:
         self._close = close
         self.client = client
         self.closed = False
+        # The largest frame the peer accepts (its hello's ``max_frame``; the protocol floor by default).
+        self.max_frame = m.MAX_FRAME_BYTES
 
     def send(self, frame: dict) -> None:
         if not self.closed:

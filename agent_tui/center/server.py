@@ -232,6 +232,7 @@ class CenterServer:
                 continue
             resume = frame.get("resume", {}).get("since") if frame.get("resume") else None
             s.conn = Conn(user, sid, s.send, s.close, frame.get("client", ""))
+            s.conn.max_frame = frame["max_frame"]
             welcome = self.hub.attach(s.conn, token, resume)
             log.info("session %s: %s logged in (%s, %s)", sid, user, frame.get("client", "?"),
                      "resumed" if welcome["resumed"] else "snapshot")
@@ -345,8 +346,8 @@ class CenterServer:
             headers[k.strip().lower()] = v.strip()
         keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         length = int(headers.get("content-length", "0") or 0)
-        if length < 0 or length > m.MAX_FRAME_BYTES:
-            return 413, _err("too_large", f"body larger than {m.MAX_FRAME_BYTES} bytes"), False
+        if length < 0 or length > m.MAX_INGRESS_BODY:
+            return 413, _err("too_large", f"body larger than {m.MAX_INGRESS_BODY} bytes"), False
         body = await reader.readexactly(length) if length else b""
         status, out = self._route_http(method, target, headers, body)
         return status, out, keep
@@ -414,7 +415,7 @@ def _ingress_args(body: bytes) -> dict:
     try:
         channel = codec.require_str(obj.get("channel"), "channel", m.MAX_ID)
         customer = codec.require_str(obj.get("from"), "from", m.MAX_ID)
-        text = codec.require_str(obj.get("text"), "text", m.MAX_TEXT)
+        text = codec.require_str(obj.get("text"), "text", m.MAX_INGRESS_TEXT)
         out: dict[str, Any] = {"channel": channel, "customer": customer, "text": text}
         for name in ("name", "subject"):
             if obj.get(name) is not None:

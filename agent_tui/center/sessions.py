@@ -28,6 +28,7 @@ from agent_tui.center.store import sessions as session_store
 from agent_tui.center.teamchat import TeamChat
 from agent_tui.center.timers import Timers
 from agent_tui.center.views import ConversationViews
+from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
 
 log = logging.getLogger("agent_tui.center")
@@ -94,21 +95,31 @@ class Sessions:
             self.presence.set_state(a.user, "break", "login")
         last_seq = a.last_seq
         resumed = False
+        replay: list[dict] = []
         if resume_since is not None and was_present and resume_since <= last_seq:
             oldest = event_store.oldest_seq(self.db, a.user)
             resumed = resume_since == last_seq or (oldest is not None and resume_since >= oldest - 1)
+            if resumed:
+                replay = event_store.since(self.db, a.user, resume_since)
+                # An event too big for this peer (stored by an older center) would fail the resume
+                # at every retry: a snapshot instead.
+                resumed = all(codec.frame_size(f) <= conn.max_frame for f in replay)
         welcome: dict[str, Any] = {
             "type": "welcome", "v": m.PROTOCOL_VERSION, "session": conn.session_id, "token": token,
             "user": a.info(), "last_seq": last_seq, "resumed": resumed, "grace_s": self.cfg.grace_seconds,
+            "max_frame": m.MAX_FRAME_BYTES,
         }
         for key, value in self.welcome_extras.items():
             welcome.setdefault(key, value)
         if not resumed:
-            welcome["snapshot"] = self.snapshot(a.user)
+            welcome["snapshot"] = self.snapshot(a.user, snapshot_budget(conn.max_frame))
+            over = codec.frame_size(welcome) - conn.max_frame
+            if over > 0:  # the headers alone do not fit (a huge team): no messages at all
+                log.warning("welcome for %s over its frame limit by %d bytes; headers only", a.user, over)
+                welcome["snapshot"] = self.snapshot(a.user, 0)
         conn.send(welcome)
         if resumed:
-            assert resume_since is not None  # resumed implies a resume point
-            for frame in event_store.since(self.db, a.user, resume_since):
+            for frame in replay:
                 conn.send(frame)
         a.conns.add(conn)
         if not was_present:
@@ -195,15 +206,27 @@ class Sessions:
 
     # ------------------------------------------------------------------ the picture for a fresh session
 
-    def snapshot(self, user: str) -> dict:
-        """The current truth for a fresh session (``welcome.snapshot``)."""
+    def snapshot(self, user: str, budget: int = m.SNAPSHOT_BUDGET) -> dict:
+        """The current truth for a fresh session (``welcome.snapshot``) in about *budget* bytes:
+        everything but the messages first, then each conversation's newest messages within an
+        equal share of what is left (``older`` is the cursor to page back with ``conv.get``)."""
         a = self.agents[user]
-        return {
+        heads = [self.views.summary_of(c) for c in a.convs]
+        snap = {
             "state": {"state": a.state, "reason": a.reason, "since": a.since},
             "presence": self.presence.listing(),
             "offers": self.routing.pending_offers(user),
-            "conversations": [self.views.full(c) for c in a.convs],
+            "conversations": heads,
             "rooms": self.teamchat.rooms(user),
             "queues": self.stats.queue_figures(),
             "announcements": self.teamchat.announcements_for(user),
         }
+        share = max(0, budget - codec.frame_size(snap)) // max(1, len(heads))
+        snap["conversations"] = [{**h, **self.views.page(h["id"], budget=share)} for h in heads]
+        return snap
+
+
+def snapshot_budget(peer_max_frame: int) -> int:
+    """The snapshot's byte budget for a peer that accepts *peer_max_frame*: the protocol's budget,
+    plus what a larger announced limit adds (up to 1 MiB more)."""
+    return m.SNAPSHOT_BUDGET + min(peer_max_frame - m.MAX_FRAME_BYTES, 1024 * 1024)

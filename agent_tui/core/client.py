@@ -377,7 +377,7 @@ class CenterClient:
                 open_timeout=OPEN_TIMEOUT,
                 close_timeout=CLOSE_TIMEOUT,
                 ping_interval=None,  # our own app-level ping measures RTT and liveness
-                max_size=m.MAX_FRAME_BYTES,
+                max_size=self._session.max_frame,
                 proxy=None,
                 user_agent_header=f"agent-tui/{__version__}",
             )

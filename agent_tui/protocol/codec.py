@@ -50,11 +50,39 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _load(text: str | bytes) -> dict[str, Any]:
+def frame_size(frame: Any) -> int:
+    """Bytes of *frame* on the wire (UTF-8 of :func:`encode`), before compression."""
+    return len(encode(frame).encode("utf-8", "surrogatepass"))
+
+
+def fit_text(text: str, budget: int) -> str:
+    """The longest prefix of *text* whose JSON string (quotes and escapes included) takes at
+    most *budget* bytes. Whole code points only; a binary search over :func:`frame_size`."""
+    if frame_size(text) <= budget:
+        return text
+    lo, hi = 0, min(len(text), budget)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if frame_size(text[:mid]) <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo]
+
+
+def announced_limit(value: Any) -> int:
+    """A peer's ``max_frame`` (hello or welcome): absent means the default; below the floor or
+    above :data:`messages.MAX_FRAME_LIMIT` is refused."""
+    if value is None:
+        return m.MAX_FRAME_BYTES
+    return require_int(value, "max_frame", m.MAX_FRAME_BYTES, m.MAX_FRAME_LIMIT)
+
+
+def _load(text: str | bytes, limit: int = m.MAX_FRAME_BYTES) -> dict[str, Any]:
     if isinstance(text, bytes):
         raise ProtocolError(m.ErrorCode.MALFORMED, "binary frames are not part of agent-tui.v1; send JSON text")
-    if len(text) > m.MAX_FRAME_BYTES or len(text.encode("utf-8", "surrogatepass")) > m.MAX_FRAME_BYTES:
-        raise ProtocolError(m.ErrorCode.TOO_LARGE, f"frame larger than {m.MAX_FRAME_BYTES} bytes")
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise ProtocolError(m.ErrorCode.TOO_LARGE, f"frame larger than {limit} bytes")
     try:
         obj = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
@@ -144,7 +172,7 @@ def validate_args(op: str, args: Any, re: str | None = None) -> dict[str, Any]:
 def decode_client_frame(text: str | bytes) -> dict[str, Any]:
     """Parse and validate a frame sent by a client. Returns a normalised dict.
 
-    hello: {"type","v","auth":{"user","password"}|{"token"},"resume":{"since"}?,"client"?}
+    hello: {"type","v","auth":{"user","password"}|{"token"},"resume":{"since"}?,"client"?,"max_frame"?}
     cmd:   {"type","id","op","args"}
     ack:   {"type","seq"}
     ping:  {"type","t"?}
@@ -192,6 +220,7 @@ def decode_client_frame(text: str | bytes) -> dict[str, Any]:
             "user": require_str(auth.get("user"), "user", m.MAX_ID, None),
             "password": require_str(auth.get("password"), "password", m.MAX_SECRET, None),
         }
+    out["max_frame"] = announced_limit(obj.get("max_frame"))
     client = obj.get("client")
     if client is not None:
         out["client"] = require_str(client, "client", m.MAX_SHORT, None)
@@ -203,10 +232,10 @@ def decode_client_frame(text: str | bytes) -> dict[str, Any]:
     return out
 
 
-def decode_server_frame(text: str | bytes) -> dict[str, Any]:
-    """Parse a frame sent by the center. Light checks: the client trusts the
-    center's shapes but never crashes on a bad frame."""
-    obj = _load(text)
+def decode_server_frame(text: str | bytes, limit: int = m.MAX_FRAME_BYTES) -> dict[str, Any]:
+    """Parse a frame sent by the center (at most *limit* bytes: what this client announced).
+    Light checks: the client trusts the center's shapes but never crashes on a bad frame."""
+    obj = _load(text, limit)
     ftype = obj.get("type")
     if ftype not in m.SERVER_FRAME_TYPES:
         raise ProtocolError(m.ErrorCode.UNKNOWN_TYPE, f"unknown frame type {str(ftype)[:64]!r}")

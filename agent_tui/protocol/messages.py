@@ -32,6 +32,30 @@ MAX_SECRET = 1024
 # Lists inside args (e.g. batch sizes).
 MAX_LIST = 1000
 
+# --- frame sizes (docs/protocol.md, "Frame sizes") ------------------------------
+# Both sides announce the largest frame they accept: ``max_frame`` in hello and in welcome.
+# MAX_FRAME_BYTES is the default and the floor: every peer accepts at least this much, so
+# whatever the center stores to send later (events, idempotent answers) is built to fit it.
+MAX_FRAME_LIMIT = 64 * 1024 * 1024  # the largest limit a peer may announce
+# Byte budgets (UTF-8 of the JSON) inside one frame, leaving room for the envelope.
+SNAPSHOT_BUDGET = 192 * 1024  # welcome.snapshot: headers first, then the newest messages
+TRANSCRIPT_BUDGET = 160 * 1024  # the messages of one conv.get / offer.accept / conv.assigned page
+HISTORY_BUDGET = 160 * 1024  # all the conversations of one history.get page
+ANSWER_BUDGET = MAX_FRAME_BYTES - 8 * 1024  # any stored result; over it the answer is too_large
+# One message's text travels whole up to its channel's inline limit; above it the message
+# carries a preview (``truncated``: true, ``length``: characters) and the desk fetches the
+# rest with ``conv.text`` in parts of at most TEXT_PART_BYTES.
+INLINE_TEXT_BYTES = {"chat": 64 * 1024, "sms": 64 * 1024, "social": 64 * 1024, "voice": 64 * 1024,
+                     "email": 128 * 1024}
+INLINE_TEXT_DEFAULT = 64 * 1024
+PREVIEW_BYTES = 4 * 1024
+TEXT_PART_BYTES = 128 * 1024
+# A customer message as the ingress accepts it (stored whole, delivered as above).
+MAX_INGRESS_TEXT = 1024 * 1024  # characters
+MAX_INGRESS_BODY = 4 * 1024 * 1024  # bytes of one POST body
+# Paging: transcripts and history.
+MAX_PAGE = 500
+
 
 class AgentState(str, Enum):
     """Agent states. ``on_contact`` and ``missed`` are set by the center only."""
@@ -99,6 +123,7 @@ class ErrorCode(str, Enum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"  # e.g. offer already taken, conversation not active
     RATE_LIMITED = "rate_limited"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"  # a command id reused with another op or args
     INTERNAL = "internal"
 
 
@@ -145,7 +170,9 @@ COMMANDS: dict[str, dict[str, Field]] = {
     "offer.decline": {"offer": _id(), "reason": _short(False)},
     # conversations
     "conv.list": {},
-    "conv.get": {"conversation": _id()},
+    "conv.get": {"conversation": _id(), "before": _int(1, 2**53), "limit": _int(1, MAX_PAGE)},
+    # the rest of a message sent as a preview: characters from ``offset`` on, one part per call
+    "conv.text": {"conversation": _id(), "message": _id(), "offset": _int(0, 2**53)},
     "conv.send": {"conversation": _id(), "text": _text(), "subject": _short(False)},
     "conv.note": {"conversation": _id(), "text": _text()},
     "conv.transfer": {"conversation": _id(), "agent": _id(False), "queue": _id(False),
@@ -156,7 +183,7 @@ COMMANDS: dict[str, dict[str, Field]] = {
     "wrapup.codes": {},
     "canned.list": {},
     # customer history
-    "history.get": {"customer": _id(), "limit": _int(1, 200)},
+    "history.get": {"customer": _id(), "limit": _int(1, 200), "before": _id(False)},
     # team chat: rooms are "team:<team id>" and "dm:<user>" (the other party)
     "team.rooms": {},
     "team.send": {"room": _id(), "text": _text()},

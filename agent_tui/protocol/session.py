@@ -179,12 +179,16 @@ class ClientSession:
     token: str | None = field(default=None, repr=False)
     client: str = "agent-tui"
     since: int | None = None
+    # The largest frame this client accepts (announced in hello); the center's own limit
+    # arrives in welcome (``peer_max_frame``). Neither side sends a frame over the other's.
+    max_frame: int = m.MAX_FRAME_BYTES
 
     state: str = field(default=IDLE, init=False)
     last_seq: int = field(default=0, init=False)  # highest seq processed
     session_id: str | None = field(default=None, init=False)
     rtt: float | None = field(default=None, init=False)
     welcome: Welcome | None = field(default=None, init=False, repr=False)
+    peer_max_frame: int = field(default=m.MAX_FRAME_BYTES, init=False)
     _outbox: dict[str, CommandHandle] = field(default_factory=dict, init=False)
     _have_stream: bool = field(default=False, init=False)  # last_seq means something
     _acked: int = field(default=0, init=False)      # highest seq acked on this connection
@@ -200,6 +204,7 @@ class ClientSession:
                 raise ValueError("since must be 0 or more")
             self.last_seq = self.since
             self._have_stream = True
+        codec.announced_limit(self.max_frame)  # raises ProtocolError outside the allowed range
 
     # -- connection life ------------------------------------------------------
 
@@ -217,7 +222,7 @@ class ClientSession:
             assert self.user is not None and self.password is not None
             auth = {"user": self.user, "password": self.password}
         frame: dict[str, Any] = {"type": "hello", "v": m.PROTOCOL_VERSION, "auth": auth,
-                                 "client": self.client}
+                                 "client": self.client, "max_frame": self.max_frame}
         if self._have_stream:
             frame["resume"] = {"since": self.last_seq}
         self.state = HELLO_SENT
@@ -246,6 +251,11 @@ class ClientSession:
         (so a caller's mistake fails at once, not after a round trip)."""
         clean = codec.validate_args(op, {k: v for k, v in args.items() if v is not None})
         handle = CommandHandle(id=str(uuid.uuid4()), op=op, args=clean)
+        size = codec.frame_size(handle.frame())
+        if size > self.peer_max_frame:
+            # Refused here, once: sent, it would close the connection at every resend.
+            raise codec.ProtocolError(m.ErrorCode.TOO_LARGE,
+                                      f"{op} is {size} bytes; the center accepts frames up to {self.peer_max_frame}")
         self._outbox[handle.id] = handle
         return handle
 
@@ -333,7 +343,7 @@ class ClientSession:
         """Feed one frame received from the center. Never raises on bad input:
         an unparseable frame becomes :class:`BadFrame`."""
         try:
-            frame = codec.decode_server_frame(text)
+            frame = codec.decode_server_frame(text, self.max_frame)
         except codec.ProtocolError as exc:
             return [BadFrame(exc.code, exc.message)]
         ftype = frame["type"]
@@ -379,6 +389,10 @@ class ClientSession:
         snapshot = frame.get("snapshot")
         if not isinstance(snapshot, dict):
             snapshot = None
+        try:
+            self.peer_max_frame = codec.announced_limit(frame.get("max_frame"))
+        except codec.ProtocolError:
+            self.peer_max_frame = m.MAX_FRAME_BYTES  # a center announcing nonsense gets the floor
         grace = frame.get("grace_s")
         session = frame.get("session")
         self.session_id = session if isinstance(session, str) else None

@@ -54,7 +54,7 @@ def test_first_hello_uses_password_and_no_resume():
     s = ClientSession(user="agent1", password="demo", client="t")
     hello = s.hello_frame()
     assert hello == {"type": "hello", "v": 1, "auth": {"user": "agent1", "password": "demo"},
-                     "client": "t"}
+                     "client": "t", "max_frame": 262144}
     # the hello is a valid client frame by the center's own rules
     assert codec.decode_client_frame(codec.encode(hello))["auth"]["user"] == "agent1"
 

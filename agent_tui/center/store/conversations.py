@@ -8,6 +8,7 @@ functions only write what the conversations service decides (see
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 # ---------------------------------------------------------------- reading
@@ -31,9 +32,18 @@ def not_closed(db: sqlite3.Connection) -> list[sqlite3.Row]:
         " FROM conversations WHERE status != 'closed'").fetchall()
 
 
-def of_customer(db: sqlite3.Connection, customer: str, limit: int) -> list[sqlite3.Row]:
-    return db.execute("SELECT * FROM conversations WHERE customer = ? ORDER BY created_at DESC LIMIT ?",
-                      (customer, limit)).fetchall()
+def of_customer_before(db: sqlite3.Connection, customer: str, before: str | None, limit: int) -> list[sqlite3.Row]:
+    """*customer*'s conversations, newest first, older than conversation *before* (a paging cursor;
+    an id that is not this customer's starts from the newest)."""
+    cursor = None if before is None else db.execute(
+        "SELECT created_at, id FROM conversations WHERE id = ? AND customer = ?", (before, customer)).fetchone()
+    if cursor is None:
+        return db.execute("SELECT * FROM conversations WHERE customer = ? ORDER BY created_at DESC, id DESC"
+                          " LIMIT ?", (customer, limit)).fetchall()
+    return db.execute(
+        "SELECT * FROM conversations WHERE customer = ? AND (created_at < ? OR (created_at = ? AND id < ?))"
+        " ORDER BY created_at DESC, id DESC LIMIT ?",
+        (customer, cursor["created_at"], cursor["created_at"], cursor["id"], limit)).fetchall()
 
 
 def customer(db: sqlite3.Connection, customer_id: str) -> sqlite3.Row | None:
@@ -54,7 +64,22 @@ def has_handled_customer(db: sqlite3.Connection, customer_id: str, user: str) ->
 
 
 def messages(db: sqlite3.Connection, conv: str) -> list[sqlite3.Row]:
-    return db.execute("SELECT * FROM messages WHERE conversation = ? ORDER BY seq", (conv,)).fetchall()
+    return db.execute("SELECT m.*, c.channel FROM messages m JOIN conversations c ON c.id = m.conversation"
+                      " WHERE m.conversation = ? ORDER BY m.seq", (conv,)).fetchall()
+
+
+def messages_newest_first(db: sqlite3.Connection, conv: str, before: int | None) -> Iterator[sqlite3.Row]:
+    """*conv*'s messages before seq *before* (all when None), newest first, with the channel.
+    A lazy cursor: a page stops reading once its byte budget is spent."""
+    return iter(db.execute(
+        "SELECT m.*, c.channel FROM messages m JOIN conversations c ON c.id = m.conversation"
+        " WHERE m.conversation = ? AND m.seq < ? ORDER BY m.seq DESC",
+        (conv, 2**62 if before is None else before)))
+
+
+def message_of(db: sqlite3.Connection, conv: str, mid: str) -> sqlite3.Row | None:
+    """Message *mid* of *conv* (None if it is not there)."""
+    return db.execute("SELECT * FROM messages WHERE id = ? AND conversation = ?", (mid, conv)).fetchone()
 
 
 def last_inbound_seq(db: sqlite3.Connection, conv: str) -> int:
@@ -130,7 +155,8 @@ def add_message(db: sqlite3.Connection, conv: str, mid: str, direction: str, aut
         "INSERT INTO messages(id, conversation, seq, at, direction, author_kind, author_id, author_name, text,"
         " subject) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (mid, conv, seq, now, direction, author[0], author[1], author[2], text, subject))
-    return db.execute("SELECT * FROM messages WHERE id = ?", (mid,)).fetchone()
+    return db.execute("SELECT m.*, c.channel FROM messages m JOIN conversations c ON c.id = m.conversation"
+                      " WHERE m.id = ?", (mid,)).fetchone()
 
 
 def set_status(db: sqlite3.Connection, conv: str, status: str) -> None:

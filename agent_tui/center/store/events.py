@@ -2,7 +2,8 @@
 
 Each user has one stream (``events``: seq 1, 2, 3 … without gaps); ``users.last_seq``
 is the newest seq and ``users.acked_seq`` what the desk acknowledged. ``idem`` keeps each
-command's answer under its (user, id) so a retry gets the same answer.
+command's answer under its (user, id), with the op and the hash of its arguments, so a retry
+gets the same answer and a reuse of the id for another command can be told apart.
 """
 
 from __future__ import annotations
@@ -35,14 +36,23 @@ def record_ack(db: sqlite3.Connection, user: str, seq: int) -> None:
     db.execute("UPDATE users SET acked_seq = MAX(acked_seq, ?) WHERE user = ?", (seq, user))
 
 
-def stored_answer(db: sqlite3.Connection, user: str, command_id: str) -> dict | None:
-    """The answer already given to command *command_id* of *user*, or None."""
+def stored_answer(db: sqlite3.Connection, user: str, command_id: str) -> tuple[dict, str | None, str | None] | None:
+    """The answer already given to command *command_id* of *user* with the op and the arguments'
+    hash it was given for (both None for answers stored before keys were bound), or None."""
     row = db.execute("SELECT response FROM idem WHERE user = ? AND id = ?", (user, command_id)).fetchone()
-    return None if row is None else loads(row["response"])
+    if row is None:
+        return None
+    stored = loads(row["response"])
+    if isinstance(stored, dict) and "answer" in stored:
+        return stored["answer"], stored.get("op"), stored.get("args")
+    return stored, None, None
 
 
-def store_answer(db: sqlite3.Connection, user: str, command_id: str, answer: dict, at: float) -> None:
-    db.execute("INSERT INTO idem(user, id, response, at) VALUES (?,?,?,?)", (user, command_id, dumps(answer), at))
+def store_answer(db: sqlite3.Connection, user: str, command_id: str, answer: dict, at: float,
+                 op: str | None = None, args_hash: str | None = None) -> None:
+    """Keep *answer* under (user, id), bound to *op* and the hash of its arguments."""
+    db.execute("INSERT INTO idem(user, id, response, at) VALUES (?,?,?,?)",
+               (user, command_id, dumps({"op": op, "args": args_hash, "answer": answer}), at))
 
 
 def prune(db: sqlite3.Connection, events_before: float, answers_before: float) -> None:
