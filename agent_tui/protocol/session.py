@@ -251,11 +251,6 @@ class ClientSession:
         (so a caller's mistake fails at once, not after a round trip)."""
         clean = codec.validate_args(op, {k: v for k, v in args.items() if v is not None})
         handle = CommandHandle(id=str(uuid.uuid4()), op=op, args=clean)
-        size = codec.frame_size(handle.frame())
-        if size > self.peer_max_frame:
-            # Refused here, once: sent, it would close the connection at every resend.
-            raise codec.ProtocolError(m.ErrorCode.TOO_LARGE,
-                                      f"{op} is {size} bytes; the center accepts frames up to {self.peer_max_frame}")
         self._outbox[handle.id] = handle
         return handle
 
