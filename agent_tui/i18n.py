@@ -280,6 +280,20 @@ NL: dict[str, str] = {
     "audio.kept": "Bewaard voor deze sessie. Zet dit in je configuratiebestand om het te houden:",
 }
 
+# Frame sizes (issue 9 §1): paged transcripts and long messages.
+EN.update({
+    "act.older": "Older messages",
+    "conv.older": "↑ Older messages are on the center: {keys} loads the page before.",
+    "conv.no_older": "No older messages.",
+    "msg.truncated": "… {n} more characters are loading.",
+})
+NL.update({
+    "act.older": "Oudere berichten",
+    "conv.older": "↑ Oudere berichten staan op het center: {keys} laadt de pagina ervoor.",
+    "conv.no_older": "Geen oudere berichten.",
+    "msg.truncated": "… nog {n} tekens worden geladen.",
+})
+
 TABLES = {"en": EN, "nl": NL}
 
 

@@ -50,6 +50,9 @@ class Conversation:
     summary: dict[str, Any]
     messages: list[dict[str, Any]] = field(default_factory=list)
     loaded: bool = False  # messages fetched (conv.assigned / conv.get) rather than only summary
+    # The center sends transcripts in pages: ``older`` is the ``before`` cursor of the page
+    # before the oldest message held (None: nothing older, or not known yet).
+    older: int | None = None
     typing_until: float = 0.0
     typing_who: str = ""
 
@@ -82,7 +85,32 @@ class Conversation:
         self.messages.sort(key=lambda m: (m.get("seq") or 0, m.get("at") or 0))
         if len(self.messages) > MAX_MESSAGES:
             del self.messages[: len(self.messages) - MAX_MESSAGES]
+            self.older = int(self.messages[0].get("seq") or 0) or None  # dropped ones: a page away
         return True
+
+    def _oldest_seq(self) -> int | None:
+        return min((int(m.get("seq") or 0) for m in self.messages), default=None)
+
+    def add_page(self, messages: list[Any], older: Any) -> None:
+        """Merge a page of messages (oldest first) with its ``older`` cursor from the center."""
+        lowest_before = self._oldest_seq()
+        page = [m for m in messages if isinstance(m, dict)]
+        for m in page:
+            self.add_message(m)
+        page_low = min((int(m.get("seq") or 0) for m in page), default=None)
+        if lowest_before is not None and (page_low is None or lowest_before < page_low):
+            return  # older messages were held already: their cursor still stands
+        self.older = older if isinstance(older, int) and not isinstance(older, bool) else None
+
+    def complete_text(self, message_id: str, text: str) -> bool:
+        """Replace a message's preview by its whole text (fetched with ``conv.text``)."""
+        for m in self.messages:
+            if m.get("id") == message_id and m.get("truncated"):
+                m["text"] = text
+                m.pop("truncated", None)
+                m.pop("length", None)
+                return True
+        return False
 
 
 @dataclass
@@ -209,16 +237,15 @@ class DeskState:
                              ) -> Conversation:
         cid = str(conv["id"])
         c = existing or self.conversations.get(cid)
-        summary = {k: v for k, v in conv.items() if k != "messages"}
+        summary = {k: v for k, v in conv.items() if k not in ("messages", "older")}
         if c is None:
             c = Conversation(summary=summary)
         else:
             c.summary.update(summary)
         if isinstance(conv.get("messages"), list):
-            for m in conv["messages"]:
-                if isinstance(m, dict):
-                    c.add_message(m)
-            c.loaded = True
+            c.add_page(conv["messages"], conv.get("older"))
+            # A snapshot may carry the header only (its byte budget was spent): fetch it on opening.
+            c.loaded = bool(c.messages) or c.older is None
         self.conversations[cid] = c
         return c
 
@@ -384,6 +411,12 @@ class DeskState:
                 changed = True
         if changed:
             self._mark("messages", "team")
+
+    def complete_text(self, conversation: str, message_id: str, text: str) -> None:
+        """The whole text of a long message arrived (``conv.text`` parts, joined)."""
+        c = self.conversations.get(conversation)
+        if c is not None and c.complete_text(message_id, text):
+            self._mark("messages")
 
     def mark_read(self, conversation: str) -> int:
         """Clear the unread count locally; returns the highest message seq (for conv.read)."""

@@ -69,6 +69,7 @@ ACTIONS: list[tuple[str, str, str, str, bool, bool]] = [
     ("desk.transfer", "ctrl+t", "transfer", "act.transfer", True, True),
     ("desk.wrapup", "ctrl+w", "wrapup", "act.wrapup", True, True),
     ("desk.canned", "ctrl+r", "canned", "act.canned", False, False),
+    ("desk.older", "ctrl+b", "older_messages", "act.older", False, True),
 ]
 
 
@@ -281,6 +282,7 @@ class DeskScreen(Screen[None]):
             full = await app.command("conv.get", conversation=cid)  # type: ignore[attr-defined]
             if full:
                 state._upsert_conversation(full.get("conversation", full))
+        await self._complete_long_texts(cid)
         upto = state.mark_read(cid)
         if upto:
             app.fire("conv.read", conversation=cid, upto=upto)  # type: ignore[attr-defined]
@@ -297,6 +299,37 @@ class DeskScreen(Screen[None]):
         if self.query_one(ConversationPane).current == cid:
             self.query_one(ConversationPane).show(state, app.now())  # type: ignore[attr-defined]
             self._show_customer()
+
+    async def _complete_long_texts(self, cid: str) -> None:
+        """Fetch the rest of each message that came as a preview (``conv.text``, part by part)."""
+        app = self.app
+        c = self.app_state.conversations.get(cid)
+        for msg in [x for x in (c.messages if c else []) if x.get("truncated")]:
+            parts, offset = [str(msg.get("text") or "")], len(str(msg.get("text") or ""))
+            while offset is not None:
+                part = await app.command("conv.text", conversation=cid, message=str(msg.get("id")),  # type: ignore[attr-defined]
+                                         offset=offset, quiet=True)
+                if not part or part.get("offset") != offset:
+                    return  # offline or refused: the preview stays, with its note
+                parts.append(str(part.get("text") or ""))
+                offset = part.get("next")
+            self.app_state.complete_text(cid, str(msg.get("id")), "".join(parts))
+
+    @work(group="conv-older", exclusive=True)
+    async def action_older_messages(self) -> None:
+        """Load the page of messages before the oldest one shown (``conv.get`` with ``before``)."""
+        cid = self.query_one(ConversationPane).current
+        c = self.app_state.conversations.get(cid or "")
+        if c is None or c.older is None:
+            self.app.notify(t("conv.no_older"), markup=False)
+            return
+        page = await self.app.command("conv.get", conversation=c.id, before=c.older)  # type: ignore[attr-defined]
+        if page:
+            c.add_page(page.get("messages") or [], page.get("older"))
+            await self._complete_long_texts(c.id)
+            self.app_state._mark("messages")
+            self.app.flush()  # type: ignore[attr-defined]
+            self.query_one(ConversationPane).show(self.app_state, self.app.now())  # type: ignore[attr-defined]
 
     @on(TextArea.Changed, "#composer-area")
     def _typing(self, event: TextArea.Changed) -> None:

@@ -42,7 +42,10 @@ def message_item(m: dict[str, Any], me: str) -> Item:
     if m.get("subject"):
         head.append("  " + one_line(m.get("subject"), 120), "italic")
     body = head + Text("\n") + literal(m.get("text") or "")
-    return (f"m{m.get('id')}", body, direction)
+    if m.get("truncated"):  # a preview: the rest comes with conv.text when the conversation opens
+        more = max(0, int(m.get("length") or 0) - len(m.get("text") or ""))
+        body.append("\n" + t("msg.truncated", n=more), "dim italic")
+    return (f"m{m.get('id')}|{m.get('truncated', False)}", body, direction)
 
 
 def pending_item(p: PendingSend) -> Item:
@@ -107,6 +110,9 @@ class ConversationPane(Vertical):
             line.append("  " + t("conv.typing", who=one_line(c.typing_who or "…", 20)), "italic dim")
         head.update(line)
         items = [message_item(m, state.user) for m in c.messages]
+        if c.older is not None:  # earlier pages stay on the center until asked for
+            key = self.app.key_for("desk.older")  # type: ignore[attr-defined]
+            items.insert(0, (f"older{c.older}", Text(t("conv.older", keys=key), "dim italic"), "system"))
         items += [pending_item(p) for p in state.pending.values()
                   if p.conversation == c.id and p.kind in ("out", "note")]
         transcript.set_items(items)
