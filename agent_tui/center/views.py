@@ -41,7 +41,10 @@ def message(r: sqlite3.Row, *, whole: bool = False) -> dict:
     if r["subject"]:
         out["subject"] = r["subject"]
     if not whole:
-        channel = r["channel"] if "channel" in r.keys() else None
+        try:
+            channel = r["channel"]
+        except IndexError:  # a row without the conversation's channel: the smallest limit
+            channel = None
         if codec.frame_size(text) > inline_limit(channel):
             out["text"] = codec.fit_text(text, m.PREVIEW_BYTES)
             out["truncated"] = True

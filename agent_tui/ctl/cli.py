@@ -53,9 +53,18 @@ def register(subparsers: Any) -> None:
     simple("queue", "queue.get", help="queue figures")
     simple("stats", "stats.get", help="queue, agent and team figures")
     simple("conversations", "conv.list", help="your open conversations")
-    p = simple("conversation", "conv.get", lambda a: {"conversation": a.conversation},
-               help="one conversation with its messages")
+    p = simple("conversation", "conv.get", lambda a: {"conversation": a.conversation, "before": a.before,
+                                                      "limit": a.limit},
+               help="one conversation with a page of its messages (newest first; 'older' is the next --before)")
     p.add_argument("conversation")
+    p.add_argument("--before", type=int, help="messages before this seq (the 'older' of the page you have)")
+    p.add_argument("--limit", type=int, help="at most this many messages")
+    p = simple("text", "conv.text", lambda a: {"conversation": a.conversation, "message": a.message,
+                                               "offset": a.offset},
+               help="one part of a long message (one marked 'truncated'); 'next' is the next --offset")
+    p.add_argument("conversation")
+    p.add_argument("message")
+    p.add_argument("--offset", type=int, default=0)
 
     kb = sub.add_parser("kb", help="knowledge base")
     kb_sub = kb.add_subparsers(dest="kb_command", metavar="COMMAND", required=True)
@@ -118,10 +127,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("code")
     p.add_argument("--notes")
     simple("wrapup-codes", "wrapup.codes", help="the wrap-up codes")
-    p = simple("history", "history.get", lambda a: {"customer": a.customer, "limit": a.limit},
-               help="a customer's earlier conversations")
+    p = simple("history", "history.get", lambda a: {"customer": a.customer, "limit": a.limit, "before": a.before},
+               help="a customer's earlier conversations, newest first ('next' is the next --before)")
     p.add_argument("customer")
     p.add_argument("--limit", type=int)
+    p.add_argument("--before", help="conversations older than this conversation id")
 
     team = sub.add_parser("team", help="team chat")
     team_sub = team.add_subparsers(dest="team_command", metavar="COMMAND", required=True)

@@ -145,6 +145,12 @@ def test_offer_accept_send_note_wrapup_history(center):
     assert closed["conversation"]["id"] == conv["id"]
     history = ok_json(run(*args, "history", customer, stdin="demo\n"))
     assert conv["id"] in [c["id"] for c in history["conversations"]]
+    # Transcripts come in pages: --limit/--before walk back from the newest message.
+    page = ok_json(run(*args, "conversation", conv["id"], "--limit", "1", stdin="demo\n"))
+    assert [m["text"] for m in page["messages"]] == ["modem herstart"] and page["older"]
+    rest = ok_json(run(*args, "conversation", conv["id"], "--before", str(page["older"]), stdin="demo\n"))
+    assert [m["text"] for m in rest["messages"]] == ["Mijn internet doet het niet", "Ik kijk het voor u na"]
+    assert rest["older"] is None
 
 
 def test_accept_without_offer_fails_clearly(center):
