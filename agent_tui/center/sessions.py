@@ -209,7 +209,7 @@ class Sessions:
     def snapshot(self, user: str, budget: int = m.SNAPSHOT_BUDGET) -> dict:
         """The current truth for a fresh session (``welcome.snapshot``) in about *budget* bytes:
         everything but the messages first, then each conversation's newest messages within an
-        equal share of what is left (``older`` is the cursor to page back with ``conv.get``)."""
+        equal share of what is left, in turn (``older`` is the cursor to page back with ``conv.get``)."""
         a = self.agents[user]
         heads = [self.views.summary_of(c) for c in a.convs]
         snap = {
@@ -221,8 +221,16 @@ class Sessions:
             "queues": self.stats.queue_figures(),
             "announcements": self.teamchat.announcements_for(user),
         }
-        share = max(0, budget - codec.frame_size(snap)) // max(1, len(heads))
-        snap["conversations"] = [{**h, **self.views.page(h["id"], budget=share)} for h in heads]
+        left = max(0, budget - codec.frame_size(snap))
+        share = left // max(1, len(heads))
+        pages = [self.views.page(h["id"], budget=share) for h in heads]
+        used = [codec.frame_size(p["messages"]) for p in pages]
+        # What short conversations left over goes, in equal parts, to those with more to show.
+        longer = [i for i, p in enumerate(pages) if p["older"] is not None]
+        spare = left - sum(u for i, u in enumerate(used) if i not in longer) - share * len(longer)
+        for i in longer:
+            pages[i] = self.views.page(heads[i]["id"], budget=share + spare // len(longer))
+        snap["conversations"] = [{**h, **p} for h, p in zip(heads, pages)]
         return snap
 
 

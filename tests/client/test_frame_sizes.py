@@ -116,6 +116,9 @@ async def test_a_megabyte_of_customer_text_never_makes_a_frame_too_big(center, p
     by_channel = {c["channel"]: c for c in snap["conversations"]}
     assert set(by_channel) == {"sms", "email", "chat"}
     assert by_channel["sms"]["messages"][-1]["text"] == sent["sms"][-1]  # the newest SMS, whole
+    # The budget is spent where there is more to show: what the short conversations leave goes to the SMS.
+    assert codec.frame_size(snap) <= m.SNAPSHOT_BUDGET + 4096
+    assert len(by_channel["sms"]["messages"]) >= 4
     assert by_channel["sms"]["older"] is not None  # the rest is a page away
 
     # Resume after a real link cut, with a new long message missed while the link was down.
