@@ -149,6 +149,10 @@ class Commands:
             if stored_op is not None and (stored_op, stored_hash) != (op, args_hash):
                 return {"type": "error", "code": "idempotency_conflict", "re": cid,
                         "message": f"command id {cid[:64]} was used for another command; use a new id"}
+            if codec.frame_size(answer) > m.ANSWER_BUDGET:
+                # Stored before answers were bounded: sent again it would fail at every retry.
+                return {"type": "error", "code": "too_large", "re": cid,
+                        "message": f"the stored answer to {op} is too large to send; ask again with a new id"}
             return answer
         entry = self.ops.get(op)
         with self.events.tx():
