@@ -45,7 +45,9 @@ def message(r: sqlite3.Row, *, whole: bool = False) -> dict:
             channel = r["channel"]
         except IndexError:  # a row without the conversation's channel: the smallest limit
             channel = None
-        if codec.frame_size(text) > inline_limit(channel):
+        limit = inline_limit(channel)
+        # Cheap bounds first (a code point is 1 to 6 bytes of JSON); encode only in between.
+        if len(text) + 2 > limit or (6 * len(text) + 2 > limit and codec.frame_size(text) > limit):
             out["text"] = codec.fit_text(text, m.PREVIEW_BYTES)
             out["truncated"] = True
             out["length"] = len(text)

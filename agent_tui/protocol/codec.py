@@ -58,7 +58,7 @@ def frame_size(frame: Any) -> int:
 def fit_text(text: str, budget: int) -> str:
     """The longest prefix of *text* whose JSON string (quotes and escapes included) takes at
     most *budget* bytes. Whole code points only; a binary search over :func:`frame_size`."""
-    if frame_size(text) <= budget:
+    if len(text) + 2 <= budget and frame_size(text) <= budget:  # every code point takes a byte or more
         return text
     lo, hi = 0, min(len(text), budget)
     while lo < hi:
