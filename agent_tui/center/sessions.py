@@ -209,7 +209,8 @@ class Sessions:
     def snapshot(self, user: str, budget: int = m.SNAPSHOT_BUDGET) -> dict:
         """The current truth for a fresh session (``welcome.snapshot``) in about *budget* bytes:
         everything but the messages first, then each conversation's newest messages within an
-        equal share of what is left, in turn (``older`` is the cursor to page back with ``conv.get``)."""
+        equal share of what is left, plus what shorter conversations did not use (``older`` is the
+        cursor to page back with ``conv.get``)."""
         a = self.agents[user]
         heads = [self.views.summary_of(c) for c in a.convs]
         snap = {
