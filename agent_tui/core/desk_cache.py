@@ -22,6 +22,7 @@ from typing import Any
 import platformdirs
 
 from agent_tui.core import credentials
+from agent_tui.core.desk_state import PendingSend
 from agent_tui.core.vault import Change, Vault, VaultError, vault_dir
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ ENV_CACHE_DIR = "AGENT_TUI_CACHE_DIR"
 PERSISTED_OPS = frozenset({"conv.send", "conv.note", "team.send"})
 _OUT = "o:"
 _DRAFT = "d:"
+TEAM_DRAFT = "team"  # the team-chat input's draft; its ``subject`` holds the room
+_KINDS = {"conv.send": "out", "conv.note": "note", "team.send": "team"}
 
 
 def default_cache_base() -> Path:
@@ -129,3 +132,19 @@ def open_cache(server: str, user: str) -> tuple[DeskCache | None, str]:
     except CacheUnavailable as exc:
         log.warning("no local cache: %s", exc)
         return None, str(exc)
+
+
+def restored_pending(cache: DeskCache, now: float) -> list[tuple[PendingSend, str, dict[str, Any]]]:
+    """(what the desk shows, op, args) for each command an earlier run left queued; the
+    ``local_id`` is the command's idempotency key, so showing it twice replaces it."""
+    out = []
+    for cid, op, args in cache.queued():
+        kind = _KINDS.get(op)
+        if kind is None:
+            continue
+        target = args.get("room") if kind == "team" else args.get("conversation")
+        subject = args.get("subject")
+        out.append((PendingSend(local_id=cid, conversation=str(target or ""), text=str(args.get("text") or ""),
+                                kind=kind, at=now, subject=subject if isinstance(subject, str) else None,
+                                queued=True), op, args))
+    return out

@@ -113,14 +113,19 @@ def crash_rounds(center_url: str, ca: Path, cache: Path, rounds: int, rng: rando
     sends what is left; then the count (see the module docstring)."""
     tally = Tally()
     n = 0
-    stored: str | None = None           # the latest draft the desk confirmed storing
+    chain: list[str | None] = [None]    # the successive drafts the journal held, latest last
     allowed: set[str | None] = {None}   # what the next start may restore
+    last_typed: str | None = None       # the last message stored, in any round
     for r in range(rounds):
         desk = Desk(center_url, ca, cache)
         got = desk.wait("restored")["drafts"].get(ROOM)
         assert got in allowed, f"round {r}: restored draft {got!r}, expected one of {allowed}"
         tally.restored_drafts_ok += 1
-        stored = got
+        if got != chain[-1]:
+            if len(chain) > 1 and got == chain[-2]:
+                chain.pop()  # a torn journal lost the last draft write
+            else:
+                chain.append(got)  # a draft written but killed before it said so
         desk.send({"cmd": "start"})
         kill_after = rng.randint(1, 14)  # a random point: after this many lines from the desk
         handed: list[str] = []
@@ -137,12 +142,11 @@ def crash_rounds(center_url: str, ca: Path, cache: Path, rounds: int, rng: rando
         desk.kill()
         confirmed = [d["tag"] for d in desk.log.lines if d.get("ev") == "queued"]
         tally.typed.update(confirmed)
+        last_typed = confirmed[-1] if confirmed else last_typed
         n_drafted = sum(1 for d in desk.log.lines if d.get("ev") == "drafted")
-        before = stored
-        if n_drafted:
-            stored = handed[n_drafted - 1]
+        chain.extend(handed[:n_drafted])
         # A draft handed over but not yet confirmed may still have been written.
-        allowed = {stored, *handed[n_drafted:]}
+        allowed = {chain[-1], *handed[n_drafted:]}
         if torn_every and (r + 1) % torn_every == 0:
             j = journal_of(cache)
             size = j.stat().st_size
@@ -150,10 +154,11 @@ def crash_rounds(center_url: str, ca: Path, cache: Path, rounds: int, rng: rando
                 with open(j, "r+b") as f:  # a power cut tears the last record
                     f.truncate(max(0, size - rng.randint(1, 24)))
                 tally.torn += 1
-                # The torn record was the last change: the last stored message or draft.
-                if confirmed:
-                    tally.may_miss.add(confirmed[-1])
-                allowed |= {before, *handed}
+                # The torn record was the last change of any run: the last stored message,
+                # or the last draft write (which brings back the draft before it).
+                if last_typed is not None:
+                    tally.may_miss.add(last_typed)
+                allowed |= {chain[-2] if len(chain) > 1 else None, *handed}
         tally.rounds += 1
     # The clean run: everything left goes out, then the desk closes.
     desk = Desk(center_url, ca, cache)
