@@ -127,9 +127,12 @@ def crash_rounds(center_url: str, ca: Path, cache: Path, rounds: int, rng: rando
             else:
                 chain.append(got)  # a draft written but killed before it said so
         desk.send({"cmd": "start"})
-        kill_after = rng.randint(1, 14)  # a random point: after this many lines from the desk
+        n_msgs = rng.randint(3, 9)
+        # A random point: after k messages were stored, then a few more lines (sent, answered,
+        # status) — so kills land while queued offline, in flight, and after answers.
+        k, extra = rng.randint(0, n_msgs), rng.randint(0, 5)
         handed: list[str] = []
-        for _ in range(rng.randint(3, 9)):
+        for _ in range(n_msgs):
             if rng.random() < 0.3:
                 text = f"draft {r}.{n} Mevrouw Jansen"
                 handed.append(text)
@@ -138,7 +141,11 @@ def crash_rounds(center_url: str, ca: Path, cache: Path, rounds: int, rng: rando
             n += 1
             tally.written.add(tag)
             desk.send({"cmd": "call", "tag": tag, "op": "team.send", "args": {"room": ROOM, "text": tag}})
-        desk.log.first(lambda _d, k=kill_after, d=desk: len(d.log) >= k, 15.0)
+        stored_k = desk.log.first(lambda _d, d=desk, k=k: sum(x.get("ev") == "queued" for x in d.log.lines) >= k,
+                                  15.0)
+        if stored_k is not None:
+            at = len(desk.log)
+            desk.log.first(lambda _d, d=desk, at=at, e=extra: len(d.log) >= at + e, 1.0)
         desk.kill()
         confirmed = [d["tag"] for d in desk.log.lines if d.get("ev") == "queued"]
         tally.typed.update(confirmed)
