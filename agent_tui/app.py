@@ -201,6 +201,14 @@ class DeskApp(App[None]):
             self.show_login(error)
 
     @staticmethod
+    def _stored_login(server: str, user: str) -> tuple[str, str | None]:
+        """(password or "", token or None) from the keyring."""
+        try:
+            return credentials.get_password(server, user) or "", credentials.get_token(server, user)
+        except credentials.KeyringUnavailable:
+            return "", None
+
+    @staticmethod
     def _forget_token_get_password(info: LoginInfo) -> str | None:
         try:
             credentials.forget_token(info.server, info.user)
@@ -214,11 +222,21 @@ class DeskApp(App[None]):
             return "server must start with wss://"
         if not Path(ca).expanduser().is_file():
             return f"CA file not found: {ca}"
-        info = LoginInfo(server, Path(ca).expanduser(), user, password=password)
+        token = None
+        if not password:  # "Log in" again after a failure: the login in the keyring
+            password, token = await asyncio.to_thread(self._stored_login, server, user)
+            if not (password or token):
+                return t("login.no_password")
+            typed = False
+        else:
+            typed = True
+        info = LoginInfo(server, Path(ca).expanduser(), user, password=password or None,
+                         token=None if password else token)
         error = await self.connect(info)
         if error is None:
             self.login_info = LoginInfo(server, info.ca_file, user)
-            self._store_secret("password", server, user, password)
+            if typed:
+                self._store_secret("password", server, user, password)
             if self.remember_login and self.config.path is None:
                 try:
                     save_login(default_config_path(), server, info.ca_file, user)

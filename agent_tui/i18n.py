@@ -291,6 +291,7 @@ EN.update({
     "quit.drafts_lost": "{n} unsent draft(s) will be LOST: there is no local cache.",
     "quit.open": "{n} open conversation(s): they stay yours for the center's grace period, then go back to the queue.",
     "quit.yes": "Quit", "quit.no": "Stay",
+    "login.no_password": "Type your password: none is stored in the OS keyring for this user and server.",
 })
 NL.update({
     "cache.title": "Lokale opslag",
@@ -302,6 +303,7 @@ NL.update({
     "quit.drafts_lost": "{n} onverzonden concept(en) gaan VERLOREN: er is geen lokale opslag.",
     "quit.open": "{n} open gesprek(ken): blijven van jou tijdens de wachttijd van het center, gaan daarna terug naar de wachtrij.",
     "quit.yes": "Afsluiten", "quit.no": "Blijven",
+    "login.no_password": "Typ je wachtwoord: er staat er geen in de sleutelbos voor deze gebruiker en server.",
 })
 
 TABLES = {"en": EN, "nl": NL}
