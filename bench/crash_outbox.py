@@ -11,6 +11,7 @@ Run: AGENT_TUI_PRIVATE_KEYRING=1 scripts/with-keyring .venv/bin/python bench/cra
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import shutil
 import sys
@@ -33,6 +34,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=50)
     ap.add_argument("--seed", type=int, default=50)
     args = ap.parse_args()
+    # The center writes to connections of desks that were just killed: asyncio warns each time.
+    logging.getLogger("asyncio").setLevel(logging.ERROR)
     tmp = Path(tempfile.mkdtemp(prefix="crash-outbox-"))
     try:
         init_center(tmp / "center", demo=True, port=0, ingress_port=0)
