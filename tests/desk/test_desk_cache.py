@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import keyring
+from keyring.backends.fail import Keyring as NoKeyring
+
 from agent_tui.screens.quit_confirm import QuitConfirm
 from agent_tui.widgets.composer import Composer
 from tests.client.test_vault import strings
@@ -64,3 +67,27 @@ async def test_quit_with_a_queued_reply_asks_and_the_next_start_sends_it_once(ce
             out = await asyncio.to_thread(center.outbox, CUSTOMER)
             assert sum(m.get("text") == "Kept for later" for m in out) == 1, "exactly once"
             await app.quit_now()
+
+
+async def test_without_a_keyring_there_is_no_cache_and_the_desk_says_so(center, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    monkeypatch.setenv("AGENT_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    before = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())  # the real "no keyring at all" backend
+    try:
+        app = make_desk(center.url, center.ca_file, initial_state="available")
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.online(), what="online with the typed password")
+            await wait_for(pilot, lambda: any("No local cache" in str(n.message) for n in app._notifications),
+                           what="the no-cache notice")
+            assert app.cache is None
+            await offer_and_accept(app, pilot, center, "+31633334444", "Hallo?")
+            await type_text(pilot, "unsent")
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, QuitConfirm), what="the quit question")
+            said = " ".join(str(s.render()) for s in app.screen.query(".what"))
+            assert "1 unsent draft(s) will be LOST" in said, said
+            await app.quit_now()
+    finally:
+        keyring.set_keyring(before)
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.bin"))
