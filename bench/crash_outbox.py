@@ -24,9 +24,9 @@ from benchlib import machine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench scripts run from a checkout, not an install
 
-from agent_tui.center.init import init_center  # noqa: E402
-from tests.kit.center import CenterHandle  # noqa: E402
-from tests.kit.crash_desk import crash_rounds  # noqa: E402
+from agent_tui.center.init import init_center
+from tests.kit.center import CenterHandle
+from tests.kit.crash_desk import crash_rounds
 
 
 def main() -> int:

@@ -249,7 +249,7 @@ class CenterClient:
         if store is not None and store.wants(op):
             try:
                 store.outbox_put(handle.id, handle.op, handle.args)  # on disk before on the wire
-            except Exception:  # noqa: BLE001 - a full disk must not stop the agent's message
+            except Exception:  # a full disk must not stop the agent's message
                 log.exception("could not store command %s in the local cache", op)
         return self._future_for(handle.id)
 
@@ -275,7 +275,7 @@ class CenterClient:
         if store is not None and store.wants(op):
             try:
                 store.outbox_drop(command_id)
-            except Exception:  # noqa: BLE001 - see submit: the center's answer still counts
+            except Exception:  # see submit: the center's answer still counts
                 log.exception("could not drop command %s from the local cache", op)
 
     def cancel(self, command_id: str) -> bool:

@@ -99,9 +99,10 @@ async def main() -> int:
         queued = cache.queued()
         emit({"ev": "restored", "queued": [a.get("text") for _, _, a in queued],
               "drafts": {k: v.get("text") for k, v in cache.drafts().items()}})
+        t_restore = time.monotonic()
         for cid, op, op_args in queued:
             fut = client.restore(cid, op, op_args)
-            fut.add_done_callback(lambda f, tag=f"restored:{cid}", t0=time.monotonic(): finish(tag, t0, f))
+            fut.add_done_callback(lambda f, tag=f"restored:{cid}": finish(tag, t_restore, f))
     while True:
         line = await reader.readline()
         if not line:
