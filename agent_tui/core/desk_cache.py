@@ -63,7 +63,10 @@ class DeskCache:
             key = credentials.cache_key(server, user)
         except credentials.KeyringUnavailable as exc:
             raise CacheUnavailable(str(exc)) from None
-        directory = vault_dir(base or default_cache_base(), server, user)
+        base = base or default_cache_base()
+        if not base.exists():
+            base.mkdir(mode=0o700, parents=True)  # ours: private (an existing one is left as it is)
+        directory = vault_dir(base, server, user)
         try:
             return cls(Vault.open(directory, key, f"{user}@{server}"))
         except VaultError as exc:
