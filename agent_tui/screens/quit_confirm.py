@@ -51,6 +51,7 @@ class QuitConfirm(ModalScreen[bool]):
     QuitConfirm Button { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Stay", id="quit.stay")]
+    AUTO_FOCUS = "#quit-stay"  # the safe choice is the default
 
     def __init__(self, summary: QuitSummary) -> None:
         super().__init__()
@@ -69,9 +70,6 @@ class QuitConfirm(ModalScreen[bool]):
             with Horizontal():
                 yield Button(t("quit.no"), id="quit-stay", variant="primary")
                 yield Button(t("quit.yes"), id="quit-go", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#quit-stay", Button).focus()  # the safe choice is the default
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
