@@ -12,6 +12,7 @@ from keyring.backends.fail import Keyring as NoKeyring
 
 from agent_tui.screens.quit_confirm import QuitConfirm
 from agent_tui.widgets.composer import Composer
+from agent_tui.widgets.team_chat import TeamChat
 from tests.client.test_vault import strings
 from tests.desk.test_desk_flows import SIZE, offer_and_accept, type_text
 from tests.kit.desk_helpers import make_desk, wait_for, wait_thread
@@ -36,11 +37,15 @@ async def test_quit_with_a_queued_reply_asks_and_the_next_start_sends_it_once(ce
             await pilot.press("enter")
             await wait_for(pilot, lambda: app.client and len(app.client.outbox) == 1, what="queued")
             await type_text(pilot, "half typed answer")
+            await pilot.press("f4")
+            team_input = app.screen.query_one("#team-input")
+            await wait_for(pilot, lambda: app.focused is team_input, what="the team-chat input")
+            await type_text(pilot, "koffie om drie uur")
             await pilot.press("ctrl+q")
             await wait_for(pilot, lambda: isinstance(app.screen, QuitConfirm), what="the quit question")
             said = " ".join(str(s.render()) for s in app.screen.query(".what"))
             assert "1 message(s) not sent yet: kept encrypted" in said, said
-            assert "1 unsent draft(s)" in said and "1 open conversation(s)" in said, said
+            assert "2 unsent draft(s)" in said and "1 open conversation(s)" in said, said
             await pilot.press("escape")  # stay
             await wait_for(pilot, lambda: not isinstance(app.screen, QuitConfirm), what="back at the desk")
             assert app.return_code is None and len(app.client.outbox) == 1
@@ -51,7 +56,7 @@ async def test_quit_with_a_queued_reply_asks_and_the_next_start_sends_it_once(ce
         files = [f for f in cache_dir.rglob("*") if f.is_file()]
         assert files, "the cache wrote nothing"
         words = " ".join(s for f in files for s in strings(f))
-        for secret in ("Kept for later", "half typed", "IBAN", "NL91", cid):
+        for secret in ("Kept for later", "half typed", "koffie", "IBAN", "NL91", cid):
             assert secret not in words, secret
         assert not await asyncio.to_thread(
             lambda: [m for m in center.outbox(CUSTOMER) if m.get("text") == "Kept for later"])
@@ -63,6 +68,8 @@ async def test_quit_with_a_queued_reply_asks_and_the_next_start_sends_it_once(ce
             await wait_for(pilot, lambda: not app.state.pending, what="pending resolved")
             composer = app.screen.query_one(Composer)
             await wait_for(pilot, lambda: composer.area.text == "half typed answer", what="draft restored")
+            team_chat = app.screen.query_one(TeamChat)
+            await wait_for(pilot, lambda: team_chat.draft_text() == "koffie om drie uur", what="team draft restored")
             assert await app.command("whoami", quiet=True) is not None
             out = await asyncio.to_thread(center.outbox, CUSTOMER)
             assert sum(m.get("text") == "Kept for later" for m in out) == 1, "exactly once"
