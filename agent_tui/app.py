@@ -297,7 +297,7 @@ class DeskApp(App[None]):
             if desk is None:
                 raise NoMatches("no desk screen yet")
             composer, team_chat = desk.query_one(Composer), desk.query_one(TeamChat)
-            composer.area, team_chat.draft_text()  # noqa: B018 - their children are composed too
+            composer.area, team_chat.draft_text()  # NoMatches until their children are composed too
         except NoMatches:
             if tries:  # the desk screen is still composing its panels
                 self.set_timer(0.1, lambda: self._restore_drafts(drafts, tries - 1))
