@@ -64,8 +64,11 @@ class DeskCache:
         except credentials.KeyringUnavailable as exc:
             raise CacheUnavailable(str(exc)) from None
         base = base or default_cache_base()
-        if not base.exists():
-            base.mkdir(mode=0o700, parents=True)  # ours: private (an existing one is left as it is)
+        try:
+            if not base.exists():
+                base.mkdir(mode=0o700, parents=True)  # ours: private (an existing one is left as it is)
+        except OSError as exc:
+            raise CacheUnavailable(f"cannot make the cache directory {base}: {exc}") from None
         directory = vault_dir(base, server, user)
         try:
             return cls(Vault.open(directory, key, f"{user}@{server}"))
