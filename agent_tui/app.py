@@ -33,7 +33,7 @@ from agent_tui.core.client import (
     TrustError,
     UnreachableError,
 )
-from agent_tui.core.config import Config, default_config_path, save_login
+from agent_tui.core.config import Config, ConfigError, default_config_path, save_login
 from agent_tui.core.desk_cache import TEAM_DRAFT, DeskCache, open_cache, restored_pending
 from agent_tui.core.desk_state import DeskState, PendingSend
 from agent_tui.core.store import ArticleCache
@@ -240,7 +240,7 @@ class DeskApp(App[None]):
             if self.remember_login and self.config.path is None:
                 try:
                     save_login(default_config_path(), server, info.ca_file, user)
-                except OSError:
+                except (OSError, ConfigError):
                     pass  # not fatal: the agent types the server again next time
         return error
 
