@@ -132,6 +132,24 @@ def _line_index(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str
     return lines
 
 
+def _first_duplicate(node: yaml.Node | None, prefix: tuple[str, ...] = ()) -> tuple[tuple[str, ...], int, int] | None:
+    """(key path, first line, repeated line) of a key given twice in one mapping, or None.
+    YAML would silently keep the last one; the agent meant one of them."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            return prefix + (key,), seen[key], line
+        seen[key] = line
+        found = _first_duplicate(value_node, prefix + (key,))
+        if found is not None:
+            return found
+    return None
+
+
 class _Reader:
     """Validates one parsed document, raising ConfigError with the right line."""
 
@@ -179,6 +197,11 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         return Config(path=path, language=default_language())
     if not isinstance(data, dict):
         raise ConfigError(path, 1, "", "the file must be a mapping of settings (key: value lines)")
+    dup = _first_duplicate(root)
+    if dup is not None:
+        keypath, first, again = dup
+        raise ConfigError(path, again, ".".join(keypath), f"set twice (first on line {first}); "
+                                                          "only one of them can count, so neither is used")
     r = _Reader(path, _line_index(root) if root is not None else {})
     for key in data:
         k = str(key)

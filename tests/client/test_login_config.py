@@ -82,3 +82,9 @@ def test_a_yaml_error_names_the_line_to_fix(tmp_path: Path, text: str, line: int
         parse_config(text, tmp_path / "config.yaml")
     assert err.value.line == line, str(err.value)
     assert words in str(err.value) and f"config.yaml line {line}:" in str(err.value)
+
+
+def test_a_setting_given_twice_is_named_with_both_lines(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config("language: en\nsoftphone:\n  profile: low\n  profile: normal\n", tmp_path / "config.yaml")
+    assert err.value.line == 4 and err.value.field == "softphone.profile" and "first on line 3" in str(err.value)
