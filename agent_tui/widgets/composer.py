@@ -200,6 +200,8 @@ class Composer(Vertical):
             if conv == current:
                 if not self.area.text:
                     self.area.load_text(draft[0])
+                    if draft[1]:
+                        self.query_one("#composer-subject", Input).value = draft[1]
             else:
                 self._drafts.setdefault(conv, draft)
 
