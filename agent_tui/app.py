@@ -33,19 +33,23 @@ from agent_tui.core.client import (
     TrustError,
     UnreachableError,
 )
-from agent_tui.core.config import Config, default_config_path, save_login
+from agent_tui.core.config import Config, ConfigError, default_config_path, save_login
+from agent_tui.core.desk_cache import TEAM_DRAFT, DeskCache, open_cache, restored_pending
 from agent_tui.core.desk_state import DeskState, PendingSend
 from agent_tui.core.store import ArticleCache
 from agent_tui.desk_phone.controller import DeskPhone, call_bar_widgets
 from agent_tui.desk_phone.keys import PhoneCommands, default_phone_key
 from agent_tui.i18n import set_language, state_word, t
+from agent_tui.messages import DraftChanged
 from agent_tui.palette import ListedCommands
 from agent_tui.screens.desk import ACTIONS, DeskScreen
 from agent_tui.screens.help import HelpScreen
 from agent_tui.screens.login import LoginScreen
+from agent_tui.screens.quit_confirm import QuitConfirm, QuitSummary
 from agent_tui.screens.state import SETTABLE
 from agent_tui.secure.text import literal
-from agent_tui.widgets.composer import ComposerArea
+from agent_tui.widgets.composer import Composer, ComposerArea
+from agent_tui.widgets.team_chat import TeamChat
 
 PRESENCE_MIN_INTERVAL = 0.25
 
@@ -134,6 +138,8 @@ class DeskApp(App[None]):
         self.last_error: Exception | None = None
         self.frames_applied = 0
         self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self.cache: DeskCache | None = None  # the encrypted local cache (outbox, drafts)
+        self._cache_for: tuple[str, str] | None = None
 
     # --- time and keys ------------------------------------------------------------------
     def now(self) -> float:
@@ -195,6 +201,14 @@ class DeskApp(App[None]):
             self.show_login(error)
 
     @staticmethod
+    def _stored_login(server: str, user: str) -> tuple[str, str | None]:
+        """(password or "", token or None) from the keyring."""
+        try:
+            return credentials.get_password(server, user) or "", credentials.get_token(server, user)
+        except credentials.KeyringUnavailable:
+            return "", None
+
+    @staticmethod
     def _forget_token_get_password(info: LoginInfo) -> str | None:
         try:
             credentials.forget_token(info.server, info.user)
@@ -208,15 +222,25 @@ class DeskApp(App[None]):
             return "server must start with wss://"
         if not Path(ca).expanduser().is_file():
             return f"CA file not found: {ca}"
-        info = LoginInfo(server, Path(ca).expanduser(), user, password=password)
+        token = None
+        if not password:  # "Log in" again after a failure: the login in the keyring
+            password, token = await asyncio.to_thread(self._stored_login, server, user)
+            if not (password or token):
+                return t("login.no_password")
+            typed = False
+        else:
+            typed = True
+        info = LoginInfo(server, Path(ca).expanduser(), user, password=password or None,
+                         token=None if password else token)
         error = await self.connect(info)
         if error is None:
             self.login_info = LoginInfo(server, info.ca_file, user)
-            self._store_secret("password", server, user, password)
+            if typed:
+                self._store_secret("password", server, user, password)
             if self.remember_login and self.config.path is None:
                 try:
                     save_login(default_config_path(), server, info.ca_file, user)
-                except OSError:
+                except (OSError, ConfigError):
                     pass  # not fatal: the agent types the server again next time
         return error
 
@@ -225,14 +249,16 @@ class DeskApp(App[None]):
         if self.client is not None:
             await self.client.close()
             self.client = None
+        await self._open_cache(info.server, info.user)
         try:
             client = CenterClient(info.server, info.ca_file, info.user, password=info.password,
                                   token=info.token, on_event=self._on_event,
                                   on_welcome=self._on_welcome, on_status=self._on_status,
-                                  on_token=self._on_token)
+                                  on_token=self._on_token, outbox_store=self.cache)
         except ValueError as err:
             return str(err)
         self.client = client
+        self._restore_queued(client)
         self._connecting = True
         await client.start()
         try:
@@ -248,6 +274,66 @@ class DeskApp(App[None]):
             st, self.initial_state = self.initial_state, None
             await self.set_agent_state_now(st, None)
         return None
+
+    # --- the local cache (issue 8: nothing typed is lost) -----------------------------------------
+    async def _open_cache(self, server: str, user: str) -> None:
+        """Open the encrypted local cache of this login once; without one, say so."""
+        if self._cache_for == (server, user):
+            return
+        if self.cache is not None:
+            self.cache.close()
+        self._cache_for = (server, user)
+        self.cache, why = await asyncio.to_thread(open_cache, server, user)
+        if self.cache is None:
+            self.notify(t("cache.none", why=why), title=t("cache.title"), severity="warning",
+                        markup=False, timeout=20)
+            return
+        self._restore_drafts({k: (str(v.get("text") or ""), str(v.get("subject") or ""))
+                              for k, v in self.cache.drafts().items()})
+
+    def _restore_drafts(self, drafts: dict[str, tuple[str, str]], tries: int = 50) -> None:
+        desk = self.desk_screen()
+        try:
+            if desk is None:
+                raise NoMatches("no desk screen yet")
+            composer, team_chat = desk.query_one(Composer), desk.query_one(TeamChat)
+            composer.area, team_chat.draft_text()  # NoMatches until their children are composed too
+        except NoMatches:
+            if tries:  # the desk screen is still composing its panels
+                self.set_timer(0.1, lambda: self._restore_drafts(drafts, tries - 1))
+            return
+        team = drafts.pop(TEAM_DRAFT, None)
+        composer.restore_drafts(drafts)
+        if team:
+            team_chat.restore_draft(*team)
+
+    def _restore_queued(self, client: CenterClient) -> None:
+        """Queue again (same ids) what an earlier run left unanswered, and show it as queued."""
+        if self.cache is None:
+            return
+        for p, op, args in restored_pending(self.cache, self.now()):
+            self.state.add_pending(p)
+            try:
+                self._track_pending(p, client.restore(p.local_id, op, args))
+            except CommandError as err:
+                self.state.resolve_pending(p.local_id, error=err.message)
+        self.flush_soon()
+
+    def on_draft_changed(self, msg: DraftChanged) -> None:
+        if self.cache is not None:
+            try:
+                self.cache.set_draft(msg.key, msg.text, msg.subject)
+            except Exception as err:  # noqa: BLE001 - a full disk must not stop typing
+                self.log.error(f"draft not kept: {err!r}")
+
+    def quit_summary(self) -> QuitSummary:
+        desk = self.desk_screen()
+        drafts = 0
+        if desk is not None:
+            drafts = sum(c.unsent_drafts() for c in desk.query(Composer))
+            drafts += sum(1 for c in desk.query(TeamChat) if c.draft_text().strip())
+        return QuitSummary(queued=len(self.client.outbox) if self.client is not None else 0, drafts=drafts,
+                           open_conversations=len(self.state.conversations), cached=self.cache is not None)
 
     # --- client callbacks (on Textual's loop) ---------------------------------------------------
     def add_event_listener(self, listener: Callable[[dict[str, Any]], None]) -> None:
@@ -419,6 +505,8 @@ class DeskApp(App[None]):
         args: dict[str, Any] = {"conversation": conversation, "text": text}
         if subject and not note:
             args["subject"] = subject
+        if self.cache is not None:
+            self.cache.stage_draft_clear(conversation)  # in the same record as the message
         self._submit_pending(p, "conv.note" if note else "conv.send", args)
 
     def send_team(self, room: str, text: str) -> None:
@@ -427,6 +515,8 @@ class DeskApp(App[None]):
         self.state.add_pending(p)
         self.flush_soon()
         if self.client is not None:
+            if self.cache is not None:
+                self.cache.stage_draft_clear(TEAM_DRAFT)  # in the same record as the message
             self._submit_pending(p, "team.send", {"room": room, "text": text})
 
     def _submit_pending(self, p: PendingSend, op: str, args: dict[str, Any]) -> None:
@@ -436,7 +526,12 @@ class DeskApp(App[None]):
             self.state.resolve_pending(p.local_id, error=err.message)
             self.flush_soon()
             return
+        finally:
+            if self.cache is not None:
+                self.cache.flush_staged()
+        self._track_pending(p, fut)
 
+    def _track_pending(self, p: PendingSend, fut: asyncio.Future) -> None:
         def done(f: asyncio.Future) -> None:
             if f.cancelled():
                 return
@@ -485,6 +580,8 @@ class DeskApp(App[None]):
                 self.state.conversations.pop(conversation, None)
                 self.state._mark("conversations", "messages")
                 self.notify(t("note.wrapped", code=code), markup=False)
+                if self.cache is not None:
+                    self.cache.clear_draft(conversation)
                 self.flush_soon()
         self.run_worker(run(), group="wrapup")
 
@@ -530,8 +627,22 @@ class DeskApp(App[None]):
         self.theme = THEME_NAMES.get(self.config.theme, "textual-dark") if self.theme == hc else hc
 
     async def action_quit(self) -> None:
+        """Quit; with queued messages, drafts or open conversations, ask first."""
+        summary = self.quit_summary()
+        if summary and not any(isinstance(s, QuitConfirm) for s in self.screen_stack):
+            self.push_screen(QuitConfirm(summary), self._quit_answered)
+            return
+        await self.quit_now()
+
+    async def _quit_answered(self, go: bool | None) -> None:
+        if go:
+            await self.quit_now()
+
+    async def quit_now(self) -> None:
         if self.client is not None:
             await self.client.close()
+        if self.cache is not None:
+            self.cache.close()
         self.kb_cache_save()
         self.exit()
 

@@ -294,6 +294,32 @@ NL.update({
     "msg.truncated": "… nog {n} tekens worden geladen.",
 })
 
+# --- issue 8, the local cache and quitting (vault) ----------------------------------------
+EN.update({
+    "cache.title": "Local cache",
+    "cache.none": "No local cache ({why}). Messages typed while offline and drafts are lost if the desk stops.",
+    "quit.title": "Quit agent-tui?",
+    "quit.queued": "{n} message(s) not sent yet: kept encrypted on this computer, sent at the next start.",
+    "quit.queued_lost": "{n} message(s) not sent yet will be LOST: there is no local cache.",
+    "quit.drafts": "{n} unsent draft(s): kept encrypted on this computer for the next start.",
+    "quit.drafts_lost": "{n} unsent draft(s) will be LOST: there is no local cache.",
+    "quit.open": "{n} open conversation(s): they stay yours for the center's grace period, then go back to the queue.",
+    "quit.yes": "Quit", "quit.no": "Stay",
+    "login.no_password": "Type your password: none is stored in the OS keyring for this user and server.",
+})
+NL.update({
+    "cache.title": "Lokale opslag",
+    "cache.none": "Geen lokale opslag ({why}). Offline getypte berichten en concepten gaan verloren als de desk stopt.",
+    "quit.title": "agent-tui afsluiten?",
+    "quit.queued": "{n} bericht(en) nog niet verstuurd: versleuteld bewaard op deze computer, verstuurd bij de volgende start.",
+    "quit.queued_lost": "{n} bericht(en) nog niet verstuurd gaan VERLOREN: er is geen lokale opslag.",
+    "quit.drafts": "{n} onverzonden concept(en): versleuteld bewaard op deze computer voor de volgende start.",
+    "quit.drafts_lost": "{n} onverzonden concept(en) gaan VERLOREN: er is geen lokale opslag.",
+    "quit.open": "{n} open gesprek(ken): blijven van jou tijdens de wachttijd van het center, gaan daarna terug naar de wachtrij.",
+    "quit.yes": "Afsluiten", "quit.no": "Blijven",
+    "login.no_password": "Typ je wachtwoord: er staat er geen in de sleutelbos voor deze gebruiker en server.",
+})
+
 TABLES = {"en": EN, "nl": NL}
 
 

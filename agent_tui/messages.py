@@ -79,3 +79,16 @@ class InsertIntoReply(Message):
 @dataclass
 class KBQuery(Message):
     query: str
+
+
+# --- the local cache (issue 8: nothing typed is lost) ---------------------------------
+
+
+@dataclass
+class DraftChanged(Message):
+    """A draft changed: ``key`` is the conversation id, or "team" for the team-chat input
+    (``subject`` then holds its room). The desk keeps it in the encrypted local cache."""
+
+    key: str
+    text: str
+    subject: str = ""

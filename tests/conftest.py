@@ -73,3 +73,12 @@ def make_center(center_template: Path, tmp_path: Path) -> Iterator[Callable[...,
 @pytest.fixture
 def center(make_center: Callable[..., CenterHandle]) -> CenterHandle:
     return make_center()
+
+
+@pytest.fixture(autouse=True)
+def private_desk_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's desks keep their encrypted local cache (core/desk_cache.py) in a directory of
+    their own: a queued message of one test must never be resent by a desk in the next one."""
+    path = tmp_path_factory.mktemp("desk-cache")
+    monkeypatch.setenv("AGENT_TUI_CACHE_DIR", str(path))
+    return path

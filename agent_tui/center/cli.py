@@ -29,6 +29,7 @@ from typing import Any
 
 from agent_tui.center import auth, store
 from agent_tui.center.config import CenterConfigError, load_center_config
+from agent_tui.center.lease import lock_path, stop_when_unused
 from agent_tui.center.store import agents as agent_store
 from agent_tui.center.voice import call_cli
 from agent_tui.protocol import messages as m
@@ -59,6 +60,10 @@ def register(sub: Any) -> None:
     p.add_argument("--ingress-port", type=int, help="override center.yaml ingress_port (0 = a free port)")
     p.add_argument("--quiet", action="store_true", help="demo: no simulated customers (colleagues stay)")
     p.add_argument("-v", "--verbose", action="store_true", help="log to stderr at INFO level")
+    p.add_argument("--rate", type=float, metavar="PER_MIN",
+                   help="demo: new simulated customers per minute (default: center.yaml simulate_interval_s)")
+    p.add_argument("--stop-when-unused", action="store_true",
+                   help="stop when no `agent-tui demo` desk holds DIR/run/desks.lock (the demo's center)")
     p.set_defaults(func=cmd_serve)
 
     p = csub.add_parser("inject", help="a customer contact, as if it came in over a channel")
@@ -127,8 +132,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await run_center(args.dir, port=args.port, ingress_port=args.ingress_port, host=args.host,
-                         quiet=args.quiet, ready=ready, stop=stop)
+        watcher = loop.create_task(stop_when_unused(lock_path(args.dir), stop)) if args.stop_when_unused else None
+        try:
+            await run_center(args.dir, port=args.port, ingress_port=args.ingress_port, host=args.host,
+                             quiet=args.quiet, ready=ready, stop=stop, rate=args.rate)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
 
     try:
         asyncio.run(main())

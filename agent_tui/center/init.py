@@ -2,12 +2,17 @@
 
 DIR/center.yaml, DIR/tls/{ca.pem, ca.key, server.pem, server.key} (keys 0600),
 DIR/secrets/ingress.key (0600), DIR/center.db (schema, and demo data with --demo).
+
+Atomic: the center is built in a hidden sibling directory and renamed to DIR only when it
+is complete, so an interrupted init (Ctrl+C in the first ``demo --data DIR``, a kill, a
+full disk) leaves no DIR at all rather than a broken one, and the next init starts over.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -26,11 +31,45 @@ class InitError(Exception):
 def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.0.0.1",
                 port: int = 8443, ingress_port: int = 8444, extra_hosts: list[str] | None = None,
                 force: bool = False) -> Path:
-    """Create a center directory; returns its path. Refuses to overwrite an existing center."""
-    cdir = Path(center_dir)
-    if (cdir / "center.yaml").exists() and not force:
-        raise InitError(f"{cdir} is already a center directory (center.yaml exists)")
-    cdir.mkdir(parents=True, exist_ok=True)
+    """Create a center directory; returns its path. Refuses to overwrite an existing center,
+    and to mix a new center into a directory that already holds other files."""
+    final = Path(center_dir)
+    if (final / "center.yaml").exists() and not force:
+        raise InitError(f"{final} is already a center directory (center.yaml exists)")
+    if final.exists() and not force and (not final.is_dir() or any(final.iterdir())):
+        raise InitError(f"{final} exists and is not empty; give a new or an empty directory")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(final)
+    work = final.parent / f".{final.name}.init-{os.getpid()}"
+    try:
+        _build(work, demo=demo, host=host, port=port, ingress_port=ingress_port, extra_hosts=extra_hosts)
+        if force and final.exists():
+            shutil.rmtree(final)
+        os.rename(work, final)  # the moment DIR appears, it is complete (an empty DIR is replaced)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # Ctrl+C (KeyboardInterrupt) included
+        raise
+    # Kamailio's files name the TLS files by absolute path: write them for the final place.
+    write_kamailio_config(final, load_center_config(final))
+    return final
+
+
+def _remove_stale_builds(final: Path) -> None:
+    """Hidden half-built siblings of *final* left by an init that was killed (kill -9)."""
+    for old in final.parent.glob(f".{final.name}.init-*"):
+        try:
+            pid = int(old.name.rsplit("-", 1)[1])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, PermissionError):
+            continue
+
+
+def _build(cdir: Path, *, demo: bool, host: str, port: int, ingress_port: int,
+           extra_hosts: list[str] | None) -> None:
+    """Make a complete center in *cdir* (a fresh directory)."""
+    cdir.mkdir(mode=0o700)
     (cdir / "center.yaml").write_text(
         DEFAULT_YAML.format(name="Polder Net & Power (demo)" if demo else "agent-tui center", host=host,
                             port=port, ingress_port=ingress_port, demo="true" if demo else "false"),
@@ -61,7 +100,6 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
             seed_demo.seed_kb(conn)
     finally:
         conn.close()
-    return cdir
 
 
 def create_kb_schema(conn: sqlite3.Connection) -> None:

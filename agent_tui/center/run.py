@@ -42,7 +42,7 @@ class RunningCenter:
 
 
 async def run_center(center_dir: str | Path, *, port: int | None = None, ingress_port: int | None = None,
-                     host: str | None = None, quiet: bool = False,
+                     host: str | None = None, quiet: bool = False, rate: float | None = None,
                      ready: Callable[[RunningCenter], None] | None = None,
                      stop: asyncio.Event | None = None) -> None:
     """Serve until *stop* is set. Calls *ready* once both endpoints listen."""
@@ -58,8 +58,8 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
         await server.start()
         write_run_file(cfg, server)
         if cfg.demo:
-            sim = Simulation(hub, customers=cfg.simulate_customers and not quiet,
-                             colleagues=cfg.simulate_colleagues)
+            sim = Simulation(hub, customers=cfg.simulate_customers and not quiet and rate != 0,
+                             colleagues=cfg.simulate_colleagues, rate=rate)
             sim.start()
             extras.append(sim)
         if isinstance(cfg.voice, dict) and cfg.voice.get("enabled"):

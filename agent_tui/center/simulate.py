@@ -15,6 +15,7 @@ import random
 from typing import Any
 
 from agent_tui.center.hub import DomainError, Hub
+from agent_tui.center.store import conversations as conv_store
 
 log = logging.getLogger("agent_tui.center.simulate")
 
@@ -46,6 +47,7 @@ COLLEAGUE_REPLIES = [
     "Ik zit nu in overleg, ik bel je om half.",
     "Done ✔",
 ]
+MAX_WAITING = 3
 COLLEAGUE_STATES = [("available", ""), ("available", ""), ("on_contact", ""), ("break", "coffee"),
                     ("meeting", "team meeting"), ("lunch", "")]
 
@@ -53,8 +55,17 @@ COLLEAGUE_STATES = [("available", ""), ("available", ""), ("on_contact", ""), ("
 class Simulation:
     """Drives simulated customers and colleagues on the hub's event loop."""
 
-    def __init__(self, hub: Hub, *, customers: bool = True, colleagues: bool = True, seed: int | None = None):
+    def __init__(self, hub: Hub, *, customers: bool = True, colleagues: bool = True, seed: int | None = None,
+                 rate: float | None = None, max_waiting: int = MAX_WAITING):
+        """``rate``: new customers per minute (None: center.yaml ``simulate_interval_s``).
+        ``max_waiting``: no new customer while this many simulated contacts wait for an agent,
+        so a newcomer who takes a while is not buried under offers (and sent to ``missed``)."""
+        if rate is not None and rate <= 0:
+            raise ValueError("rate must be more than 0 customers per minute")
         self.hub = hub
+        self.interval_s = 60.0 / rate if rate is not None else hub.cfg.simulate_interval_s
+        self.max_waiting = max_waiting
+        self.arrivals = 0  # arrival moments so far (a customer came, or was held back)
         self.customers = customers
         self.colleagues = colleagues
         self.rng = random.Random(seed)
@@ -142,8 +153,19 @@ class Simulation:
     async def _customer_loop(self) -> None:
         await asyncio.sleep(self._delay(2, 5))
         while True:
-            self._new_customer()
-            await asyncio.sleep(self.rng.expovariate(1.0 / self.hub.cfg.simulate_interval_s))
+            self.arrivals += 1
+            if self.waiting() < self.max_waiting:
+                self._new_customer()
+            # Arrivals of a Poisson process at the configured rate (a real center's pattern).
+            await asyncio.sleep(self.rng.expovariate(1.0 / self.interval_s))
+
+    def waiting(self) -> int:
+        """Simulated contacts that are still queued or offered (no agent has them yet)."""
+        n = 0
+        for conv in self._scripts:
+            row = conv_store.get(self.hub.db, conv)
+            n += row is not None and row["status"] in ("queued", "offered")
+        return n
 
     def _new_customer(self) -> None:
         channel, queue, subject, lines = self.rng.choice(SCENARIOS)

@@ -27,7 +27,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -86,6 +86,15 @@ class UnreachableError(Exception):
     """The center cannot be reached (refused, unreachable, timed out, not a center)."""
 
 
+class OutboxStore(Protocol):
+    """Where queued commands outlive the process (core/desk_cache.py): ``outbox_put``
+    before a command can be sent, ``outbox_drop`` when the center answered it."""
+
+    def wants(self, op: str) -> bool: ...
+    def outbox_put(self, command_id: str, op: str, args: dict[str, Any]) -> None: ...
+    def outbox_drop(self, command_id: str) -> None: ...
+
+
 class _Reconnect(Exception):
     """Internal: end this connection and connect again at once (gap, token fallback)."""
 
@@ -119,6 +128,7 @@ class CenterClient:
         client_name: str = "agent-tui",
         ping_interval: float = 10.0,
         since: int | None = None,
+        outbox_store: OutboxStore | None = None,
     ) -> None:
         parts = urlsplit(server)
         if parts.scheme != "wss" or not parts.hostname:
@@ -135,6 +145,7 @@ class CenterClient:
         self.on_status = on_status
         self.on_token = on_token
         self.ping_interval = ping_interval
+        self.outbox_store = outbox_store
         self.status = ConnectionStatus("offline", None, "not started", 0)
         self._futures: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._wake = asyncio.Event()
@@ -234,18 +245,47 @@ class CenterClient:
             handle = self._session.command(op, **args)
         except codec.ProtocolError as exc:
             raise CommandError(exc.code, exc.message) from None
+        store = self.outbox_store
+        if store is not None and store.wants(op):
+            try:
+                store.outbox_put(handle.id, handle.op, handle.args)  # on disk before on the wire
+            except Exception:  # a full disk must not stop the agent's message
+                log.exception("could not store command %s in the local cache", op)
+        return self._future_for(handle.id)
+
+    def restore(self, command_id: str, op: str, args: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
+        """Queue again a command stored by an earlier run (see :class:`OutboxStore`),
+        with its original id, so that it takes effect once. Call before :meth:`start`."""
+        try:
+            self._session.adopt(command_id, op, args)
+        except codec.ProtocolError as exc:
+            self._forget_stored(command_id, op)
+            raise CommandError(exc.code, exc.message) from None
+        return self._future_for(command_id)
+
+    def _future_for(self, command_id: str) -> asyncio.Future[dict[str, Any]]:
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._futures[handle.id] = fut
+        self._futures[command_id] = fut
         self._wake.set()
         self._set_status(self.status.state, self.status.detail)
         return fut
+
+    def _forget_stored(self, command_id: str, op: str) -> None:
+        store = self.outbox_store
+        if store is not None and store.wants(op):
+            try:
+                store.outbox_drop(command_id)
+            except Exception:  # see submit: the center's answer still counts
+                log.exception("could not drop command %s from the local cache", op)
 
     def cancel(self, command_id: str) -> bool:
         """Take back a queued command that was never sent (the agent undid a
         message typed offline). Its future fails with CommandError("cancelled").
         A command already sent may have taken effect, so it cannot be cancelled."""
+        op = next((c.op for c in self._session.outbox if c.id == command_id), "")
         if not self._session.cancel(command_id):
             return False
+        self._forget_stored(command_id, op)
         fut = self._futures.pop(command_id, None)
         if fut is not None and not fut.done():
             fut.set_exception(CommandError("cancelled", "cancelled before it was sent"))
@@ -487,11 +527,13 @@ class CenterClient:
             if isinstance(ev, ps.Event):
                 self._callback(self.on_event, ev.frame)
             elif isinstance(ev, ps.Result):
+                self._forget_stored(ev.id, ev.op)
                 fut = self._futures.pop(ev.id, None)
                 if fut is not None and not fut.done():
                     fut.set_result(ev.data)
                 self._set_status(self.status.state, self.status.detail)
             elif isinstance(ev, ps.CommandFailed):
+                self._forget_stored(ev.id, ev.op)
                 fut = self._futures.pop(ev.id, None)
                 if fut is not None and not fut.done():
                     fut.set_exception(CommandError(ev.code, ev.message))

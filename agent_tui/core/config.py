@@ -96,6 +96,30 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir("agent-tui", appauthor=False)) / "config.yaml"
 
 
+_OPENERS = {"while scanning a quoted scalar": "a quote opened on this line is not closed",
+            "while parsing a flow sequence": "a [ opened on this line is not closed",
+            "while parsing a flow mapping": "a { opened on this line is not closed"}
+
+
+def _yaml_error(err: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
+    """The line to fix and the problem in words. PyYAML marks where it *noticed* the
+    error; an unclosed quote or bracket is noticed lines later (often at the end of the
+    file), so name the line where it was opened, and never a line past the last one."""
+    problem = str(err.problem or err)
+    mark = err.problem_mark or err.context_mark
+    line = mark.line + 1 if mark is not None else None
+    opener = _OPENERS.get(str(err.context or ""))
+    if opener and err.context_mark is not None and err.context_mark.line + 1 != line:
+        noticed = f"line {line}" if line is not None else "the end"
+        return err.context_mark.line + 1, f"{opener} ({problem} on {noticed})"
+    lines = text.splitlines()
+    last = max((i + 1 for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")),
+               default=None)
+    if line is not None and last is not None and line > last:
+        return last, f"{problem} (the file ends before this line is complete)"
+    return line, problem
+
+
 def _line_index(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
     """Map each key path (``("softphone", "profile")``) to its 1-based line in the file."""
     lines: dict[tuple[str, ...], int] = {}
@@ -106,6 +130,24 @@ def _line_index(node: yaml.Node, prefix: tuple[str, ...] = ()) -> dict[tuple[str
             lines[path] = key_node.start_mark.line + 1
             lines.update(_line_index(value_node, path))
     return lines
+
+
+def _first_duplicate(node: yaml.Node | None, prefix: tuple[str, ...] = ()) -> tuple[tuple[str, ...], int, int] | None:
+    """(key path, first line, repeated line) of a key given twice in one mapping, or None.
+    YAML would silently keep the last one; the agent meant one of them."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            return prefix + (key,), seen[key], line
+        seen[key] = line
+        found = _first_duplicate(value_node, prefix + (key,))
+        if found is not None:
+            return found
+    return None
 
 
 class _Reader:
@@ -147,15 +189,19 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(path, line, "", f"not valid YAML: {err.problem or err}") from None
+        line, problem = _yaml_error(err, text)
+        raise ConfigError(path, line, "", f"not valid YAML: {problem}") from None
     except yaml.YAMLError as err:
         raise ConfigError(path, None, "", f"not valid YAML: {err}") from None
     if data is None:
         return Config(path=path, language=default_language())
     if not isinstance(data, dict):
         raise ConfigError(path, 1, "", "the file must be a mapping of settings (key: value lines)")
+    dup = _first_duplicate(root)
+    if dup is not None:
+        keypath, first, again = dup
+        raise ConfigError(path, again, ".".join(keypath), f"set twice (first on line {first}); "
+                                                          "only one of them can count, so neither is used")
     r = _Reader(path, _line_index(root) if root is not None else {})
     for key in data:
         k = str(key)
@@ -247,14 +293,54 @@ def load_config(path: Path | None = None) -> Config:
 def save_login(path: Path, server: str, ca_file: Path, user: str) -> None:
     """Write (or update) ``server``, ``ca_file`` and ``user`` in the config at ``path``.
 
-    Used after a successful login on the login screen, so the next start goes straight
-    to the desk. Never writes a secret. Other settings in an existing file are kept.
+    Used after a successful login, so the next start goes straight to the desk. Never
+    writes a secret. Only those three values change: comments, order, layout and every
+    other setting of an existing file stay as the agent wrote them. The file is replaced
+    atomically (a crash leaves the old or the new one). A file that is not valid YAML
+    raises :class:`ConfigError` (with its line) rather than being overwritten.
     """
-    data: dict[str, Any] = {}
+    text = ""
     if path.exists():
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(loaded, dict):
-            data = loaded
-    data.update({"server": server, "ca_file": str(ca_file), "user": user})
+        text = path.read_text(encoding="utf-8")
+    new = set_top_level(text, {"server": server, "ca_file": str(ca_file), "user": user}, path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    if path.exists():
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+    os.replace(tmp, path)
+
+
+def _scalar(value: str) -> str:
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
+    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def set_top_level(text: str, values: dict[str, str], path: Path | None = None) -> str:
+    """*text* with the top-level keys in *values* set: an existing value is replaced where
+    it stands, a missing key is added at the end; nothing else in the text changes."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
+    except yaml.MarkedYAMLError as err:
+        line, problem = _yaml_error(err, text)
+        raise ConfigError(path, line, "", f"not valid YAML, not changed: {problem}") from None
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        raise ConfigError(path, 1, "", "the file must be a mapping of settings (key: value lines)")
+    edits: list[tuple[int, int, str]] = []
+    missing = dict(values)
+    for key_node, value_node in (root.value if root is not None else []):
+        key = str(key_node.value)
+        if key not in missing:
+            continue
+        start, end = value_node.start_mark.index, value_node.end_mark.index
+        new = _scalar(missing.pop(key))
+        if start == end and text[start - 1:start] == ":":
+            new = " " + new  # ``user:`` with no value
+        edits.append((start, end, new))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    if missing:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        text += "".join(f"{k}: {_scalar(v)}\n" for k, v in missing.items())
+    return text

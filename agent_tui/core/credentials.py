@@ -13,6 +13,9 @@ one machine can hold logins for several centers.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import os
 from typing import Any
 
 import keyring
@@ -128,3 +131,24 @@ def check_available() -> None:
     """Raise :class:`KeyringUnavailable` now if no usable keyring exists
     (so ``login`` fails before the user types a password)."""
     _backend()
+
+
+# --- the key of the local cache (core/vault.py), next to the login ---------------
+
+
+def cache_key(server: str, user: str) -> bytes:
+    """The 32-byte key of *user*'s encrypted local cache for *server*; made (and kept
+    in the keyring) on first use. Raises :class:`KeyringUnavailable` without a keyring."""
+    backend = _backend()
+    account = _account(server, user, "cache")
+    stored = _do("read the cache key", backend.get_password, SERVICE, account)
+    if stored:
+        try:
+            key = base64.b64decode(stored, validate=True)
+        except (ValueError, binascii.Error):
+            key = b""
+        if len(key) == 32:
+            return key
+    key = os.urandom(32)
+    _do("store the cache key", backend.set_password, SERVICE, account, base64.b64encode(key).decode())
+    return key

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agent_tui.core import credentials
 from agent_tui.core.client import AuthError, CenterClient, TrustError, UnreachableError
-from agent_tui.core.config import default_config_path, save_login
+from agent_tui.core.config import ConfigError, default_config_path, save_login
 from agent_tui.ctl.exits import (
     EXIT_LOGIN,
     EXIT_OK,
@@ -63,7 +63,11 @@ def run_login(args: argparse.Namespace) -> int:
         if tokens:
             credentials.store_token(server, user, tokens[-1])
         config_path = Path(args.config) if getattr(args, "config", None) else default_config_path()
-        save_login(config_path, server, ca_path, user)
+        try:
+            save_login(config_path, server, ca_path, user)  # only these keys; comments and layout stay
+        except ConfigError as exc:
+            raise CtlFailure(EXIT_LOGIN, f"logged in (the keyring has the login), but the config was not "
+                                         f"updated: {exc}") from None
         print_json({"user": me, "server": server, "ca_file": str(ca_path), "config": str(config_path),
               "stored": "keyring"})
         return EXIT_OK

@@ -254,6 +254,15 @@ class ClientSession:
         self._outbox[handle.id] = handle
         return handle
 
+    def adopt(self, command_id: str, op: str, args: dict[str, Any]) -> CommandHandle:
+        """Put back a command restored from disk (a crash or a quit) with its original
+        idempotency key. It may have reached the center before, so it counts as
+        attempted: it cannot be cancelled, and the center answers a repeat once."""
+        clean = codec.validate_args(op, {k: v for k, v in args.items() if v is not None})
+        handle = CommandHandle(id=command_id, op=op, args=clean, attempts=1)
+        self._outbox[handle.id] = handle
+        return handle
+
     @property
     def outbox(self) -> list[CommandHandle]:
         """Commands not yet answered, oldest first."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -23,6 +24,11 @@ class LoginScreen(Screen[Any]):
     LoginScreen #login-error { color: $error; text-style: bold; height: auto; }
     LoginScreen #login-note { color: $text-muted; height: auto; }
     """
+
+    # Ctrl+C at the login prompt quits at once (in an Input it would only copy).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "app.quit", "Quit", id="login.quit", priority=True, show=False),
+    ]
 
     def __init__(self, server: str = "", ca_file: str = "", user: str = "", error: str = "") -> None:
         super().__init__()

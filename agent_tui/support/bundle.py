@@ -220,9 +220,13 @@ def _tail(path: Path, limit: int = LOG_TAIL_BYTES) -> tuple[str, bool]:
         return fh.read().decode("utf-8", "replace"), False
 
 
-def _known_secrets(opts: Options) -> list[str]:
-    """The password and token of this login, read from the keyring only to blank them out."""
+def _known_secrets(opts: Options, stored: dict[str, object] | None = None) -> list[str]:
+    """The password and token of this login, read from the keyring only to blank them out.
+    *stored* (if given) gets ``password_stored``/``token_stored``: true/false, or None when
+    no keyring or no login could be asked (never the values)."""
     values: list[str] = []
+    if stored is not None:
+        stored.update(password_stored=None, token_stored=None)
     if opts.password:
         values.append(opts.password)
     try:
@@ -234,15 +238,21 @@ def _known_secrets(opts: Options) -> list[str]:
         server = opts.server or (cfg.server if cfg else None)
         user = opts.user or (cfg.user if cfg else None)
         if server and user:
-            for value in (
-                credentials.get_password(server, user),
-                credentials.get_token(server, user),
-            ):
+            password = credentials.get_password(server, user)
+            token = credentials.get_token(server, user)
+            if stored is not None:
+                stored.update(password_stored=bool(password), token_stored=bool(token))
+            for value in (password, token):
                 if value:
                     values.append(value)
-    except Exception:  # noqa: BLE001, S110 - no keyring: the patterns still apply
-        pass
+    except Exception as exc:  # noqa: BLE001 - no keyring: the patterns still apply
+        if stored is not None:
+            stored["keyring"] = f"unavailable: {type(exc).__name__}"
     return values
+
+
+def _yes_no(value: object) -> str:
+    return "unknown (no keyring or no login configured)" if value is None else str(value).lower()
 
 
 def _safe_name(path: Path, used: set[str]) -> str:
@@ -257,7 +267,8 @@ def _safe_name(path: Path, used: set[str]) -> str:
 
 def write_bundle(path: Path, report: Report, opts: Options, extra_logs: Iterable[str | Path] = ()) -> Path:
     """Write the support bundle zip to ``path`` (created 0600) and return its path."""
-    secrets = _known_secrets(opts)
+    stored: dict[str, object] = {}
+    secrets = _known_secrets(opts, stored)
     manifest: list[str] = [
         f"agent-tui support bundle, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
         (
@@ -267,10 +278,17 @@ def write_bundle(path: Path, report: Report, opts: Options, extra_logs: Iterable
         "",
     ]
     files: dict[str, str] = {}
-    files["report.txt"] = scrub(format_report(report) + "\n", secrets)
-    files["report.json"] = scrub(
-        json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", secrets
-    )
+    # Whether the keyring holds this login's password: the first question when a desk
+    # asks for the password at every start.
+    stored_lines = "".join(f"{k}: {_yes_no(v)}\n" for k, v in stored.items() if k.endswith("_stored"))
+    # (Added after scrubbing: true/false only, and the scrubber blanks any "password…" key.)
+    files["report.txt"] = scrub(format_report(report) + "\n", secrets) + "\n" + stored_lines
+    report_json = scrub(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", secrets)
+    try:
+        report_json = json.dumps({**json.loads(report_json), **stored}, indent=2, ensure_ascii=False) + "\n"
+    except ValueError:
+        pass  # a scrubbed value broke the JSON: keep it as scrubbed, the text report has the flags
+    files["report.json"] = report_json
     files["versions.json"] = json.dumps(versions(report), indent=2) + "\n"
 
     config_path = Path(opts.config).expanduser() if opts.config else default_config_path()

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static, TextArea
 
 from agent_tui.core.sms import count_sms
 from agent_tui.i18n import t
+from agent_tui.messages import DraftChanged
 from agent_tui.secure.text import clean, one_line
 
 
@@ -94,6 +95,7 @@ class Composer(Vertical):
         self.last_customer_text = ""
         self.note_mode = False
         self._drafts: dict[str, tuple[str, str]] = {}
+        self._taken: str | None = None  # conversation whose text take() just sent (not a draft edit)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="composer-head")
@@ -170,6 +172,38 @@ class Composer(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._update_count()
+        self._post_draft()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "composer-subject":
+            self._post_draft()
+
+    def _post_draft(self) -> None:
+        """Tell the desk the open conversation's draft (kept in the local cache)."""
+        conv = str((self.conversation or {}).get("id") or "")
+        text = self.area.text
+        if not conv or (self._taken == conv and not text):
+            self._taken = None  # the send clears the draft with the message itself
+            return
+        self.post_message(DraftChanged(conv, text, self.query_one("#composer-subject", Input).value))
+
+    def unsent_drafts(self) -> int:
+        """How many conversations have text typed and not sent (the open one included)."""
+        current = str((self.conversation or {}).get("id") or "")
+        others = sum(1 for conv, d in self._drafts.items() if conv != current and d[0].strip())
+        return others + (1 if self.area.text.strip() else 0)
+
+    def restore_drafts(self, drafts: dict[str, tuple[str, str]]) -> None:
+        """Drafts of an earlier run (from the local cache), per conversation id."""
+        current = str((self.conversation or {}).get("id") or "")
+        for conv, draft in drafts.items():
+            if conv == current:
+                if not self.area.text:
+                    self.area.load_text(draft[0])
+                    if draft[1]:
+                        self.query_one("#composer-subject", Input).value = draft[1]
+            else:
+                self._drafts.setdefault(conv, draft)
 
     def insert_text(self, text: str) -> None:
         """Insert ``text`` (e.g. a KB answer) at the cursor and focus the composer."""
@@ -192,5 +226,6 @@ class Composer(Vertical):
         if self.conversation and self.conversation.get("channel") == "email" and not self.note_mode:
             subject = self.query_one("#composer-subject", Input).value.strip() or None
         if text:
+            self._taken = str((self.conversation or {}).get("id") or "")
             self.area.load_text("")
         return text, subject, self.note_mode

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from agent_tui.core.desk_state import DeskState
 from agent_tui.i18n import t
-from agent_tui.messages import SendTeamMessage
+from agent_tui.messages import DraftChanged, SendTeamMessage
 from agent_tui.secure.text import literal, one_line
 from agent_tui.widgets.conversation_pane import hhmm
 from agent_tui.widgets.line_list import LineList, Row
@@ -58,6 +58,7 @@ class TeamChat(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.room: str | None = None
+        self._sent = False  # the input was just cleared by a send, not by the agent
 
     def compose(self) -> ComposeResult:
         yield Static("", id="team-pinned")
@@ -130,5 +131,25 @@ class TeamChat(Vertical):
         event.stop()
         text = event.value.strip()
         if text and self.room:
+            self._sent = True
             event.input.value = ""
             self.post_message(SendTeamMessage(self.room, text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The input's draft goes to the local cache; a send clears it with the message."""
+        event.stop()
+        if self._sent and not event.value:
+            self._sent = False
+            return
+        self.post_message(DraftChanged("team", event.value, self.room or ""))
+
+    def draft_text(self) -> str:
+        return self.query_one("#team-input", Input).value
+
+    def restore_draft(self, text: str, room: str) -> None:
+        """The team-chat draft of an earlier run (from the local cache)."""
+        inp = self.query_one("#team-input", Input)
+        if not inp.value:
+            if room:
+                self.room = room
+            inp.value = text

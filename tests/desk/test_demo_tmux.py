@@ -97,6 +97,8 @@ def test_demo_in_tmux_shows_injected_sms_offer(tmp_path):
         pid = center_pid(data)
         assert pid is not None
         tmux.run("send-keys", "-t", "desk", "C-q")
+        tmux.wait_screen("Quit agent-tui?", "1 open conversation", timeout=10)  # it asks first
+        tmux.run("send-keys", "-t", "desk", "q")
         wait_until(lambda: gone(pid), 20, "the demo center to stop when the desk closed")
     finally:
         tmux.kill()

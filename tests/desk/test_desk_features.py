@@ -40,7 +40,7 @@ async def test_canned_shortcut_and_sms_segment_counter(desk_factory, center):
         await wait_for(pilot, lambda: "161 chars · 2 segment" in plain(count), what="2 segments")
         area.load_text("Groetjes 😀")
         await wait_for(pilot, lambda: "UCS-2" in plain(count), what="UCS-2 for emoji")
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_email_subject_and_quote(desk_factory, center):
@@ -68,7 +68,7 @@ async def test_email_subject_and_quote(desk_factory, center):
         await pilot.press("ctrl+s")
         out = await wait_thread(lambda: center.outbox("els@example.nl"), lambda o: bool(o), what="mail sent")
         assert out[-1].get("subject") == "Re: Invoice" and "> Please check." in out[-1]["text"]
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_decline_with_one_key_and_offer_bell(desk_factory, center):
@@ -86,7 +86,7 @@ async def test_decline_with_one_key_and_offer_bell(desk_factory, center):
         await wait_for(pilot, lambda: not app.state.offers and not banner.has_class("-visible"),
                        what="declined")
         assert not app.state.conversations
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_direct_chat_from_presence_with_filter(desk_factory, center):
@@ -113,7 +113,7 @@ async def test_direct_chat_from_presence_with_filter(desk_factory, center):
             await wait_for(pilot, lambda: any(e["kind"] == "team.message" and
                                               e["data"]["message"]["text"] == "heb je even?" for e in got),
                            what="colleague got the DM")
-            await app.action_quit()
+            await app.quit_now()
     finally:
         await other.close(logout=True)
 
@@ -130,7 +130,7 @@ async def test_announcement_is_pinned(desk_factory, center):
             pinned = app.screen.query_one("#team-pinned")
             await wait_for(pilot, lambda: "outage in Utrecht" in plain(pinned), what="pinned")
             assert pinned.display
-            await app.action_quit()
+            await app.quit_now()
     finally:
         await lead.close(logout=True)
 
@@ -146,7 +146,7 @@ async def test_customer_history_beside_the_conversation(desk_factory, center):
         await offer_and_accept(app, pilot, center, "+31613131313", "Tweede vraag")
         hist = app.screen.query_one("#customer-history")
         await wait_for(pilot, lambda: "Eerste vraag" in plain(hist), what="history shows the first contact")
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_offline_search_uses_cached_articles(center):
@@ -173,7 +173,7 @@ async def test_offline_search_uses_cached_articles(center):
             offline_ids = [r.key for r in hits.rows if r.key]
             assert offline_ids and set(offline_ids) <= set(online_ids)
             proxy.up()
-            await app.action_quit()
+            await app.quit_now()
 
 
 def test_desk_refuses_to_run_without_a_keyring(tmp_path):
@@ -193,7 +193,7 @@ async def test_login_keeps_the_token_in_the_keyring(desk_factory, center):
         token = await wait_thread(lambda: credentials.get_token(center.url, "agent5"), lambda t: bool(t),
                                   what="token in keyring")
         assert token and token not in (ROOT / "config.example.yaml").read_text()
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_refused_token_falls_back_to_the_stored_password(center):
@@ -211,4 +211,4 @@ async def test_refused_token_falls_back_to_the_stored_password(center):
         fresh = await wait_thread(lambda: credentials.get_token(center.url, "agent6"),
                                   lambda t: bool(t) and t != "not-a-valid-token", what="new token stored")
         assert fresh
-        await app.action_quit()
+        await app.quit_now()

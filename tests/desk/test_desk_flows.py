@@ -69,7 +69,7 @@ async def test_login_screen_logs_in(center, tmp_path, monkeypatch):
         status = plain(app.screen.query_one(StatusBar))
         assert "online" in status and "Break" in status  # state in words (the center starts agents on Break)
         assert not (tmp_path / "config.yaml").exists()  # remember_login=False: nothing written
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_set_state_from_picker(desk_factory):
@@ -82,7 +82,7 @@ async def test_set_state_from_picker(desk_factory):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.state.agent.get("state") == "break", what="break")
         await wait_for(pilot, lambda: "Break" in plain(app.screen.query_one(StatusBar)), what="bar")
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_accept_offer_reply_and_note(desk_factory, center):
@@ -106,7 +106,7 @@ async def test_accept_offer_reply_and_note(desk_factory, center):
         assert notes, "the note is styled differently"
         out = await asyncio.to_thread(center.outbox, "+31611111111")
         assert not any(m.get("text") == "customer calm" for m in out), "a note never reaches the customer"
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_transfer_to_colleague(desk_factory, center):
@@ -130,7 +130,7 @@ async def test_transfer_to_colleague(desk_factory, center):
             await wait_for(pilot, lambda: not app.state.conversations, what="conversation left")
             await wait_for(pilot, lambda: any(e["kind"] in ("offer.new", "conv.assigned") for e in got),
                            what="agent2 got it")
-            await app.action_quit()
+            await app.quit_now()
     finally:
         await other.close(logout=True)
 
@@ -148,7 +148,7 @@ async def test_wrap_up_closes_conversation(desk_factory, center):
         await type_text(pilot, "solved by restart")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: cid not in app.state.conversations, what="closed")
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_kb_search_and_insert(desk_factory, center):
@@ -167,7 +167,7 @@ async def test_kb_search_and_insert(desk_factory, center):
         await pilot.press("i")
         area = app.screen.query_one(ComposerArea)
         await wait_for(pilot, lambda: body[:30] in area.text, what="answer inserted into the reply")
-        await app.action_quit()
+        await app.quit_now()
 
 
 async def test_team_chat_send_and_mention(desk_factory, center):
@@ -191,7 +191,7 @@ async def test_team_chat_send_and_mention(desk_factory, center):
             await wait_for(pilot, lambda: any(i.has_class("mention") for i in
                                               app.screen.query_one("#team-transcript").query(TranscriptItem)),
                            what="mention highlighted")
-            await app.action_quit()
+            await app.quit_now()
     finally:
         await other.close(logout=True)
 
@@ -220,7 +220,7 @@ async def test_queued_reply_delivered_once_after_reconnect(center):
             assert await app.command("whoami", quiet=True) is not None
             out = await asyncio.to_thread(center.outbox, "+31655555555")
             assert sum(m.get("text") == "Sorry for the wait" for m in out) == 1, "exactly once"
-            await app.action_quit()
+            await app.quit_now()
 
 
 async def test_propose_article_edit_from_the_desk(desk_factory, center):
@@ -240,4 +240,4 @@ async def test_propose_article_edit_from_the_desk(desk_factory, center):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any("review" in str(n.message) for n in app._notifications),
                        what="proposal confirmed")
-        await app.action_quit()
+        await app.quit_now()

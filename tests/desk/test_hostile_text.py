@@ -92,4 +92,4 @@ async def test_hostile_text_is_shown_literally_and_layout_holds(center):
         assert app.screen.query_one("#right").region.width == 42
         svg = app.export_screenshot()
         assert "\x1b" not in svg and "\x07" not in svg  # nothing reaches the terminal raw
-        await app.action_quit()
+        await app.quit_now()

@@ -8,13 +8,19 @@ client library, the same callbacks.
     stdin line 1: the password (never on the command line); then commands, one JSON object a line:
         {"cmd": "start"}                               connect + log in (in the background)
         {"cmd": "call", "tag": T, "op": OP, "args": {…}}   submit a command (queued when offline)
+        {"cmd": "draft", "key": K, "text": T}          keep a draft (needs --cache)
         {"cmd": "close"}                               close without logout, then exit
+    With ``--cache DIR`` the desk's encrypted local cache (core/desk_cache.py) keeps queued typed
+    commands and drafts; at start it resubmits what an earlier (killed) run left.
     stdout, one JSON object a line, each with "t" = time.monotonic() (the same clock in every process):
         {"ev": "welcome", "resumed": bool, "snapshot": bool, "last_seq": N}
         {"ev": "status", "state": S, "queued": N}
         {"ev": "event", "kind": K, "seq": N, "data": {…}}
         {"ev": "result", "tag": T, "ok": bool, "data" | "error": …, "t_submit": …}
         {"ev": "accepted", "conversation": C}            (with --accept-chats: a chat offer it took)
+        {"ev": "restored", "queued": [text…], "drafts": {K: T}}  (with --cache, before start)
+        {"ev": "queued", "tag": T}                       the command is stored (and submitted)
+        {"ev": "drafted", "key": K}                      the draft is stored
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ import asyncio
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from agent_tui.core.client import CenterClient, CommandError
+from agent_tui.core.desk_cache import DeskCache
 
 
 def emit(obj: dict[str, Any]) -> None:
@@ -43,6 +51,7 @@ async def main() -> int:
     ap.add_argument("--ping-interval", type=float, default=10.0)
     ap.add_argument("--accept-chats", action="store_true",
                     help="accept every non-voice offer at once (voice is the phone's job)")
+    ap.add_argument("--cache", type=Path, help="base directory of the encrypted local cache")
     args = ap.parse_args()
     loop = asyncio.get_running_loop()
     # One reader for all of stdin: sys.stdin's own buffer would swallow the lines after the password.
@@ -73,9 +82,10 @@ async def main() -> int:
     def on_status(st: Any) -> None:
         emit({"ev": "status", "state": st.state, "queued": st.queued, "detail": st.detail})
 
+    cache = DeskCache.open_for(args.server, args.user, base=args.cache) if args.cache else None
     client = CenterClient(args.server, args.ca, args.user, password=password, on_event=on_event,
                           on_welcome=on_welcome, on_status=on_status, client_name="agent-tui net-test",
-                          ping_interval=args.ping_interval)
+                          ping_interval=args.ping_interval, outbox_store=cache)
 
     def finish(tag: str, t_submit: float, fut: asyncio.Future) -> None:
         exc = fut.exception()
@@ -85,6 +95,14 @@ async def main() -> int:
             code = exc.code if isinstance(exc, CommandError) else type(exc).__name__
             emit({"ev": "result", "tag": tag, "ok": False, "error": f"{code}: {exc}", "t_submit": t_submit})
 
+    if cache is not None:
+        queued = cache.queued()
+        emit({"ev": "restored", "queued": [a.get("text") for _, _, a in queued],
+              "drafts": {k: v.get("text") for k, v in cache.drafts().items()}})
+        t_restore = time.monotonic()
+        for cid, op, op_args in queued:
+            fut = client.restore(cid, op, op_args)
+            fut.add_done_callback(lambda f, tag=f"restored:{cid}": finish(tag, t_restore, f))
     while True:
         line = await reader.readline()
         if not line:
@@ -96,6 +114,11 @@ async def main() -> int:
             t_submit = time.monotonic()
             fut = client.submit(cmd["op"], **cmd.get("args", {}))
             fut.add_done_callback(lambda f, tag=cmd["tag"], t0=t_submit: finish(tag, t0, f))
+            emit({"ev": "queued", "tag": cmd["tag"]})
+        elif cmd["cmd"] == "draft":
+            assert cache is not None, "draft needs --cache"
+            cache.set_draft(cmd["key"], cmd["text"])
+            emit({"ev": "drafted", "key": cmd["key"]})
         elif cmd["cmd"] == "close":
             break
     await client.close()

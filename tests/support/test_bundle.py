@@ -145,6 +145,7 @@ def test_bundle_has_report_versions_config_logs_and_no_secret(login: Login, tmp_
         "login",
     ]
     assert "[FAIL] login" in texts["report.txt"]
+    assert report["password_stored"] is True and "password_stored: true" in texts["report.txt"]
     assert f"user: {login.user}" in texts["config.yaml"] and REDACTED in texts["config.yaml"]
     assert texts["config.yaml"].count("\n") == login.config.read_text().count("\n")
     pj = next(texts[n] for n in logs if n.endswith("pjsua.log"))
@@ -172,3 +173,14 @@ def test_bundle_of_a_broken_config_still_has_the_config(center, tmp_path: Path):
         everything = "".join(zf.read(n).decode() for n in zf.namelist())
     assert config.splitlines()[4] == f"password: {REDACTED}"
     assert PLANTED_PASSWORD not in everything
+
+
+def test_bundle_report_says_when_no_password_is_stored(center, tmp_path: Path):
+    cfg = write_config(tmp_path / "config.yaml", center.url, center.ca_file, "agent6")
+    credentials.forget(center.url, "agent6")
+    out = tmp_path / "b.zip"
+    run_cli(["--config", str(cfg), "doctor", "--no-sip", "--no-audio", "--bundle", str(out)])
+    with zipfile.ZipFile(out) as zf:
+        report = json.loads(zf.read("report.json").decode())
+        text = zf.read("report.txt").decode()
+    assert report["password_stored"] is False and "password_stored: false" in text
