@@ -94,7 +94,8 @@ OPS: tuple[Op, ...] = (
        "agent"),
     Op("team.announce", lambda s, c, a: s.teamchat.announce(c.user, a["text"], a.get("team")), "supervisor"),
     # figures
-    Op("stats.get", lambda s, c, a: s.stats.stats(), "agent"),
+    # Team figures are for leads only, and a lead sees their own team(s) (issue 9 §4).
+    Op("stats.get", lambda s, c, a: s.stats.stats(c.user), "supervisor"),
     # knowledge base
     Op("kb.search", lambda s, c, a: s.knowledge.search(a["query"], a.get("limit", 10), a.get("lang")), "agent"),
     Op("kb.get", lambda s, c, a: s.knowledge.get(a["id"]), "agent"),

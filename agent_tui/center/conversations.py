@@ -269,13 +269,13 @@ class Conversations:
         return {}
 
     def own_conv(self, user: str, conv: str, *, read: bool = False) -> sqlite3.Row:
-        """The row of *conv* if *user* handles it (or, with *read*, is a supervisor); else DomainError."""
+        """The row of *conv* if *user* handles it (or, with *read*, leads its agent's team); else DomainError."""
         row = self.views.row(conv)
         if row is None:
             raise DomainError("not_found", f"no conversation {conv}")
         if row["assigned_to"] != user or row["status"] not in ("active", "wrapup"):
-            if read and self.agents[user].role == "supervisor":
-                return row
+            if read and self.presence.leads(user, row["assigned_to"]):
+                return row  # a lead reads the conversations of their own team(s)
             raise DomainError("forbidden", f"conversation {conv} is not assigned to you")
         return row
 

@@ -66,6 +66,19 @@ class Presence:
             self._load_user(row, self.clock())
         return row["pw_hash"]
 
+    def led_teams(self, user: str) -> set[str]:
+        """The teams *user* leads (as a supervisor): their home team and every team they belong to."""
+        lead = self.agents[user]
+        return {lead.team, *lead.teams}
+
+    def leads(self, lead: str, user: str | None) -> bool:
+        """True if *lead* is a supervisor of *user*'s team (or *user* is None: nobody's yet)."""
+        a = self.agents.get(lead)
+        if a is None or a.role != "supervisor":
+            return False
+        other = self.agents.get(user) if user else None
+        return other is None or other.team in self.led_teams(lead)
+
     def supervisors(self) -> list[str]:
         return [u for u, a in self.agents.items() if a.role == "supervisor"]
 
