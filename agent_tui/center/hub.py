@@ -80,7 +80,8 @@ class Hub:
         self.views = ConversationViews(cfg, conn)
         # Presence asks for a routing pass when someone becomes routable; routing is built
         # next and needs presence, so presence gets a function that finds it then.
-        self.presence = Presence(cfg, conn, self.events, self.agents, route_soon=lambda: self.routing.schedule())
+        self.presence = Presence(cfg, conn, self.events, self.agents, route_soon=lambda: self.routing.schedule(),
+                                 withdraw_offers=lambda a: self.routing.withdraw_all(a))
         self.routing = Routing(cfg, conn, self.events, self.timers, self.presence, self.views, self.listeners)
         self.conversations = Conversations(cfg, conn, self.events, self.timers, self.presence, self.routing,
                                            self.views, self.listeners)

@@ -23,7 +23,7 @@ class Presence:
     """Users, teams, queues and agent states (see the module docstring)."""
 
     def __init__(self, cfg: CenterConfig, db: sqlite3.Connection, events: Events, agents: dict[str, Agent],
-                 *, route_soon: Callable[[], None]):
+                 *, route_soon: Callable[[], None], withdraw_offers: Callable[[Agent], None] | None = None):
         self.cfg = cfg
         self.db = db
         self.events = events
@@ -32,6 +32,8 @@ class Presence:
         self.teams: dict[str, dict[str, str]] = {}
         self.queues: dict[str, dict[str, str]] = {}
         self._route_soon = route_soon  # an agent became routable: the router should look again
+        # An agent went to a not-ready state: their pending offers go back at once (issue 8 §2).
+        self._withdraw_offers = withdraw_offers
         self._dirty: dict[str, dict] = {}  # presence entries changed since the last flush
 
     # ------------------------------------------------------------------ the picture
@@ -113,6 +115,10 @@ class Presence:
             self._dirty[user] = self.entry(a)
             if state in router.ROUTABLE_STATES:
                 self.events.after_commit(self._route_soon)
+            elif state != "acw" and a.offers and self._withdraw_offers is not None:
+                # Break, lunch, offline …: nothing may stay offered to them, and no offer left
+                # ringing can later overwrite this state with `missed`.
+                self._withdraw_offers(a)
         return data
 
     def refresh_contact_state(self, a: Agent) -> None:

@@ -173,9 +173,22 @@ class Routing:
         a = self.presence.agents[row["user"]]
         with self.events.tx():
             self.revoke(a, offer, row["conversation"], "timeout", exclude=True)
-            # As real desks do: whoever lets an offer ring out is not ready until they say so.
-            self.presence.set_state(a.user, "missed", "offer timed out")
+            if self._misses(a):
+                # As real desks do: whoever lets an offer ring out is not ready until they say so.
+                self.presence.set_state(a.user, "missed", "offer timed out")
         self.schedule()
+
+    @staticmethod
+    def _misses(a: Agent) -> bool:
+        """Does an offer that rang out put *a* in ``missed``?
+
+        Only from a ready state: an offer never overwrites a state the agent chose (break,
+        lunch …), and a digital offer that rings out while the agent is on a call only moves
+        on to the next agent (someone talking to a caller cannot be expected to click).
+        """
+        if a.state not in router.ROUTABLE_STATES and a.state != "acw":
+            return False
+        return not any(ch == "voice" and st == "active" for ch, st in a.convs.values())
 
     def revoke(self, a: Agent, offer: str, conv: str, reason: str, *, exclude: bool) -> None:
         """Take an offer back and put its conversation back in the queue (inside a tx)."""
