@@ -41,6 +41,7 @@ class Routing:
         self.offered: dict[str, router.Waiting] = {}  # an offer is out
         self.exclusions: dict[str, dict[str, float]] = {}  # conversation -> {user: until}
         self._pending = False
+        self._alive_marked = False
 
     # ------------------------------------------------------------------ start
 
@@ -52,7 +53,17 @@ class Routing:
             self.exclusions.setdefault(row["conversation"], {})[row["user"]] = row["until"]
 
     def restore_offers(self, now: float) -> None:
-        """Offers that were out when the center stopped: keep them, with their remaining time."""
+        """Offers that were out when the center stopped: keep them, with the time they had left.
+
+        Their deadlines move by the time the center was down (now − its last sign of life), so
+        nobody becomes ``missed`` for the center's own downtime.
+        """
+        alive = routing_store.last_alive(self.db)
+        down = max(0.0, now - alive) if alive is not None else 0.0
+        if down > 0 and routing_store.pending_offers(self.db):
+            with self.events.tx():
+                routing_store.shift_pending_offers(self.db, down)
+                routing_store.mark_alive(self.db, now)
         for row in routing_store.pending_offers(self.db):
             a = self.presence.agents.get(row["user"])
             w = self.queued.pop(row["conversation"], None)
@@ -60,8 +71,8 @@ class Routing:
                 continue
             a.offers[row["offer"]] = (row["conversation"], w.channel)
             self.offered[row["conversation"]] = w
-            self.timers.arm(("offer", row["offer"]), max(0.0, row["expires_at"] - now), self.offer_expired,
-                            row["offer"])
+            left = min(self.cfg.offer_timeout_s, max(0.0, row["expires_at"] - now))
+            self.timers.arm(("offer", row["offer"]), left, self.offer_expired, row["offer"])
 
     # ------------------------------------------------------------------ the waiting list
 
@@ -123,6 +134,7 @@ class Routing:
         plan = router.plan(list(self.queued.values()), slots, now)
         if not plan:
             return
+        self._alive_marked = False
         with self.events.tx():
             for conv, user in plan:
                 self._make_offer(conv, user)
@@ -134,6 +146,9 @@ class Routing:
         offer = auth.new_id("o")
         timeout = self.cfg.offer_timeout_s
         routing_store.insert_offer(self.db, offer, conv, user, now, now + timeout)
+        if not self._alive_marked:
+            routing_store.mark_alive(self.db, now)  # once per pass: see restore_offers
+            self._alive_marked = True
         conv_store.set_status(self.db, conv, "offered")
         a.offers[offer] = (conv, w.channel)
         a.idle_since = now
@@ -224,6 +239,10 @@ class Routing:
                 for r in routing_store.pending_offers_of(self.db, user)]
 
     def housekeeping(self) -> None:
-        """Periodic: anything still waiting gets another routing pass."""
+        """Periodic: anything still waiting gets another routing pass; while offers are out, the
+        center's sign of life is kept current (see :meth:`restore_offers`)."""
+        if self.offered:
+            with self.events.tx():
+                routing_store.mark_alive(self.db, self.clock())
         if self.queued:
             self.schedule()

@@ -4,7 +4,10 @@ offer deadlines do not count the center's own downtime (issue 9 §5)."""
 from __future__ import annotations
 
 import asyncio
+import time
 
+from agent_tui.center import store
+from agent_tui.center.store import routing as routing_store
 from tests.kit.wsclient import WsClient
 
 
@@ -68,3 +71,34 @@ async def test_a_chat_offer_ringing_out_without_a_call_still_sets_missed(make_ce
     await a1.wait_event("offer.new")
     await a1.wait_event("agent.state", lambda d: d["state"] == "missed", timeout=10)
     await a1.close()
+
+
+async def test_offer_deadlines_move_by_the_time_the_center_was_down(make_center):
+    center = make_center(offer_timeout_s=20.0, grace_seconds=30)
+    a1 = await login_ready(center, "agent1")
+    await asyncio.to_thread(center.inject, "chat", "web-down", "hallo")
+    offer = (await a1.wait_event("offer.new"))["data"]["offer"]
+    token = a1.welcome["token"]
+    await a1.drop()
+    await asyncio.to_thread(center.stop)
+    # The center was down for 10 minutes: every time it wrote is that much older now.
+    db = store.connect(center.dir / "center.db")
+    try:
+        alive = routing_store.last_alive(db)
+        assert alive is not None
+        db.execute("BEGIN IMMEDIATE")
+        routing_store.shift_pending_offers(db, -600.0)
+        routing_store.mark_alive(db, alive - 600.0)
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    await asyncio.to_thread(center.start)
+    back = await WsClient.login(center.url, center.ca_file, "agent1", password=None, token=token)
+    await settled(back)
+    row = await asyncio.to_thread(center.call, lambda hub: dict(routing_store.offer(hub.db, offer)))
+    assert row["status"] == "pending"  # not timed out by the downtime …
+    left = row["expires_at"] - time.time()
+    assert 5.0 < left <= 20.0, left  # … and it has (about) the time it had left when the center stopped
+    state = await asyncio.to_thread(center.call, lambda hub: hub.agents["agent1"].state)
+    assert state == "available"
+    await back.close()
