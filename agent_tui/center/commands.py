@@ -29,6 +29,7 @@ from agent_tui.center.model import Conn, DomainError, Handler
 from agent_tui.center.presence import Presence
 from agent_tui.center.sessions import Sessions
 from agent_tui.center.stats import Stats
+from agent_tui.center.storage import StorageFull, is_storage_fault
 from agent_tui.center.store import events as event_store
 from agent_tui.center.teamchat import TeamChat
 
@@ -132,6 +133,15 @@ class Commands:
         if stored is not None:
             return stored
         entry = self.ops.get(op)
+        try:
+            return self._run(conn, entry, op, cid, args)
+        except StorageFull as exc:
+            # Not stored, so not answered for good: the same command id may run again later.
+            return {"type": "error", "code": StorageFull.code, "message": exc.message, "re": cid}
+
+    def _run(self, conn: Conn, entry: Op | None, op: str, cid: str, args: dict) -> dict:
+        user = conn.user
+        before = self.db.total_changes
         with self.events.tx():
             try:
                 if entry is None:
@@ -143,9 +153,14 @@ class Commands:
                 response: dict = {"type": "result", "re": cid, "ok": True, "data": data}
             except DomainError as exc:
                 response = {"type": "error", "code": exc.code, "message": exc.message, "re": cid}
-            except Exception:
+            except Exception as exc:
+                if is_storage_fault(exc):
+                    raise  # the transaction rolls back and the center goes read-only (events.py)
                 log.exception("command %s failed", op)
                 response = {"type": "error", "code": "internal", "message": f"{op} failed inside the center",
                             "re": cid}
-            event_store.store_answer(self.db, user, cid, response, self.clock())
+            if not (self.events.read_only and self.db.total_changes == before):
+                # In read-only mode a command that changed nothing (a read) is answered without
+                # storing its answer: running it again gives the same.
+                event_store.store_answer(self.db, user, cid, response, self.clock())
         return response

@@ -59,6 +59,15 @@ class Presence:
             last_seq=row["last_seq"],
         )
 
+    def reload_states(self) -> None:
+        """After a rollback: each agent's state, idle time and seq again as the database has them."""
+        for row in agent_store.users(self.db):
+            a = self.agents.get(row["user"])
+            if a is not None:
+                a.state, a.reason = row["state"], row["reason"]
+                a.since, a.idle_since = row["state_since"] or a.since, row["idle_since"] or 0.0
+                a.last_seq = row["last_seq"]
+
     def password_hash(self, user: str) -> str | None:
         """The stored hash of *user* (None if unknown). Picks up users added while running."""
         row = agent_store.user(self.db, user)
@@ -138,6 +147,6 @@ class Presence:
         if not self._dirty:
             return
         changes = list(self._dirty.values())
-        self._dirty.clear()
         with self.events.tx():
             self.events.emit_present("presence.delta", {"changes": changes})
+        self._dirty.clear()  # only once stored: a refused flush (disk full) is sent later

@@ -64,6 +64,16 @@ class Routing:
             with self.events.tx():
                 routing_store.shift_pending_offers(self.db, down)
                 routing_store.mark_alive(self.db, now)
+        self._take_pending_offers(now)
+
+    def rebuild_offers(self, now: float) -> None:
+        """After a rollback (the waiting list was just rebuilt): exclusions and offers as stored."""
+        self.exclusions.clear()
+        for row in routing_store.exclusions(self.db):
+            self.exclusions.setdefault(row["conversation"], {})[row["user"]] = row["until"]
+        self._take_pending_offers(now)
+
+    def _take_pending_offers(self, now: float) -> None:
         for row in routing_store.pending_offers(self.db):
             a = self.presence.agents.get(row["user"])
             w = self.queued.pop(row["conversation"], None)
@@ -72,7 +82,8 @@ class Routing:
             a.offers[row["offer"]] = (row["conversation"], w.channel)
             self.offered[row["conversation"]] = w
             left = min(self.cfg.offer_timeout_s, max(0.0, row["expires_at"] - now))
-            self.timers.arm(("offer", row["offer"]), left, self.offer_expired, row["offer"])
+            if self.timers.running:
+                self.timers.arm(("offer", row["offer"]), left, self.offer_expired, row["offer"])
 
     # ------------------------------------------------------------------ the waiting list
 
@@ -115,8 +126,8 @@ class Routing:
 
     def _route_now(self) -> None:
         self._pending = False
-        if not self.queued:
-            return
+        if not self.queued or self.events.read_only:
+            return  # read-only (disk full): no offers until the center can store them
         now = self.clock()
         slots = [
             router.AgentSlot(a.user, frozenset(a.skills), a.capacity, a.load(), a.idle_since, a.state, a.present)
@@ -185,6 +196,10 @@ class Routing:
         row = routing_store.offer(self.db, offer)
         if row is None or row["status"] != "pending":
             return
+        if self.events.read_only:
+            # The center cannot store the time-out: the deadline moves on while the disk is full.
+            self.timers.arm(("offer", offer), 1.0, self.offer_expired, offer)
+            return
         a = self.presence.agents[row["user"]]
         with self.events.tx():
             self.revoke(a, offer, row["conversation"], "timeout", exclude=True)
@@ -241,7 +256,7 @@ class Routing:
     def housekeeping(self) -> None:
         """Periodic: anything still waiting gets another routing pass; while offers are out, the
         center's sign of life is kept current (see :meth:`restore_offers`)."""
-        if self.offered:
+        if self.offered and not self.events.read_only:
             with self.events.tx():
                 routing_store.mark_alive(self.db, self.clock())
         if self.queued:

@@ -100,6 +100,7 @@ class ErrorCode(str, Enum):
     CONFLICT = "conflict"  # e.g. offer already taken, conversation not active
     RATE_LIMITED = "rate_limited"
     INTERNAL = "internal"
+    STORAGE_FULL = "storage_full"  # the center cannot store changes now (disk full); retry later
 
 
 # --- commands ----------------------------------------------------------------
@@ -193,6 +194,7 @@ EVENT_KINDS = frozenset({
     "kb.proposal",        # {proposal: {...}}  (supervisors)
     "kb.reviewed",        # {proposal, approved, article}
     "stats.tick",         # {queues: [...]} (queue figures; sent at most every 2 s)
+    "center.storage",     # {ok, message}: the center went read-only (disk full) / stores again
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
 })

@@ -203,8 +203,16 @@ class Tx:
         self.depth -= 1
         if self.depth == 0:
             if exc_type is None:
-                self.conn.execute("COMMIT")
-            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error:
+                    # A failed COMMIT (full disk, I/O error) may leave the transaction open:
+                    # roll it back, so nothing half-done stays and the next BEGIN works.
+                    if self.conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self.conn.execute("ROLLBACK")
+                    raise
+            elif self.conn.in_transaction:  # SQLite may have rolled back by itself (SQLITE_FULL)
                 self.conn.execute("ROLLBACK")
 
 
