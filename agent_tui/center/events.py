@@ -95,11 +95,10 @@ class Events:
                 self._essential = False
                 if self.db.total_changes != before:
                     self._rebuild()
-                if is_storage_fault(exc):
-                    if not isinstance(exc, StorageFull):
-                        log.error("storage fault, the center goes read-only: %s", exc)
-                        self._enter_read_only()
-                        raise StorageFull() from exc
+                if is_storage_fault(exc) and not isinstance(exc, StorageFull):
+                    log.error("storage fault, the center goes read-only: %s", exc)
+                    self._enter_read_only()
+                    raise StorageFull() from exc
             raise
         if outer:
             self._essential = False
