@@ -27,6 +27,7 @@ called after commit, never inside a transaction.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ from agent_tui.center.storage import (
     is_storage_fault,
 )
 from agent_tui.center.store import events as event_store
+from agent_tui.protocol import codec
 
 log = logging.getLogger("agent_tui.center")
 
@@ -212,11 +214,29 @@ class Events:
         return seq
 
     def emit_present(self, kind: str, data: dict, users: list[str] | None = None) -> None:
-        """Emit to every logged-in user (or those of *users* who are logged in)."""
+        """Emit to every logged-in user (or those of *users* who are logged in).
+
+        The fan-out of one event to hundreds of agents is the center's heaviest work (presence,
+        queue figures): the data is encoded once, stored with one statement per table, and each
+        agent's frame is built from that text, not encoded again for every connection.
+        """
+        assert self._tx.depth > 0, "emit outside a transaction"
+        seqs: list[tuple[str, int]] = []
         for u in (users if users is not None else list(self._agents)):
             a = self._agents.get(u)
             if a is not None and a.present and not a.simulated:
-                self.emit(u, kind, data)
+                seq = self._txseq.get(u, a.last_seq) + 1
+                self._txseq[u] = seq
+                seqs.append((u, seq))
+        if not seqs:
+            return
+        ts = self.clock()
+        data_json = store.dumps(data)
+        event_store.append_many(self.db, seqs, ts, kind, data_json)
+        head = '{"type":"event","ts":' + json.dumps(ts) + ',"kind":' + json.dumps(kind) + ',"data":' + data_json
+        for u, seq in seqs:
+            frame = codec.EncodedFrame(f'{head},"seq":{seq}}}', type="event", seq=seq, ts=ts, kind=kind, data=data)
+            self._out.append((u, frame))
 
 
 @dataclass

@@ -19,6 +19,13 @@ def append(db: sqlite3.Connection, user: str, seq: int, ts: float, kind: str, da
     db.execute("UPDATE users SET last_seq = ? WHERE user = ?", (seq, user))
 
 
+def append_many(db: sqlite3.Connection, seqs: list[tuple[str, int]], ts: float, kind: str, data_json: str) -> None:
+    """Store one event for many users at once (``(user, seq)`` each; *data_json* already encoded)."""
+    db.executemany("INSERT INTO events(user, seq, ts, kind, data) VALUES (?,?,?,?,?)",
+                   [(user, seq, ts, kind, data_json) for user, seq in seqs])
+    db.executemany("UPDATE users SET last_seq = ? WHERE user = ?", [(seq, user) for user, seq in seqs])
+
+
 def oldest_seq(db: sqlite3.Connection, user: str) -> int | None:
     """The oldest seq still kept for *user* (older ones fell out of retention)."""
     return db.execute("SELECT MIN(seq) FROM events WHERE user = ?", (user,)).fetchone()[0]
