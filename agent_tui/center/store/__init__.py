@@ -69,6 +69,10 @@ CREATE TABLE IF NOT EXISTS events (
     user TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (user, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_blobs (  -- the data of one event sent to many streams, stored once
+    id INTEGER PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_blobs_ts ON event_blobs(ts);
 CREATE TABLE IF NOT EXISTS idem (
     user TEXT NOT NULL, id TEXT NOT NULL, response TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (user, id)
