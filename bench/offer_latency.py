@@ -106,7 +106,8 @@ class Agent:
                                                 "args": {"offer": f["data"]["offer"]}}))
                     await ws.send(codec.encode({"type": "cmd", "id": str(uuid.uuid4()), "op": "conv.wrapup",
                                                 "args": {"conversation": conv["id"], "code": "solved"}}))
-                    if len([r for r in rec.values() if "offer_at" in r]) >= rec["_total"]["n"]:
+                    rec["_total"]["offered"] = rec["_total"].get("offered", 0) + 1  # (not a scan per offer)
+                    if rec["_total"]["offered"] >= rec["_total"]["n"]:
                         go.set()
 
 

@@ -35,6 +35,7 @@ class Presence:
         # An agent went to a not-ready state: their pending offers go back at once (issue 8 §2).
         self._withdraw_offers = withdraw_offers
         self._dirty: dict[str, dict] = {}  # presence entries changed since the last flush
+        self._added: set[str] = set()  # users added while running: not in the desks' snapshots
 
     # ------------------------------------------------------------------ the picture
 
@@ -75,6 +76,7 @@ class Presence:
             return None
         if user not in self.agents:  # added with `center user add` while the center runs
             self._load_user(row, self.clock())
+            self._added.add(user)
         return row["pw_hash"]
 
     def led_teams(self, user: str) -> set[str]:
@@ -101,6 +103,13 @@ class Presence:
         return {"user": a.user, "name": a.name, "team": a.team, "team_name": team.get("name", a.team),
                 "role": a.role, "state": a.state, "reason": a.reason, "since": a.since}
 
+    def change(self, a: Agent) -> dict:
+        """*a*'s line of a ``presence.delta``: what changes (the desk has the rest from its snapshot),
+        the whole line for someone added while the center runs."""
+        if a.user in self._added:
+            return self.entry(a)
+        return {"user": a.user, "state": a.state, "reason": a.reason, "since": a.since}
+
     def listing(self) -> list[dict]:
         """The presence list: everyone, logged in or not."""
         return [self.entry(b) for b in self.agents.values()]
@@ -121,7 +130,7 @@ class Presence:
             a.state, a.reason, a.since = state, reason, now
             data = {"user": user, "state": state, "reason": reason, "since": now}
             self.events.emit(user, "agent.state", data)
-            self._dirty[user] = self.entry(a)
+            self._dirty[user] = self.change(a)
             if state in router.ROUTABLE_STATES:
                 self.events.after_commit(self._route_soon)
             elif state != "acw" and a.offers and self._withdraw_offers is not None:

@@ -24,6 +24,9 @@ from agent_tui.center.timers import Timers
 from agent_tui.center.views import ConversationViews
 
 
+OFFERS_PER_PASS = 20  # offers made and committed together in one routing pass
+
+
 class Routing:
     """The waiting list, the routing pass and the offers (see the module docstring)."""
 
@@ -142,13 +145,17 @@ class Routing:
                 w.excluded = frozenset(live)
             elif w.excluded:
                 w.excluded = frozenset()
-        plan = router.plan(list(self.queued.values()), slots, now)
+        plan = router.plan(list(self.queued.values()), slots, now, OFFERS_PER_PASS)
         if not plan:
             return
         self._alive_marked = False
         with self.events.tx():
             for conv, user in plan:
                 self._make_offer(conv, user)
+        if len(plan) == OFFERS_PER_PASS:
+            # More to offer: the next pass runs after the loop has sent these offers out, so
+            # the first of a burst do not wait for the commit of the last (offer latency).
+            self.schedule()
 
     def _make_offer(self, conv: str, user: str) -> None:
         a = self.presence.agents[user]

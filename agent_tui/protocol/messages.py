@@ -181,7 +181,7 @@ COMMANDS: dict[str, dict[str, Field]] = {
 # Server events (``event`` frames). ``data`` shapes are documented in docs/protocol.md.
 EVENT_KINDS = frozenset({
     "agent.state",        # {agent, state, reason, since}
-    "presence.delta",     # {changes: [{user, name, team, state, reason, since}]}
+    "presence.delta",     # {changes: [{user, state, reason, since}]} (whole entries for users added while running)
     "offer.new",          # {offer, conversation: {...summary}, expires_at, timeout_s}
     "offer.revoked",      # {offer, conversation, reason: timeout|declined|taken|cancelled}
     "conv.assigned",      # {conversation: {...full}}
