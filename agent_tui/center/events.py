@@ -106,6 +106,11 @@ class Events:
             self._essential = False
             self._deliver()
 
+    @property
+    def in_tx(self) -> bool:
+        """A transaction is open (work that must not join it waits for the commit)."""
+        return self._tx.depth > 0
+
     def _rebuild(self) -> None:
         for fn in list(self.on_rollback):
             try:
@@ -126,7 +131,8 @@ class Events:
     def check_storage(self) -> None:
         """Periodic: keep the reserve written; in read-only mode, leave it once the disk has room."""
         if not self.read_only:
-            self.reserve.ensure()
+            if not self.reserve.present() and self.reserve.free_bytes() >= 2 * self.reserve.size:
+                self.reserve.ensure()
             return
         if self.reserve.free_bytes() < self.reserve.size + RECOVER_FREE_BYTES or not self.reserve.ensure():
             return

@@ -44,6 +44,7 @@ class Routing:
         self.offered: dict[str, router.Waiting] = {}  # an offer is out
         self.exclusions: dict[str, dict[str, float]] = {}  # conversation -> {user: until}
         self._pending = False
+        self._routing = False  # a pass is running (a schedule() from inside it waits for the next turn)
         self._alive_marked = False
 
     # ------------------------------------------------------------------ start
@@ -121,16 +122,37 @@ class Routing:
     # ------------------------------------------------------------------ the routing pass
 
     def schedule(self) -> None:
-        """Route soon (coalesces a burst of changes into one pass)."""
+        """Route now when no transaction is open (the usual case: an after-commit hook), else on
+        the loop's next turn (coalescing a burst of changes into one pass).
+
+        Routing at once saves a trip through the loop's ready queue, which under load is most
+        of an offer's latency; a pass costs little when few conversations wait.
+        """
         if self._pending or not self.timers.running:
             return
-        self._pending = True
-        self.timers.call_soon(self._route_now)
+        if self.events.in_tx or self._routing:
+            self._pending = True
+            self.timers.call_soon(self._route_now)
+            return
+        self._route_now()
 
     def _route_now(self) -> None:
         self._pending = False
         if not self.queued or self.events.read_only:
             return  # read-only (disk full): no offers until the center can store them
+        self._routing = True
+        try:
+            more = self._route_pass()
+        finally:
+            self._routing = False
+        if more:
+            # More to offer: the next pass runs after the loop has sent these offers out, so
+            # the first of a burst do not wait for the commit of the last (offer latency).
+            self._pending = True
+            self.timers.call_soon(self._route_now)
+
+    def _route_pass(self) -> bool:
+        """One routing pass; True if it stopped at ``OFFERS_PER_PASS`` with more to offer."""
         now = self.clock()
         slots = [
             router.AgentSlot(a.user, frozenset(a.skills), a.capacity, a.load(), a.idle_since, a.state, a.present)
@@ -147,15 +169,12 @@ class Routing:
                 w.excluded = frozenset()
         plan = router.plan(list(self.queued.values()), slots, now, OFFERS_PER_PASS)
         if not plan:
-            return
+            return False
         self._alive_marked = False
         with self.events.tx():
             for conv, user in plan:
                 self._make_offer(conv, user)
-        if len(plan) == OFFERS_PER_PASS:
-            # More to offer: the next pass runs after the loop has sent these offers out, so
-            # the first of a burst do not wait for the commit of the last (offer latency).
-            self.schedule()
+        return len(plan) == OFFERS_PER_PASS
 
     def _make_offer(self, conv: str, user: str) -> None:
         a = self.presence.agents[user]
