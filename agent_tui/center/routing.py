@@ -23,7 +23,6 @@ from agent_tui.center.store import routing as routing_store
 from agent_tui.center.timers import Timers
 from agent_tui.center.views import ConversationViews
 
-
 OFFERS_PER_PASS = 20  # offers made and committed together in one routing pass
 
 
