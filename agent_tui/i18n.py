@@ -150,6 +150,8 @@ EN: dict[str, str] = {
     "audio.playing": "{what}: playing on {device} …", "audio.played": "{what}: played on {device}.",
     "audio.play_failed": "{what}: ⚠ {why}", "audio.cannot_play": "cannot play on {device}: {why}",
     "audio.kept": "Kept for this session. To keep it, put this in your config file:",
+    # storage faults (issue 9 §5)
+    "center.read_only": "⚠ the center cannot store new messages",
 }
 
 NL: dict[str, str] = {
@@ -278,6 +280,8 @@ NL: dict[str, str] = {
     "audio.playing": "{what}: speelt af op {device} …", "audio.played": "{what}: afgespeeld op {device}.",
     "audio.play_failed": "{what}: ⚠ {why}", "audio.cannot_play": "kan niet afspelen op {device}: {why}",
     "audio.kept": "Bewaard voor deze sessie. Zet dit in je configuratiebestand om het te houden:",
+    # storage faults (issue 9 §5)
+    "center.read_only": "⚠ de centrale kan geen nieuwe berichten opslaan",
 }
 
 # Frame sizes (issue 9 §1): paged transcripts and long messages.

@@ -41,6 +41,7 @@ from agent_tui.center.init import init_center
 from agent_tui.protocol import codec
 from agent_tui.secure.tls import client_ssl_context
 
+PROFILE = ""  # --profile FILE: the center runs under cProfile and writes its profile there
 CHANNELS = [("chat", "chat"), ("email", "email"), ("sms", "sms"), ("social", "social")]
 
 
@@ -105,7 +106,8 @@ class Agent:
                                                 "args": {"offer": f["data"]["offer"]}}))
                     await ws.send(codec.encode({"type": "cmd", "id": str(uuid.uuid4()), "op": "conv.wrapup",
                                                 "args": {"conversation": conv["id"], "code": "solved"}}))
-                    if len([r for r in rec.values() if "offer_at" in r]) >= rec["_total"]["n"]:
+                    rec["_total"]["offered"] = rec["_total"].get("offered", 0) + 1  # (not a scan per offer)
+                    if rec["_total"]["offered"] >= rec["_total"]["n"]:
                         go.set()
 
 
@@ -144,12 +146,15 @@ class IngressConn:
             self.writer.close()
 
 
-async def bench(n_agents: int, n_contacts: int, concurrency: int) -> dict:
+async def bench(n_agents: int, n_contacts: int, concurrency: int, per_hour: float = 0.0) -> dict:
+    """*per_hour* 0: a burst (post as fast as the ingress takes them); else a steady open-loop
+    arrival of *per_hour* contacts an hour (contact i is posted at start + i × 3600 / per_hour)."""
     tmp = Path(tempfile.mkdtemp(prefix="agent-tui-bench-"))
     proc = None
     try:
         d = make_center(tmp, n_agents)
-        proc = subprocess.Popen([sys.executable, "-m", "agent_tui.center", "serve", str(d), "--port", "0",
+        prof = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
+        proc = subprocess.Popen([sys.executable, *prof, "-m", "agent_tui.center", "serve", str(d), "--port", "0",
                                  "--ingress-port", "0"], stdout=subprocess.PIPE, text=True, cwd=REPO)
         assert proc.stdout is not None
         url = proc.stdout.readline().split()[1]
@@ -177,6 +182,8 @@ async def bench(n_agents: int, n_contacts: int, concurrency: int) -> dict:
         async def worker(c: IngressConn) -> None:
             while not todo.empty():
                 i = todo.get_nowait()
+                if per_hour:
+                    await asyncio.sleep(max(0.0, tb + i * 3600.0 / per_hour - time.time()))
                 ch, q = CHANNELS[i % len(CHANNELS)]
                 cust = f"cust-{i:05d}"
                 t_sent = time.time()
@@ -198,7 +205,8 @@ async def bench(n_agents: int, n_contacts: int, concurrency: int) -> dict:
         offer = [(r["offer_at"] - r["queued_at"]) * 1000 for r in rows]
         routing = [(r["offer_ts"] - r["queued_at"]) * 1000 for r in rows]
         e2e = [(r["offer_at"] - r["sent"]) * 1000 for r in rows]
-        return {"agents": n_agents, "contacts": n_contacts, "offers": len(rows), "login_s": login_s,
+        return {"agents": n_agents, "contacts": n_contacts, "per_hour": per_hour, "offers": len(rows),
+                "login_s": login_s,
                 "burst_post_s": burst_s, "drain_s": drain_s,
                 "offer_p50": pct(offer, 50), "offer_p99": pct(offer, 99),
                 "e2e_p50": pct(e2e, 50), "e2e_p99": pct(e2e, 99),
@@ -214,11 +222,15 @@ async def bench(n_agents: int, n_contacts: int, concurrency: int) -> dict:
 
 
 def report(r: dict) -> str:
+    if r["per_hour"]:
+        load = (f"steady load of {r['per_hour']:,.0f} contacts/hour: {r['contacts']} contacts posted to the HTTPS "
+                f"ingress over {r['burst_post_s']:.1f} s")
+    else:
+        load = f"burst of {r['contacts']} contacts posted to the HTTPS ingress in {r['burst_post_s']:.1f} s"
     return "\n".join([
         f"machine: {machine()}",
-        f"{r['agents']} agents connected over wss (login {r['login_s']:.1f} s); burst of {r['contacts']} contacts "
-        f"posted to the HTTPS ingress in {r['burst_post_s']:.1f} s; all {r['offers']} offered, accepted and "
-        f"wrapped up after {r['drain_s']:.1f} s",
+        f"{r['agents']} agents connected over wss (login {r['login_s']:.1f} s); {load}; all {r['offers']} offered, "
+        f"accepted and wrapped up after {r['drain_s']:.1f} s",
         f"offer latency, contact stored by the center → agent has offer.new: "
         f"p50 {r['offer_p50']:.0f} ms, p99 {r['offer_p99']:.0f} ms",
         f"  of which routing + commit (queued → offer event, center clock): "
@@ -247,9 +259,22 @@ def main() -> int:
     ap.add_argument("--agents", type=int, default=200)
     ap.add_argument("--contacts", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=20, help="parallel keep-alive ingress connections")
+    ap.add_argument("--steady", action="store_true",
+                    help="steady load instead of a burst: --per-hour contacts an hour for --duration seconds "
+                         "(defaults for it: 500 agents, 10,000 contacts/hour, 180 s)")
+    ap.add_argument("--per-hour", type=float, default=10000.0)
+    ap.add_argument("--duration", type=float, default=180.0)
     ap.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    ap.add_argument("--profile", default="", help="run the center under cProfile, write the profile to this file")
     args = ap.parse_args()
-    r = asyncio.run(bench(args.agents, args.contacts, args.concurrency))
+    global PROFILE
+    PROFILE = args.profile
+    if args.steady:
+        agents = args.agents if args.agents != 200 else 500
+        contacts = int(args.per_hour * args.duration / 3600.0)
+        r = asyncio.run(bench(agents, contacts, min(args.concurrency, 8), args.per_hour))
+    else:
+        r = asyncio.run(bench(args.agents, args.contacts, args.concurrency))
     text = report(r)
     print(text)
     if args.write_docs:

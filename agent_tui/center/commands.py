@@ -31,6 +31,7 @@ from agent_tui.center.model import Conn, DomainError, Handler
 from agent_tui.center.presence import Presence
 from agent_tui.center.sessions import Sessions
 from agent_tui.center.stats import Stats
+from agent_tui.center.storage import StorageFull, is_storage_fault
 from agent_tui.center.store import events as event_store
 from agent_tui.center.teamchat import TeamChat
 from agent_tui.protocol import codec
@@ -103,7 +104,8 @@ OPS: tuple[Op, ...] = (
        "agent"),
     Op("team.announce", lambda s, c, a: s.teamchat.announce(c.user, a["text"], a.get("team")), "supervisor"),
     # figures
-    Op("stats.get", lambda s, c, a: s.stats.stats(), "agent"),
+    # Team figures are for leads only, and a lead sees their own team(s) (issue 9 §4).
+    Op("stats.get", lambda s, c, a: s.stats.stats(c.user), "supervisor"),
     # knowledge base
     Op("kb.search", lambda s, c, a: s.knowledge.search(a["query"], a.get("limit", 10), a.get("lang")), "agent"),
     Op("kb.get", lambda s, c, a: s.knowledge.get(a["id"]), "agent"),
@@ -155,6 +157,15 @@ class Commands:
                         "message": f"the stored answer to {op} is too large to send; ask again with a new id"}
             return answer
         entry = self.ops.get(op)
+        try:
+            return self._run(conn, entry, op, cid, args, args_hash)
+        except StorageFull as exc:
+            # Not stored, so not answered for good: the same command id may run again later.
+            return {"type": "error", "code": StorageFull.code, "message": exc.message, "re": cid}
+
+    def _run(self, conn: Conn, entry: Op | None, op: str, cid: str, args: dict, args_hash: str) -> dict:
+        user = conn.user
+        before = self.db.total_changes
         with self.events.tx():
             try:
                 if entry is None:
@@ -170,9 +181,14 @@ class Commands:
                                                        f"{m.ANSWER_BUDGET}; ask for less (limit, before)")
             except DomainError as exc:
                 response = {"type": "error", "code": exc.code, "message": exc.message, "re": cid}
-            except Exception:
+            except Exception as exc:
+                if is_storage_fault(exc):
+                    raise  # the transaction rolls back and the center goes read-only (events.py)
                 log.exception("command %s failed", op)
                 response = {"type": "error", "code": "internal", "message": f"{op} failed inside the center",
                             "re": cid}
-            event_store.store_answer(self.db, user, cid, response, self.clock(), op, args_hash)
+            if not (self.events.read_only and self.db.total_changes == before):
+                # In read-only mode a command that changed nothing (a read) is answered without
+                # storing its answer: running it again gives the same.
+                event_store.store_answer(self.db, user, cid, response, self.clock(), op, args_hash)
         return response

@@ -51,6 +51,7 @@ class Conversations:
         self.routing = routing
         self.views = views
         self.listeners = listeners
+        events.on_rollback.append(self.rebuild)
 
     # ------------------------------------------------------------------ start
 
@@ -62,9 +63,23 @@ class Conversations:
                                      row["queued_at"] or now)
             elif row["assigned_to"] in self.agents:
                 self.agents[row["assigned_to"]].convs[row["id"]] = (row["channel"], row["status"])
-                if row["status"] == "wrapup":
+                if row["status"] == "wrapup" and self.timers.running:
                     self.timers.arm(("wrapup", row["id"]), max(0.0, (row["wrapup_deadline"] or now) - now),
                                     self._wrapup_expired, row["id"])
+
+    def rebuild(self) -> None:
+        """After a rollback that undid rows: the in-memory picture (states, waiting list, who
+        handles what, offers) again exactly as the database has it — memory never keeps a
+        change the database did not."""
+        now = self.clock()
+        self.presence.reload_states()
+        for a in self.agents.values():
+            a.convs.clear()
+            a.offers.clear()
+        self.routing.queued.clear()
+        self.routing.offered.clear()
+        self.restore(now)
+        self.routing.rebuild_offers(now)
 
     # ------------------------------------------------------------------ messages and notices
 
@@ -129,7 +144,8 @@ class Conversations:
                 self._add_message(conv, "in", ("customer", customer, name or customer), text, subject)
             elif channel == "voice":
                 self._system_message(conv, f"Incoming call from {name or customer}")
-            self.routing.enqueue(conv, channel, qid, priority, now)
+            # Into the in-memory waiting list only once it is stored (issue 9 §5).
+            self.events.after_commit(lambda: self.routing.enqueue(conv, channel, qid, priority, now))
             self._notify_conv(conv)
             self.events.after_commit(self.routing.schedule)
         return self.views.summary_of(conv)
@@ -208,6 +224,9 @@ class Conversations:
         row = self.views.row(conv)
         if row is None or row["status"] != "wrapup" or not row["assigned_to"]:
             return
+        if self.events.read_only:  # the close cannot be stored now: try again in a moment
+            self.timers.arm(("wrapup", conv), 1.0, self._wrapup_expired, conv)
+            return
         with self.events.tx():
             self._close(conv, self.agents[row["assigned_to"]], "wrapup", code="auto", notes="wrap-up time over")
 
@@ -269,13 +288,13 @@ class Conversations:
         return {}
 
     def own_conv(self, user: str, conv: str, *, read: bool = False) -> sqlite3.Row:
-        """The row of *conv* if *user* handles it (or, with *read*, is a supervisor); else DomainError."""
+        """The row of *conv* if *user* handles it (or, with *read*, leads its agent's team); else DomainError."""
         row = self.views.row(conv)
         if row is None:
             raise DomainError("not_found", f"no conversation {conv}")
         if row["assigned_to"] != user or row["status"] not in ("active", "wrapup"):
-            if read and self.agents[user].role == "supervisor":
-                return row
+            if read and self.presence.leads(user, row["assigned_to"]):
+                return row  # a lead reads the conversations of their own team(s)
             raise DomainError("forbidden", f"conversation {conv} is not assigned to you")
         return row
 

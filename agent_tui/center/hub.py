@@ -36,6 +36,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
+from agent_tui.center import storage
 from agent_tui.center.commands import Commands, Op, Role, Services
 from agent_tui.center.config import CenterConfig
 from agent_tui.center.conversations import Conversations
@@ -80,7 +81,8 @@ class Hub:
         self.views = ConversationViews(cfg, conn)
         # Presence asks for a routing pass when someone becomes routable; routing is built
         # next and needs presence, so presence gets a function that finds it then.
-        self.presence = Presence(cfg, conn, self.events, self.agents, route_soon=lambda: self.routing.schedule())
+        self.presence = Presence(cfg, conn, self.events, self.agents, route_soon=lambda: self.routing.schedule(),
+                                 withdraw_offers=lambda a: self.routing.withdraw_all(a))
         self.routing = Routing(cfg, conn, self.events, self.timers, self.presence, self.views, self.listeners)
         self.conversations = Conversations(cfg, conn, self.events, self.timers, self.presence, self.routing,
                                            self.views, self.listeners)
@@ -100,6 +102,7 @@ class Hub:
         self.offer_listeners = self.listeners.offer
         self.password_listeners = self.listeners.password
         self.welcome_extras = self.sessions.welcome_extras
+        self.events.on_storage.append(self._storage_changed)
 
     # ------------------------------------------------------------------ the live picture
 
@@ -147,7 +150,16 @@ class Hub:
         """Retention: events 7 days (the resume window), idempotency keys 24 h."""
         event_store.prune(self.db, now - self.cfg.event_retention_days * DAY, now - IDEM_KEEP_S)
 
+    def _storage_changed(self, ok: bool) -> None:
+        """Read-only mode (disk full) begins or ends: a fresh login's welcome says so too."""
+        if ok:
+            self.welcome_extras.pop("storage", None)
+            self.routing.schedule()
+        else:
+            self.welcome_extras["storage"] = {"ok": False, "message": storage.READ_ONLY_MESSAGE}
+
     def _housekeeping(self) -> None:
+        self.events.check_storage()
         self.routing.housekeeping()
         now = self.clock()
         if now - self._last_retention > RETENTION_EVERY_S:

@@ -23,7 +23,7 @@ class Presence:
     """Users, teams, queues and agent states (see the module docstring)."""
 
     def __init__(self, cfg: CenterConfig, db: sqlite3.Connection, events: Events, agents: dict[str, Agent],
-                 *, route_soon: Callable[[], None]):
+                 *, route_soon: Callable[[], None], withdraw_offers: Callable[[Agent], None] | None = None):
         self.cfg = cfg
         self.db = db
         self.events = events
@@ -32,7 +32,10 @@ class Presence:
         self.teams: dict[str, dict[str, str]] = {}
         self.queues: dict[str, dict[str, str]] = {}
         self._route_soon = route_soon  # an agent became routable: the router should look again
+        # An agent went to a not-ready state: their pending offers go back at once (issue 8 §2).
+        self._withdraw_offers = withdraw_offers
         self._dirty: dict[str, dict] = {}  # presence entries changed since the last flush
+        self._added: set[str] = set()  # users added while running: not in the desks' snapshots
 
     # ------------------------------------------------------------------ the picture
 
@@ -57,6 +60,15 @@ class Presence:
             last_seq=row["last_seq"],
         )
 
+    def reload_states(self) -> None:
+        """After a rollback: each agent's state, idle time and seq again as the database has them."""
+        for row in agent_store.users(self.db):
+            a = self.agents.get(row["user"])
+            if a is not None:
+                a.state, a.reason = row["state"], row["reason"]
+                a.since, a.idle_since = row["state_since"] or a.since, row["idle_since"] or 0.0
+                a.last_seq = row["last_seq"]
+
     def password_hash(self, user: str) -> str | None:
         """The stored hash of *user* (None if unknown). Picks up users added while running."""
         row = agent_store.user(self.db, user)
@@ -64,7 +76,21 @@ class Presence:
             return None
         if user not in self.agents:  # added with `center user add` while the center runs
             self._load_user(row, self.clock())
+            self._added.add(user)
         return row["pw_hash"]
+
+    def led_teams(self, user: str) -> set[str]:
+        """The teams *user* leads (as a supervisor): their home team and every team they belong to."""
+        lead = self.agents[user]
+        return {lead.team, *lead.teams}
+
+    def leads(self, lead: str, user: str | None) -> bool:
+        """True if *lead* is a supervisor of *user*'s team (or *user* is None: nobody's yet)."""
+        a = self.agents.get(lead)
+        if a is None or a.role != "supervisor":
+            return False
+        other = self.agents.get(user) if user else None
+        return other is None or other.team in self.led_teams(lead)
 
     def supervisors(self) -> list[str]:
         return [u for u, a in self.agents.items() if a.role == "supervisor"]
@@ -76,6 +102,13 @@ class Presence:
         team = self.teams.get(a.team, {})
         return {"user": a.user, "name": a.name, "team": a.team, "team_name": team.get("name", a.team),
                 "role": a.role, "state": a.state, "reason": a.reason, "since": a.since}
+
+    def change(self, a: Agent) -> dict:
+        """*a*'s line of a ``presence.delta``: what changes (the desk has the rest from its snapshot),
+        the whole line for someone added while the center runs."""
+        if a.user in self._added:
+            return self.entry(a)
+        return {"user": a.user, "state": a.state, "reason": a.reason, "since": a.since}
 
     def listing(self) -> list[dict]:
         """The presence list: everyone, logged in or not."""
@@ -97,9 +130,13 @@ class Presence:
             a.state, a.reason, a.since = state, reason, now
             data = {"user": user, "state": state, "reason": reason, "since": now}
             self.events.emit(user, "agent.state", data)
-            self._dirty[user] = self.entry(a)
+            self._dirty[user] = self.change(a)
             if state in router.ROUTABLE_STATES:
                 self.events.after_commit(self._route_soon)
+            elif state != "acw" and a.offers and self._withdraw_offers is not None:
+                # Break, lunch, offline …: nothing may stay offered to them, and no offer left
+                # ringing can later overwrite this state with `missed`.
+                self._withdraw_offers(a)
         return data
 
     def refresh_contact_state(self, a: Agent) -> None:
@@ -119,6 +156,6 @@ class Presence:
         if not self._dirty:
             return
         changes = list(self._dirty.values())
-        self._dirty.clear()
         with self.events.tx():
             self.events.emit_present("presence.delta", {"changes": changes})
+        self._dirty.clear()  # only once stored: a refused flush (disk full) is sent later

@@ -54,8 +54,9 @@ class Waiting:
     excluded: frozenset[str] = frozenset()
 
 
-def plan(waiting: list[Waiting], agents: list[AgentSlot], now: float) -> list[tuple[str, str]]:
-    """Return ``[(conversation, user), …]`` offers to make now.
+def plan(waiting: list[Waiting], agents: list[AgentSlot], now: float, limit: int | None = None
+         ) -> list[tuple[str, str]]:
+    """Return ``[(conversation, user), …]`` offers to make now, the most urgent first, at most *limit*.
 
     Loads in *agents* are updated as offers are planned, so one call can hand
     out several conversations without overfilling anyone.
@@ -87,4 +88,6 @@ def plan(waiting: list[Waiting], agents: list[AgentSlot], now: float) -> list[tu
         best.idle_since = now
         room[w.channel] -= 1
         out.append((w.conversation, best.user))
+        if limit is not None and len(out) >= limit:
+            break
     return out

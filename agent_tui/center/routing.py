@@ -23,6 +23,8 @@ from agent_tui.center.store import routing as routing_store
 from agent_tui.center.timers import Timers
 from agent_tui.center.views import ConversationViews
 
+OFFERS_PER_PASS = 20  # offers made and committed together in one routing pass
+
 
 class Routing:
     """The waiting list, the routing pass and the offers (see the module docstring)."""
@@ -41,6 +43,8 @@ class Routing:
         self.offered: dict[str, router.Waiting] = {}  # an offer is out
         self.exclusions: dict[str, dict[str, float]] = {}  # conversation -> {user: until}
         self._pending = False
+        self._routing = False  # a pass is running (a schedule() from inside it waits for the next turn)
+        self._alive_marked = False
 
     # ------------------------------------------------------------------ start
 
@@ -52,7 +56,27 @@ class Routing:
             self.exclusions.setdefault(row["conversation"], {})[row["user"]] = row["until"]
 
     def restore_offers(self, now: float) -> None:
-        """Offers that were out when the center stopped: keep them, with their remaining time."""
+        """Offers that were out when the center stopped: keep them, with the time they had left.
+
+        Their deadlines move by the time the center was down (now − its last sign of life), so
+        nobody becomes ``missed`` for the center's own downtime.
+        """
+        alive = routing_store.last_alive(self.db)
+        down = max(0.0, now - alive) if alive is not None else 0.0
+        if down > 0 and routing_store.pending_offers(self.db):
+            with self.events.tx():
+                routing_store.shift_pending_offers(self.db, down)
+                routing_store.mark_alive(self.db, now)
+        self._take_pending_offers(now)
+
+    def rebuild_offers(self, now: float) -> None:
+        """After a rollback (the waiting list was just rebuilt): exclusions and offers as stored."""
+        self.exclusions.clear()
+        for row in routing_store.exclusions(self.db):
+            self.exclusions.setdefault(row["conversation"], {})[row["user"]] = row["until"]
+        self._take_pending_offers(now)
+
+    def _take_pending_offers(self, now: float) -> None:
         for row in routing_store.pending_offers(self.db):
             a = self.presence.agents.get(row["user"])
             w = self.queued.pop(row["conversation"], None)
@@ -60,8 +84,9 @@ class Routing:
                 continue
             a.offers[row["offer"]] = (row["conversation"], w.channel)
             self.offered[row["conversation"]] = w
-            self.timers.arm(("offer", row["offer"]), max(0.0, row["expires_at"] - now), self.offer_expired,
-                            row["offer"])
+            left = min(self.cfg.offer_timeout_s, max(0.0, row["expires_at"] - now))
+            if self.timers.running:
+                self.timers.arm(("offer", row["offer"]), left, self.offer_expired, row["offer"])
 
     # ------------------------------------------------------------------ the waiting list
 
@@ -96,16 +121,37 @@ class Routing:
     # ------------------------------------------------------------------ the routing pass
 
     def schedule(self) -> None:
-        """Route soon (coalesces a burst of changes into one pass)."""
+        """Route now when no transaction is open (the usual case: an after-commit hook), else on
+        the loop's next turn (coalescing a burst of changes into one pass).
+
+        Routing at once saves a trip through the loop's ready queue, which under load is most
+        of an offer's latency; a pass costs little when few conversations wait.
+        """
         if self._pending or not self.timers.running:
             return
-        self._pending = True
-        self.timers.call_soon(self._route_now)
+        if self.events.in_tx or self._routing:
+            self._pending = True
+            self.timers.call_soon(self._route_now)
+            return
+        self._route_now()
 
     def _route_now(self) -> None:
         self._pending = False
-        if not self.queued:
-            return
+        if not self.queued or self.events.read_only:
+            return  # read-only (disk full): no offers until the center can store them
+        self._routing = True
+        try:
+            more = self._route_pass()
+        finally:
+            self._routing = False
+        if more:
+            # More to offer: the next pass runs after the loop has sent these offers out, so
+            # the first of a burst do not wait for the commit of the last (offer latency).
+            self._pending = True
+            self.timers.call_soon(self._route_now)
+
+    def _route_pass(self) -> bool:
+        """One routing pass; True if it stopped at ``OFFERS_PER_PASS`` with more to offer."""
         now = self.clock()
         slots = [
             router.AgentSlot(a.user, frozenset(a.skills), a.capacity, a.load(), a.idle_since, a.state, a.present)
@@ -120,12 +166,14 @@ class Routing:
                 w.excluded = frozenset(live)
             elif w.excluded:
                 w.excluded = frozenset()
-        plan = router.plan(list(self.queued.values()), slots, now)
+        plan = router.plan(list(self.queued.values()), slots, now, OFFERS_PER_PASS)
         if not plan:
-            return
+            return False
+        self._alive_marked = False
         with self.events.tx():
             for conv, user in plan:
                 self._make_offer(conv, user)
+        return len(plan) == OFFERS_PER_PASS
 
     def _make_offer(self, conv: str, user: str) -> None:
         a = self.presence.agents[user]
@@ -134,6 +182,9 @@ class Routing:
         offer = auth.new_id("o")
         timeout = self.cfg.offer_timeout_s
         routing_store.insert_offer(self.db, offer, conv, user, now, now + timeout)
+        if not self._alive_marked:
+            routing_store.mark_alive(self.db, now)  # once per pass: see restore_offers
+            self._alive_marked = True
         conv_store.set_status(self.db, conv, "offered")
         a.offers[offer] = (conv, w.channel)
         a.idle_since = now
@@ -170,12 +221,29 @@ class Routing:
         row = routing_store.offer(self.db, offer)
         if row is None or row["status"] != "pending":
             return
+        if self.events.read_only:
+            # The center cannot store the time-out: the deadline moves on while the disk is full.
+            self.timers.arm(("offer", offer), 1.0, self.offer_expired, offer)
+            return
         a = self.presence.agents[row["user"]]
         with self.events.tx():
             self.revoke(a, offer, row["conversation"], "timeout", exclude=True)
-            # As real desks do: whoever lets an offer ring out is not ready until they say so.
-            self.presence.set_state(a.user, "missed", "offer timed out")
+            if self._misses(a):
+                # As real desks do: whoever lets an offer ring out is not ready until they say so.
+                self.presence.set_state(a.user, "missed", "offer timed out")
         self.schedule()
+
+    @staticmethod
+    def _misses(a: Agent) -> bool:
+        """Does an offer that rang out put *a* in ``missed``?
+
+        Only from a ready state: an offer never overwrites a state the agent chose (break,
+        lunch …), and a digital offer that rings out while the agent is on a call only moves
+        on to the next agent (someone talking to a caller cannot be expected to click).
+        """
+        if a.state not in router.ROUTABLE_STATES and a.state != "acw":
+            return False
+        return not any(ch == "voice" and st == "active" for ch, st in a.convs.values())
 
     def revoke(self, a: Agent, offer: str, conv: str, reason: str, *, exclude: bool) -> None:
         """Take an offer back and put its conversation back in the queue (inside a tx)."""
@@ -211,6 +279,10 @@ class Routing:
                 for r in routing_store.pending_offers_of(self.db, user)]
 
     def housekeeping(self) -> None:
-        """Periodic: anything still waiting gets another routing pass."""
+        """Periodic: anything still waiting gets another routing pass; while offers are out, the
+        center's sign of life is kept current (see :meth:`restore_offers`)."""
+        if self.offered and not self.events.read_only:
+            with self.events.tx():
+                routing_store.mark_alive(self.db, self.clock())
         if self.queued:
             self.schedule()

@@ -36,6 +36,7 @@ from websockets.typing import Subprotocol
 from agent_tui.center import auth
 from agent_tui.center.config import CenterConfig
 from agent_tui.center.hub import MAX_CONN_BACKLOG, Conn, DomainError, Hub
+from agent_tui.center.storage import StorageFull
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
 from agent_tui.secure.tls import server_ssl_context
@@ -311,7 +312,7 @@ class CenterServer:
                 payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
                 reason = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
                           405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large",
-                          500: "Internal Server Error"}.get(status, "Error")
+                          500: "Internal Server Error", 507: "Insufficient Storage"}.get(status, "Error")
                 head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json; charset=utf-8\r\n"
                         f"Content-Length: {len(payload)}\r\n"
                         f"Connection: {'keep-alive' if keep else 'close'}\r\n\r\n").encode("ascii")
@@ -378,6 +379,8 @@ class CenterServer:
                                                          float(since) if since else None)}
         except DomainError as exc:
             return {"not_found": 404, "conflict": 409, "too_large": 413}.get(exc.code, 400), _err(exc.code, exc.message)
+        except StorageFull as exc:  # disk full: nothing was stored; the sender should retry later
+            return 507, _err(exc.code, exc.message)
         return 404, _err("not_found", f"no endpoint {url.path}")
 
     def _leave(self, body: bytes) -> dict:

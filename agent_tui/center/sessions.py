@@ -66,7 +66,7 @@ class Sessions:
         token = auth.new_token()
         sid = auth.new_id("s")
         now = self.clock()
-        with self.events.tx():
+        with self.events.tx(essential=True):  # logins work in read-only mode too (the reserve)
             session_store.create(self.db, sid, user, auth.token_hash(token), now,
                                  now + self.cfg.token_ttl_hours * 3600, client[:128])
         return sid, token
@@ -77,7 +77,7 @@ class Sessions:
         row = session_store.by_token_hash(self.db, auth.token_hash(token))
         if row is None or row["revoked"] or row["expires_at"] < now or row["user"] not in self.agents:
             raise DomainError("token_invalid", "session token unknown, expired or revoked; log in with your password")
-        with self.events.tx():
+        with self.events.tx(essential=True):
             session_store.extend(self.db, row["id"], now + self.cfg.token_ttl_hours * 3600)
         return row["user"], row["id"]
 
@@ -92,7 +92,8 @@ class Sessions:
             a.grace = None
         if a.state == "offline":
             # Logged in but not ready until the agent says so (as office desks do).
-            self.presence.set_state(a.user, "break", "login")
+            with self.events.tx(essential=True):
+                self.presence.set_state(a.user, "break", "login")
         last_seq = a.last_seq
         resumed = False
         replay: list[dict] = []
@@ -142,8 +143,11 @@ class Sessions:
     def ack(self, conn: Conn, seq: int) -> None:
         """Cumulative ack. Kept for figures; retention is by age, not by ack."""
         a = self.agents.get(conn.user)
-        if a is not None and seq <= a.last_seq:
-            event_store.record_ack(self.db, a.user, seq)
+        if a is not None and seq <= a.last_seq and not self.events.read_only:
+            try:
+                event_store.record_ack(self.db, a.user, seq)
+            except sqlite3.OperationalError as exc:  # full disk: acks are for figures only
+                log.warning("ack of %s not stored: %s", a.user, exc)
 
     def start_grace(self, a: Agent) -> None:
         """*a* has no connection left: they stay present for ``grace_seconds`` to come back."""

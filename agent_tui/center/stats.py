@@ -64,15 +64,21 @@ class Stats:
         with self.events.tx():
             self.events.emit_present("stats.tick", {"queues": figures})
 
-    def stats(self) -> dict:
-        """``stats.get``: queues, today's figures per agent and for the team, urgent conversations."""
+    def stats(self, user: str) -> dict:
+        """``stats.get`` (supervisors only, see the op table): queues, today's figures per agent of
+        the lead's own team(s) and for those teams together, urgent conversations.
+
+        Agents of other teams are not in the answer: a lead sees their own people only.
+        """
+        teams = self.presence.led_teams(user)
         now = self.clock()
         lt = time.localtime(now)
         day_start = time.mktime((lt.tm_year, lt.tm_mon, lt.tm_mday, 0, 0, 0, 0, 0, -1))
         agents = []
         hours: dict[str, float] = {}
+        handled_team = 0
         for a in self.presence.agents.values():
-            if a.simulated:
+            if a.simulated or a.team not in teams:
                 continue
             r = stats_store.handled_by(self.db, a.user, day_start)
             state_time: dict[str, float] = {}
@@ -82,15 +88,16 @@ class Stats:
                 state_time[s["state"]] = round(state_time.get(s["state"], 0.0) + max(0.0, end - start), 1)
             worked = sum(v for k, v in state_time.items() if k != "offline")
             hours[a.user] = round(worked / 3600.0, 2)
+            handled_team += r["n"]
             agents.append({"user": a.user, "name": a.name, "team": a.team, "state": a.state,
                            "state_since": a.since, "handled_today": r["n"],
                            "aht_s": round(r["aht"], 1) if r["aht"] is not None else None,
                            "state_time_s": state_time})
         incoming = stats_store.created_since(self.db, day_start)
-        handled = stats_store.handled_since(self.db, day_start)
         waiting_rows = stats_store.waiting(self.db)
         urgent = [self.views.summary(r) for r in waiting_rows
                   if r["priority"] >= 2 or now - (r["queued_at"] or now) > self.cfg.sla_s.get(r["channel"], 1e9)][:20]
         return {"queues": self.queue_figures(), "agents": agents,
-                "team": {"incoming_today": incoming, "handled_today": handled, "waiting": len(waiting_rows),
+                "teams": sorted(teams),
+                "team": {"incoming_today": incoming, "handled_today": handled_team, "waiting": len(waiting_rows),
                          "urgent": urgent, "hours_worked": hours}}

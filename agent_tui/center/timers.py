@@ -12,6 +12,8 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+from agent_tui.center.storage import StorageFull
+
 log = logging.getLogger("agent_tui.center")
 
 TimerKey = tuple[str, str]  # ("offer", offer id) | ("wrapup", conversation id)
@@ -44,6 +46,8 @@ class Timers:
             self._timers.pop(key, None)
             try:
                 fn(arg)
+            except StorageFull:
+                log.info("timer %s: not stored, the center is read-only", key)
             except Exception:
                 log.exception("timer %s failed", key)
 
@@ -76,6 +80,8 @@ class Timers:
             await asyncio.sleep(interval)
             try:
                 fn()
+            except StorageFull:  # read-only (disk full): the next tick tries again
+                log.debug("periodic %s: not stored, the center is read-only", getattr(fn, "__name__", fn))
             except Exception:  # one bad tick must not stop the center
                 log.exception("periodic %s failed", getattr(fn, "__name__", fn))
 

@@ -132,6 +132,8 @@ class DeskState:
     closed_recently: list[dict[str, Any]] = field(default_factory=list)
     last_seq: int = 0
     dirty: set[str] = field(default_factory=set)
+    # The center cannot store changes (its disk is full): the desk shows a banner until it can.
+    center_read_only: bool = False
 
     # --- derived figures ---------------------------------------------------------
     @property
@@ -207,6 +209,8 @@ class DeskState:
         if isinstance(user, dict):
             self.me = dict(user)
         self.last_seq = int(welcome.get("last_seq") or self.last_seq)
+        storage = welcome.get("storage")
+        self.center_read_only = isinstance(storage, dict) and storage.get("ok") is False
         snap = welcome.get("snapshot")
         if welcome.get("resumed") or not isinstance(snap, dict):
             self._mark("connection")
@@ -369,6 +373,10 @@ class DeskState:
         del self.announcements[:-10]
         self._mark("announcements")
 
+    def _on_center_storage(self, d: dict, ts: float) -> None:
+        self.center_read_only = d.get("ok") is False
+        self._mark("connection")
+
     def _on_stats(self, d: dict, ts: float) -> None:
         self.queues.update(_index_by(d.get("queues"), "queue"))
         self._mark("queues")
@@ -448,6 +456,7 @@ _HANDLERS: dict[str, Callable[[DeskState, dict, float], None]] = {
     "team.message": DeskState._on_team_message,
     "team.announcement": DeskState._on_announcement,
     "stats.tick": DeskState._on_stats,
+    "center.storage": DeskState._on_center_storage,
 }
 
 

@@ -32,8 +32,22 @@ def error_frame(code: m.ErrorCode | str, message: str, re: str | None = None) ->
     return frame
 
 
+class EncodedFrame(dict):  # type: ignore[type-arg]
+    """A frame whose JSON text was built once for many receivers (the center's fan-out of one
+    event to every agent): :func:`encode` returns :attr:`text` instead of encoding again.
+    Never change it after it is built."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str, **fields: Any):
+        super().__init__(**fields)
+        self.text = text
+
+
 def encode(frame: dict[str, Any]) -> str:
     """Compact JSON; ``ensure_ascii=False`` keeps Dutch text small on the wire."""
+    if isinstance(frame, EncodedFrame):
+        return frame.text
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 

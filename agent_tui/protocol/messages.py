@@ -125,6 +125,7 @@ class ErrorCode(str, Enum):
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"  # a command id reused with another op or args
     INTERNAL = "internal"
+    STORAGE_FULL = "storage_full"  # the center cannot store changes now (disk full); retry later
 
 
 # --- commands ----------------------------------------------------------------
@@ -207,7 +208,7 @@ COMMANDS: dict[str, dict[str, Field]] = {
 # Server events (``event`` frames). ``data`` shapes are documented in docs/protocol.md.
 EVENT_KINDS = frozenset({
     "agent.state",        # {agent, state, reason, since}
-    "presence.delta",     # {changes: [{user, name, team, state, reason, since}]}
+    "presence.delta",     # {changes: [{user, state, reason, since}]} (whole entries for users added while running)
     "offer.new",          # {offer, conversation: {...summary}, expires_at, timeout_s}
     "offer.revoked",      # {offer, conversation, reason: timeout|declined|taken|cancelled}
     "conv.assigned",      # {conversation: {...full}}
@@ -220,6 +221,7 @@ EVENT_KINDS = frozenset({
     "kb.proposal",        # {proposal: {...}}  (supervisors)
     "kb.reviewed",        # {proposal, approved, article}
     "stats.tick",         # {queues: [...]} (queue figures; sent at most every 2 s)
+    "center.storage",     # {ok, message}: the center went read-only (disk full) / stores again
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
 })

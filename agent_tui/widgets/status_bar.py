@@ -40,6 +40,8 @@ class StatusBar(Static):
         reason = agent.get("reason")
         if reason:
             line.append(f" ({one_line(reason, 20)})", "italic")
+        if state.center_read_only:  # the center's disk is full: say so before anything else
+            line.append(" " + t("center.read_only") + " ", "bold white on red")
         conn = getattr(status, "state", "offline")
         line.append("  │ ")
         line.append(t(f"conn.{conn}"), CONN_STYLE.get(conn, ""))

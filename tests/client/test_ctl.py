@@ -122,7 +122,8 @@ def test_state_presence_queue_kb_stats(center):
     assert hits
     article = ok_json(run(*args, "kb", "get", hits[0]["id"], stdin="demo\n"))
     assert article["id"] == hits[0]["id"]
-    assert "agents" in ok_json(run(*args, "stats", stdin="demo\n"))
+    # team figures are for leads (issue 9 §4)
+    assert "agents" in ok_json(run(*conn_args(center, user="lead1"), "stats", stdin="demo\n"))
     marker = f"ctl team {uuid.uuid4()}"
     msg = ok_json(run(*args, "team", "send", "team:care", marker, stdin="demo\n"))
     assert msg["message"]["text"] == marker

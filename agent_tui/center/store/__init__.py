@@ -69,6 +69,10 @@ CREATE TABLE IF NOT EXISTS events (
     user TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (user, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_blobs (  -- the data of one event sent to many streams, stored once
+    id INTEGER PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_blobs_ts ON event_blobs(ts);
 CREATE TABLE IF NOT EXISTS idem (
     user TEXT NOT NULL, id TEXT NOT NULL, response TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (user, id)
@@ -203,8 +207,16 @@ class Tx:
         self.depth -= 1
         if self.depth == 0:
             if exc_type is None:
-                self.conn.execute("COMMIT")
-            else:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error:
+                    # A failed COMMIT (full disk, I/O error) may leave the transaction open:
+                    # roll it back, so nothing half-done stays and the next BEGIN works.
+                    if self.conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self.conn.execute("ROLLBACK")
+                    raise
+            elif self.conn.in_transaction:  # SQLite may have rolled back by itself (SQLITE_FULL)
                 self.conn.execute("ROLLBACK")
 
 

@@ -9,6 +9,7 @@ gets the same answer and a reuse of the id for another command can be told apart
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from agent_tui.center.store import dumps, loads
 
@@ -20,6 +21,33 @@ def append(db: sqlite3.Connection, user: str, seq: int, ts: float, kind: str, da
     db.execute("UPDATE users SET last_seq = ? WHERE user = ?", (seq, user))
 
 
+def append_many(db: sqlite3.Connection, seqs: list[tuple[str, int]], ts: float, kind: str, data_json: str) -> None:
+    """Store one event for many users at once (``(user, seq)`` each; *data_json* already encoded).
+
+    The data is stored once (``event_blobs``) and each stream's row points at it (``#<id>``):
+    a presence change fanned out to 500 agents writes one copy, not 500.
+    """
+    data = data_json
+    if len(seqs) > 1:
+        blob = db.execute("INSERT INTO event_blobs(ts, data) VALUES (?,?)", (ts, data_json)).lastrowid
+        data = f"{BLOB_MARK}{blob}"
+    db.executemany("INSERT INTO events(user, seq, ts, kind, data) VALUES (?,?,?,?,?)",
+                   [(user, seq, ts, kind, data) for user, seq in seqs])
+    db.executemany("UPDATE users SET last_seq = ? WHERE user = ?", [(seq, user) for user, seq in seqs])
+
+
+BLOB_MARK = "#"  # events.data "#<id>": the data is event_blobs row <id> (JSON never starts with "#")
+
+
+def _data(db: sqlite3.Connection, text: str, blobs: dict[str, Any]) -> Any:
+    if not text.startswith(BLOB_MARK):
+        return loads(text)
+    if text not in blobs:
+        row = db.execute("SELECT data FROM event_blobs WHERE id = ?", (int(text[1:]),)).fetchone()
+        blobs[text] = loads(row["data"]) if row is not None else {}
+    return blobs[text]
+
+
 def oldest_seq(db: sqlite3.Connection, user: str) -> int | None:
     """The oldest seq still kept for *user* (older ones fell out of retention)."""
     return db.execute("SELECT MIN(seq) FROM events WHERE user = ?", (user,)).fetchone()[0]
@@ -27,7 +55,8 @@ def oldest_seq(db: sqlite3.Connection, user: str) -> int | None:
 
 def since(db: sqlite3.Connection, user: str, seq: int) -> list[dict]:
     """*user*'s events after *seq*, oldest first, as ``event`` frames."""
-    return [{"type": "event", "seq": r["seq"], "ts": r["ts"], "kind": r["kind"], "data": loads(r["data"])}
+    blobs: dict[str, Any] = {}
+    return [{"type": "event", "seq": r["seq"], "ts": r["ts"], "kind": r["kind"], "data": _data(db, r["data"], blobs)}
             for r in db.execute("SELECT seq, ts, kind, data FROM events WHERE user = ? AND seq > ? ORDER BY seq",
                                 (user, seq))]
 
@@ -58,4 +87,5 @@ def store_answer(db: sqlite3.Connection, user: str, command_id: str, answer: dic
 def prune(db: sqlite3.Connection, events_before: float, answers_before: float) -> None:
     """Retention: drop events and stored answers older than the given times."""
     db.execute("DELETE FROM events WHERE ts < ?", (events_before,))
+    db.execute("DELETE FROM event_blobs WHERE ts < ?", (events_before,))
     db.execute("DELETE FROM idem WHERE at < ?", (answers_before,))

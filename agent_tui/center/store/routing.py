@@ -44,3 +44,21 @@ def exclude(db: sqlite3.Connection, conv: str, user: str, until: float) -> None:
 
 def prune_exclusions(db: sqlite3.Connection, now: float) -> None:
     db.execute("DELETE FROM exclusions WHERE until < ?", (now,))
+
+
+# The center's last sign of life (meta ``alive_at``): written while offers are out, so that after
+# a stop or a crash the offers' deadlines can move by the time the center was down.
+
+def mark_alive(db: sqlite3.Connection, now: float) -> None:
+    db.execute("INSERT INTO meta(key, value) VALUES ('alive_at', ?)"
+               " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (repr(now),))
+
+
+def last_alive(db: sqlite3.Connection) -> float | None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'alive_at'").fetchone()
+    return float(row["value"]) if row is not None else None
+
+
+def shift_pending_offers(db: sqlite3.Connection, by: float) -> None:
+    """Move the deadline of every pending offer by *by* seconds (the center's downtime)."""
+    db.execute("UPDATE offers SET expires_at = expires_at + ? WHERE status = 'pending'", (by,))

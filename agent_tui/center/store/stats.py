@@ -30,11 +30,6 @@ def created_since(db: sqlite3.Connection, since: float) -> int:
     return db.execute("SELECT COUNT(*) FROM conversations WHERE created_at >= ?", (since,)).fetchone()[0]
 
 
-def handled_since(db: sqlite3.Connection, since: float) -> int:
-    return db.execute("SELECT COUNT(*) FROM conversations WHERE status='closed' AND closed_at >= ?"
-                      " AND handled_by IS NOT NULL", (since,)).fetchone()[0]
-
-
 def waiting(db: sqlite3.Connection) -> list[sqlite3.Row]:
     """The waiting conversations, most urgent first."""
     return db.execute("SELECT * FROM conversations WHERE status IN ('queued','offered')"
