@@ -74,6 +74,7 @@ RULES: dict[str, Rule] = {
     "wrapup.codes": _everyone(),
     "canned.list": _everyone(),
     "history.get": _owner_and_lead(lambda w, who: {"customer": w.customer}),
+    "conv.text": _owner_and_lead(lambda w, who: {"conversation": w.conv, "message": w.message}),
     "team.rooms": _everyone(),
     "team.send": _owner_and_lead(lambda w, who: {"room": "team:care", "text": "hi team"}),
     "team.history": _owner_and_lead(lambda w, who: {"room": "team:care"}),
@@ -113,6 +114,7 @@ class World:
         self.offer = ""
         self.article = ""
         self.proposal = ""
+        self.message = ""
 
     async def new_offer(self) -> tuple[str, str, str]:
         """A chat from a new customer, offered to agent1 (the only one available). (offer, conv, customer)"""
@@ -126,6 +128,8 @@ class World:
         offer, conv, customer = await self.new_offer()
         await self.owner.cmd("offer.accept", offer=offer)
         self.conv, self.customer = conv, customer
+        got = await self.owner.cmd("conv.get", conversation=conv)
+        self.message = got["messages"][-1]["id"]
 
     async def prepare(self, op: str) -> None:
         if op.startswith("offer."):
