@@ -150,6 +150,13 @@ EN: dict[str, str] = {
     "audio.playing": "{what}: playing on {device} …", "audio.played": "{what}: played on {device}.",
     "audio.play_failed": "{what}: ⚠ {why}", "audio.cannot_play": "cannot play on {device}: {why}",
     "audio.kept": "Kept for this session. To keep it, put this in your config file:",
+    # call monitoring by a lead (issue 11; core/call_state.py, widgets/call_bar.py)
+    "call.monitor.listen": "{lead} is listening to this call",
+    "call.monitor.whisper": "{lead} is listening and can talk to you (the customer does not hear)",
+    "call.monitor.barge": "{lead} has joined the call (the customer hears them)",
+    "call.monitor.off": "{lead} stopped listening",
+    "call.monitored.listen": "listened in: {lead}", "call.monitored.whisper": "whisper: {lead}",
+    "call.monitored.barge": "3-way: {lead}",
 }
 
 NL: dict[str, str] = {
@@ -278,6 +285,13 @@ NL: dict[str, str] = {
     "audio.playing": "{what}: speelt af op {device} …", "audio.played": "{what}: afgespeeld op {device}.",
     "audio.play_failed": "{what}: ⚠ {why}", "audio.cannot_play": "kan niet afspelen op {device}: {why}",
     "audio.kept": "Bewaard voor deze sessie. Zet dit in je configuratiebestand om het te houden:",
+    # meeluisteren door een teamleider (issue 11)
+    "call.monitor.listen": "{lead} luistert mee met dit gesprek",
+    "call.monitor.whisper": "{lead} luistert mee en kan tegen je praten (de klant hoort dat niet)",
+    "call.monitor.barge": "{lead} neemt deel aan het gesprek (de klant hoort hem of haar)",
+    "call.monitor.off": "{lead} luistert niet meer mee",
+    "call.monitored.listen": "meeluisteren: {lead}", "call.monitored.whisper": "fluisteren: {lead}",
+    "call.monitored.barge": "3-weg: {lead}",
 }
 
 TABLES = {"en": EN, "nl": NL}

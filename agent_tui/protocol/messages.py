@@ -174,6 +174,9 @@ COMMANDS: dict[str, dict[str, Field]] = {
     "stats.get": {},
     # voice (reserved for the softphone issue; the center answers unknown_op until then)
     "voice.dial": {"target": _short(), "conversation": _id(False)},
+    # call monitoring by a lead (issue 11; supervisor only)
+    "voice.monitor": {"conversation": _id(), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"}))},
+    "voice.monitor.stop": {"conversation": _id()},
 }
 
 # --- events --------------------------------------------------------------------
@@ -195,6 +198,7 @@ EVENT_KINDS = frozenset({
     "stats.tick",         # {queues: [...]} (queue figures; sent at most every 2 s)
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
+    "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active} (issue 11)
 })
 
 CLIENT_FRAME_TYPES = frozenset({"hello", "cmd", "ack", "ping", "bye"})
