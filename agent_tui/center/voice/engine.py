@@ -66,7 +66,7 @@ class VoiceEngine:
         self.sip = SipEngine(EngineConfig(
             ca_file=ca_file, cert_file=cert_file, key_file=key_file, tls_port=port,
             bind_address=host, user_agent="agent-tui voice engine", max_calls=max_calls,
-            vad=False, log_level=log_level, log_console=True, poll_ms=10,
+            vad=False, log_level=log_level, log_console=True, poll_ms=10, profile="center",
         ))
         self.sip.open()  # from here on this thread owns pjsua2
         self.max_calls = max_calls
