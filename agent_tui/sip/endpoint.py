@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -54,13 +55,18 @@ def quiet_pjlib() -> None:
 # between two pjsua2 phones it cancelled out. One bit less is level-correct both ways, measured
 # against baresip within ±0.1 dB (docs/benchmarks.md, bench/g722_levels.py).
 G722_PCM_SHIFT = 1
+G722_PCM_SHIFT_ENV = "AGENT_TUI_BENCH_G722_SHIFT"  # bench/g722_levels.py only: measure the old shift
 
 
 def g722_level_correct() -> None:
     """Set pjmedia's G.722 PCM shift (see :data:`G722_PCM_SHIFT`); after libInit, before calls."""
+    shift = G722_PCM_SHIFT
+    bench = os.environ.get(G722_PCM_SHIFT_ENV, "")
+    if bench.isdigit() and int(bench) <= 4:
+        shift = int(bench)
     try:
         lib = ctypes.CDLL(pj._pjsua2.__file__)  # type: ignore[attr-defined]
-        lib.pjmedia_codec_g722_set_pcm_shift(ctypes.c_uint(G722_PCM_SHIFT))
+        lib.pjmedia_codec_g722_set_pcm_shift(ctypes.c_uint(shift))
     except (OSError, AttributeError):  # pragma: no cover - depends on the wheel's build
         log.warning("pjmedia_codec_g722_set_pcm_shift not available: G.722 levels may be off by 6 dB")
 
