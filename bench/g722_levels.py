@@ -23,7 +23,7 @@ import benchlib
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests.kit
 
-from tests.kit.interop_levels import measure  # noqa: E402
+from tests.kit.interop_levels import measure
 
 
 def main() -> None:

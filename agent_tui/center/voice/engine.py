@@ -27,7 +27,14 @@ from pathlib import Path
 import pjsua2 as pj
 
 from agent_tui.center.voice import monitor
-from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, Player, wire_customer, wire_monitor
+from agent_tui.center.voice.legs import (
+    Customer,
+    EngineAccount,
+    Leg,
+    Player,
+    wire_customer,
+    wire_monitor,
+)
 from agent_tui.center.voice.prompts import ensure_prompts
 from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig

@@ -17,11 +17,11 @@ connected), ``monitor_mode`` {call, lead, mode}, ``monitor_ended`` {call, lead, 
 from __future__ import annotations
 
 import time
-from typing import Any, Protocol
+from typing import Protocol
 
 import pjsua2 as pj
 
-from agent_tui.center.voice.legs import Customer, Leg
+from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, LegListener
 from agent_tui.sip.media import call_op
 
 MODES = ("listen", "whisper", "barge")
@@ -29,18 +29,17 @@ COMMANDS = ("monitor", "monitor_mode", "monitor_stop")
 PICKUP_PREFIX = "monitor-"
 
 
-class MonitorHost(Protocol):
-    """What monitoring needs from the voice engine."""
+class MonitorHost(LegListener, Protocol):
+    """What monitoring needs from the voice engine (besides being the legs' listener)."""
 
     customers: dict[str, Customer]
     max_calls: int
     host: str
     port: int
     ring_timeout_s: float
-    sip: Any
-    acc: Any
 
-    def emit(self, ev: dict) -> None: ...
+    @property
+    def acc(self) -> EngineAccount: ...
     def _connect_media(self, cust: Customer) -> None: ...
     def _hangup(self, leg: Leg, code: int = 0) -> None: ...
 

@@ -149,5 +149,5 @@ class Monitoring:
         for user in ([s.agent] if agent and s.agent else []) + [s.lead]:
             try:
                 self.hub.emit_voice(user, "voice.monitor", data)
-            except Exception:  # noqa: BLE001 — a user gone from the center must not stop the other
+            except Exception:  # a user gone from the center must not keep the other uninformed
                 log.exception("voice.monitor to %s failed", user)
