@@ -152,6 +152,13 @@ EN: dict[str, str] = {
     "audio.kept": "Kept for this session. To keep it, put this in your config file:",
     # storage faults (issue 9 §5)
     "center.read_only": "⚠ the center cannot store new messages",
+    # call monitoring by a lead (issue 11; core/call_state.py, widgets/call_bar.py)
+    "call.monitor.listen": "{lead} is listening to this call",
+    "call.monitor.whisper": "{lead} is listening and can talk to you (the customer does not hear)",
+    "call.monitor.barge": "{lead} has joined the call (the customer hears them)",
+    "call.monitor.off": "{lead} stopped listening",
+    "call.monitored.listen": "listened in: {lead}", "call.monitored.whisper": "whisper: {lead}",
+    "call.monitored.barge": "3-way: {lead}",
 }
 
 NL: dict[str, str] = {
@@ -282,6 +289,13 @@ NL: dict[str, str] = {
     "audio.kept": "Bewaard voor deze sessie. Zet dit in je configuratiebestand om het te houden:",
     # storage faults (issue 9 §5)
     "center.read_only": "⚠ de centrale kan geen nieuwe berichten opslaan",
+    # meeluisteren door een teamleider (issue 11)
+    "call.monitor.listen": "{lead} luistert mee met dit gesprek",
+    "call.monitor.whisper": "{lead} luistert mee en kan tegen je praten (de klant hoort dat niet)",
+    "call.monitor.barge": "{lead} neemt deel aan het gesprek (de klant hoort hem of haar)",
+    "call.monitor.off": "{lead} luistert niet meer mee",
+    "call.monitored.listen": "meeluisteren: {lead}", "call.monitored.whisper": "fluisteren: {lead}",
+    "call.monitored.barge": "3-weg: {lead}",
 }
 
 # Frame sizes (issue 9 §1): paged transcripts and long messages.

@@ -67,6 +67,10 @@ class Op:
     role: Role
 
 
+def _voice_off() -> dict:
+    raise DomainError("conflict", "call monitoring needs the voice engine (center.yaml voice.enabled)")
+
+
 OPS: tuple[Op, ...] = (
     # session and identity
     Op("whoami", lambda s, c, a: s.presence.agents[c.user].info(), "agent"),
@@ -115,6 +119,9 @@ OPS: tuple[Op, ...] = (
     Op("kb.proposals", lambda s, c, a: s.knowledge.proposals(), "supervisor"),
     Op("kb.review", lambda s, c, a: s.knowledge.review(c.user, a["proposal"], a["approve"], a.get("comment")),
        "supervisor"),
+    # call monitoring (issue 11): the voice bridge binds these (center/voice/monitoring.py) when voice runs
+    Op("voice.monitor", lambda s, c, a: _voice_off(), "supervisor"),
+    Op("voice.monitor.stop", lambda s, c, a: _voice_off(), "supervisor"),
 )
 
 

@@ -301,6 +301,21 @@ class CallBoard:
             return self.current() is not None or (action == "hangup" and self.ringing() is not None)
         return True
 
+    def _monitored(self, data: dict[str, Any]) -> list[Effect]:
+        """``voice.monitor``: a lead listens, whispers or barged in (or stopped): the bar says so."""
+        v = self.by_conversation(str(data.get("conversation") or ""))
+        lead = str(data.get("lead_name") or data.get("lead") or "")
+        mode = str(data.get("mode") or "listen")
+        if mode not in ("listen", "whisper", "barge"):
+            mode = "listen"
+        if data.get("active"):
+            if v is not None:
+                v.extra["monitor"] = (mode, lead)
+            return [Notice(f"call.monitor.{mode}", (("lead", lead),), "warning", 10.0)]
+        if v is not None:
+            v.extra.pop("monitor", None)
+        return [Notice("call.monitor.off", (("lead", lead),))]
+
     def conference_partners(self, v: CallView) -> list[CallView]:
         """The other live legs of ``v``'s conference (they end with it)."""
         if not v.extra.get("conference"):
@@ -330,6 +345,8 @@ class CallBoard:
             if v is not None and v.offered_only and v.live:
                 return self._drop_offer(v, str(data.get("reason") or ""))
             return []
+        if kind == "voice.monitor":
+            return self._monitored(data)
         if kind == "offer.revoked":
             oid = str(data.get("offer") or "")
             dropped: list[Effect] = []

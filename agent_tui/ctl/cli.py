@@ -146,6 +146,18 @@ def register(subparsers: Any) -> None:
     p.add_argument("--limit", type=int)
     p.set_defaults(ctl_run=simple_op("team.history", lambda a: {"room": a.room, "limit": a.limit}))
 
+    # Call monitoring by a lead (issue 11): `ctl voice monitor CONV --mode listen|whisper|barge`.
+    voice = sub.add_parser("voice", help="voice calls (leads: monitor an agent's call)")
+    voice_sub = voice.add_subparsers(dest="voice_command", metavar="COMMAND", required=True)
+    p = voice_sub.add_parser("monitor", help="listen to, whisper in or barge into a live call (supervisors); "
+                                             "run again with another --mode to switch")
+    p.add_argument("conversation")
+    p.add_argument("--mode", choices=("listen", "whisper", "barge"), default="listen")
+    p.set_defaults(ctl_run=simple_op("voice.monitor", lambda a: {"conversation": a.conversation, "mode": a.mode}))
+    p = voice_sub.add_parser("monitor-stop", help="stop monitoring a call")
+    p.add_argument("conversation")
+    p.set_defaults(ctl_run=simple_op("voice.monitor.stop", lambda a: {"conversation": a.conversation}))
+
     # The headless softphone (pjsua2 is imported only when it runs).
     add_phone_parser(sub)
 

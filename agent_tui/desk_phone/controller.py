@@ -74,7 +74,7 @@ from agent_tui.widgets.call_bar import CallBar
 
 ENDED_VISIBLE_S = 5.0  # an ended call stays in the bar this long, then the bar hides
 CENTER_KINDS = frozenset({"voice.offered", "voice.answered", "voice.ended", "offer.revoked",
-                          "conv.assigned"})  # the center's events that can change the bar
+                          "conv.assigned", "voice.monitor"})  # the center's events that can change the bar
 
 
 class DeskPhone(Widget):

@@ -202,6 +202,9 @@ COMMANDS: dict[str, dict[str, Field]] = {
     "stats.get": {},
     # voice (reserved for the softphone issue; the center answers unknown_op until then)
     "voice.dial": {"target": _short(), "conversation": _id(False)},
+    # call monitoring by a lead (issue 11; supervisor only)
+    "voice.monitor": {"conversation": _id(), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"}))},
+    "voice.monitor.stop": {"conversation": _id()},
 }
 
 # --- events --------------------------------------------------------------------
@@ -224,6 +227,7 @@ EVENT_KINDS = frozenset({
     "center.storage",     # {ok, message}: the center went read-only (disk full) / stores again
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
+    "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active} (issue 11)
 })
 
 CLIENT_FRAME_TYPES = frozenset({"hello", "cmd", "ack", "ping", "bye"})

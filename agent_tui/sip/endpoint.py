@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,28 @@ def quiet_pjlib() -> None:
         lib.pj_log_set_level(ctypes.c_int(0))
     except (OSError, AttributeError):  # pragma: no cover - depends on the wheel's build
         log.debug("pj_log_set_level not available; pjlib may print at startup")
+
+
+# pjmedia's G.722 scales 16-bit PCM to the codec's 14 bits by shifting (PJMEDIA_G722_DEFAULT_PCM_SHIFT,
+# 2 in the wheel). Against other G.722 implementations (baresip, and the spec's 14-bit ↔ 16-bit
+# mapping) that made the far end 6 dB quieter and us hear them 6 dB louder (clipping risk);
+# between two pjsua2 phones it cancelled out. One bit less is level-correct both ways, measured
+# against baresip within ±0.1 dB (docs/benchmarks.md, bench/g722_levels.py).
+G722_PCM_SHIFT = 1
+G722_PCM_SHIFT_ENV = "AGENT_TUI_BENCH_G722_SHIFT"  # bench/g722_levels.py only: measure the old shift
+
+
+def g722_level_correct() -> None:
+    """Set pjmedia's G.722 PCM shift (see :data:`G722_PCM_SHIFT`); after libInit, before calls."""
+    shift = G722_PCM_SHIFT
+    bench = os.environ.get(G722_PCM_SHIFT_ENV, "")
+    if bench.isdigit() and int(bench) <= 4:
+        shift = int(bench)
+    try:
+        lib = ctypes.CDLL(pj._pjsua2.__file__)  # type: ignore[attr-defined]
+        lib.pjmedia_codec_g722_set_pcm_shift(ctypes.c_uint(shift))
+    except (OSError, AttributeError):  # pragma: no cover - depends on the wheel's build
+        log.warning("pjmedia_codec_g722_set_pcm_shift not available: G.722 levels may be off by 6 dB")
 
 
 def _tcp_keepalive(tls: Any, idle_s: int) -> None:
@@ -144,6 +167,7 @@ def start_library(ep: Any, cfg: EngineConfig) -> tuple[int, int]:
     # the conference bridge.
     ep.audDevManager().setNullDev()
     apply_codec_profile(ep, cfg.profile, vad=cfg.vad)
+    g722_level_correct()
     ep.libStart()
     return transport_id, sip_port
 

@@ -7,9 +7,12 @@ the SRTP authentication tag, for a home agent on a 64 kbit/s uplink:
     iLBC (13.3 kbit/s) 30 ms frames, 60 ms packets: (50 + 100) B * 16.7 pkt/s = 20.0 kbit/s
     GSM (13.2 kbit/s) in 40 ms packets: (50 + 66) B * 25 pkt/s = 23.2 kbit/s
 
-Every other codec is disabled (priority 0), not just ranked lower: pjmedia's answerer prefers the
-offerer's codec order, so a center offering G.711 first would otherwise win a 90 kbit/s call.
-VAD stays on, so silence costs nearly nothing.
+Wideband codecs are disabled (priority 0), not just ranked lower: pjmedia's answerer prefers the
+offerer's codec order, so a center offering G.722 first would otherwise win a wideband call.
+PCMA/PCMU stay enabled as the last resort (interop, issue 10 §4): a PBX or SBC that offers only
+G.711 is answered instead of refused with 488 (90 kbit/s then, but a call). The center's engine
+offers with the ``center`` order (G.711 after every narrowband codec), so a low-profile phone
+answering the center still picks speex/iLBC/GSM. VAD stays on, so silence costs nearly nothing.
 
 ``normal`` prefers wideband (G.722, then speex/16000) in 20 ms packets and keeps G.711 as fallback.
 """
@@ -38,7 +41,8 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "low": Profile(
         name="low",
-        codecs=(("speex/8000", 250), ("iLBC/8000", 240), ("GSM/8000", 230)),
+        codecs=(("speex/8000", 250), ("iLBC/8000", 240), ("GSM/8000", 230),
+                ("PCMA/8000", 150), ("PCMU/8000", 149)),  # G.711 only as the interop fallback
         ptime_ms=40,
         ilbc_ptime_ms=60,
         vad=True,
@@ -59,6 +63,25 @@ PROFILES: dict[str, Profile] = {
         ilbc_ptime_ms=30,
         vad=True,
         description="wideband G.722 (or speex/16000) in 20 ms packets, G.711 fallback",
+    ),
+    # The center's voice engine: wideband first for normal-profile phones, then the narrowband
+    # codecs of the low profile, G.711 last. pjmedia answers in the offerer's order, so a
+    # low-profile phone rung by the engine picks speex/8000, never the G.711 fallback.
+    "center": Profile(
+        name="center",
+        codecs=(
+            ("G722/16000", 250),
+            ("speex/16000", 240),
+            ("speex/8000", 220),
+            ("iLBC/8000", 210),
+            ("GSM/8000", 200),
+            ("PCMA/8000", 150),
+            ("PCMU/8000", 149),
+        ),
+        ptime_ms=20,
+        ilbc_ptime_ms=30,
+        vad=False,
+        description="the voice engine's offer: wideband, then narrowband, G.711 last",
     ),
 }
 

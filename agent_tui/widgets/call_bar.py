@@ -163,6 +163,9 @@ class CallBar(Static):
             line.append(" · " + one_line(v.codec, 16))
             if v.profile:
                 line.append(" · " + one_line(v.profile, 8))
+        monitor = v.extra.get("monitor") if v.live else None
+        if monitor:  # a lead listens in (issue 11): always in words, never only a colour
+            line.append(" · " + t(f"call.monitored.{monitor[0]}", lead=one_line(monitor[1], 16)), style="bold")
         if v.transfer_target and v.phase in ("transferring", "transferred"):
             line.append(" → " + one_line(v.transfer_target, 20))
         if v.reason and not v.live:

@@ -37,7 +37,8 @@ def test_every_protocol_command_has_exactly_one_op_with_a_role():
 def test_supervisor_only_ops_are_the_ones_they_were():
     # stats.get became lead-only (issue 9 §4): agents never see each other's figures.
     assert {op.name for op in OPS if op.role == "supervisor"} == {"team.announce", "kb.proposals", "kb.review",
-                                                                  "stats.get"}
+                                                                  "stats.get", "voice.monitor",
+                                                                  "voice.monitor.stop"}
 
 
 def test_registering_an_op_needs_a_known_role(hub: Hub):

@@ -85,6 +85,8 @@ RULES: dict[str, Rule] = {
     "kb.suggest": _owner_and_lead(lambda w, who: {"conversation": w.conv}),
     "kb.propose": Rule(ALLOW, ALLOW, ALLOW, lambda w, who: {"title": "T", "body": "B", "lang": "en"}),
     "kb.proposals": _lead_only(),
+    "voice.monitor": _lead_only(lambda w, who: {"conversation": w.conv, "mode": "listen"}),
+    "voice.monitor.stop": _lead_only(lambda w, who: {"conversation": w.conv}),
     "kb.review": _lead_only(lambda w, who: {"proposal": w.proposal, "approve": False}),
 }
 # Ops that end the session or use up the conversation run last / get a fresh one.

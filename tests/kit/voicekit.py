@@ -170,3 +170,14 @@ def start_customer(procs: Callable[..., JsonProc], center: Path, *, play: Path, 
     if dtmf:
         argv += ["--dtmf", dtmf, "--dtmf-at", str(dtmf_at)]
     return procs(argv, "customer")
+
+
+def speech_wav(path: Path, text: str = "Hello, thank you for calling. How can I help you today?") -> Path:
+    """Synthetic speech (espeak-ng, resampled by sox to 16 kHz mono 16-bit) for the VAD and
+    level tests: a steady tone is treated as silence by the low profile's VAD, speech is not."""
+    raw = path.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(raw), text], check=True, capture_output=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(path), "norm", "-3"], check=True,
+                   capture_output=True)
+    raw.unlink()
+    return path

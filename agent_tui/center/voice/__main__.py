@@ -13,6 +13,9 @@ Commands (``{"cmd": ...}``):
   ``dtmf`` {call, digits}                      send digits to the customer
   ``simulate`` {from, name?, talk_s?, give_up_s?}  demo: the engine itself calls the queue as a customer
   ``calls``                                    report the calls in progress
+  ``monitor`` {call, lead, mode, token|uri}     a lead listens in (listen|whisper|barge): pickup or ring
+  ``monitor_mode`` {call, mode}                 change the monitoring mode
+  ``monitor_stop`` {call}                       hang up the lead's monitoring leg
   ``quit``
 Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name, to},
 ``pickup`` {call, agent, uri}, ``ringing`` {call, agent, ms}, ``answered`` {call, agent, codec},
@@ -21,7 +24,9 @@ Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name
 ``ended`` {call, code, reason, talk_s}, ``registration`` {code, reason}, ``error`` {cmd, message},
 ``inviting`` {call, agent, t} (an INVITE to an agent leaves now; for ring-latency figures),
 ``outbound_refused`` {agent, to} (an agent dialled a number; there is no PSTN gateway),
-``ports`` {ports} (reply to the ``ports`` diagnostics command).
+``ports`` {ports} (reply to the ``ports`` diagnostics command),
+``monitor_pickup`` {call, lead, uri}, ``monitor_started``/``monitor_mode`` {call, lead, mode},
+``monitor_ended`` {call, lead, reason}, ``monitor_failed`` {call, lead, code, reason} (monitor.py).
 """
 
 from __future__ import annotations

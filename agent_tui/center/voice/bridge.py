@@ -37,6 +37,7 @@ from typing import Any
 from agent_tui.center.model import DomainError
 from agent_tui.center.voice import kamailio
 from agent_tui.center.voice import settings as vs
+from agent_tui.center.voice.monitoring import Monitoring
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,11 @@ class VoiceBridge:
         self._stderr: Any = None
         self._stopping = False
         self._sim_task: asyncio.Task | None = None
+        self.monitoring = Monitoring(  # leads listening in on calls (issue 11)
+            hub, calls_by_conv=lambda conv: self.calls.get(self.by_conv.get(conv, "")), send=self._send,
+            engine_addr=lambda call: (self.call_engine.get(call) or self.engines[0]).addr,
+            ring_uri=lambda lead: (f"sip:{lead}@{self.settings.kamailio.domain};transport=tls"
+                                   if self.settings.kamailio.enabled else None))
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -113,6 +119,7 @@ class VoiceBridge:
             extras["voice"] = self.sip_info()
         if hasattr(self.hub, "register_op"):
             self.hub.register_op("voice.dial", self._op_dial, role="agent")
+            self.monitoring.register()
         if getattr(self.cfg, "demo", False) and getattr(self.cfg, "simulate_customers", False) \
                 and self.settings.simulate_calls_s > 0:
             self._sim_task = asyncio.create_task(self._simulate_callers())
@@ -332,6 +339,8 @@ class VoiceBridge:
             self._transfer(c, ev)
         elif kind == "ended":
             self._call_ended(c, ev.get("reason", ""))
+        elif str(kind).startswith("monitor_"):
+            self.monitoring.on_engine(c, ev)
 
     def _queue_for(self, dialed: str) -> str | None:
         q = self.settings.queue
@@ -381,6 +390,7 @@ class VoiceBridge:
             self.hub.emit_voice(src, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
 
     def _call_ended(self, c: _Call, reason: str) -> None:
+        self.monitoring.call_ended(c)
         self.calls.pop(c.call, None)
         self.call_engine.pop(c.call, None)
         self.by_conv.pop(c.conv, None)

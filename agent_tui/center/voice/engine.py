@@ -26,7 +26,15 @@ from pathlib import Path
 
 import pjsua2 as pj
 
-from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, Player, wire_customer
+from agent_tui.center.voice import monitor
+from agent_tui.center.voice.legs import (
+    Customer,
+    EngineAccount,
+    Leg,
+    Player,
+    wire_customer,
+    wire_monitor,
+)
 from agent_tui.center.voice.prompts import ensure_prompts
 from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
@@ -65,7 +73,7 @@ class VoiceEngine:
         self.sip = SipEngine(EngineConfig(
             ca_file=ca_file, cert_file=cert_file, key_file=key_file, tls_port=port,
             bind_address=host, user_agent="agent-tui voice engine", max_calls=max_calls,
-            vad=False, log_level=log_level, log_console=True, poll_ms=10,
+            vad=False, log_level=log_level, log_console=True, poll_ms=10, profile="center",
         ))
         self.sip.open()  # from here on this thread owns pjsua2
         self.max_calls = max_calls
@@ -80,6 +88,7 @@ class VoiceEngine:
         self._park: list[Leg] = []
         self._seq = 0
         self._players: dict[str, Player] = {}
+        self.monitors = monitor.Monitors(self)  # leads listening in (monitor.py)
         self.sip.on_shutdown(self._drop_pjsua2_objects)
         self.sip.every(0.0, self._expire_rings)
         try:
@@ -204,6 +213,8 @@ class VoiceEngine:
                 ports.append({"id": info.portId, "name": str(info.name),
                               "to": list(info.listeners)})
             self.emit({"ev": "ports", "ports": ports})
+        elif op in monitor.COMMANDS:  # a lead listens, whispers or barges in (monitor.py)
+            self.monitors.handle(cmd)
         elif op == "calls":
             self.emit({"ev": "calls", "calls": [self._describe(c) for c in self.customers.values()]})
         else:
@@ -216,6 +227,9 @@ class VoiceEngine:
         user = sipuri.request_user(msg)
         if user.startswith("pickup-"):
             self._on_pickup(acc, prm, user[len("pickup-"):])
+            return
+        if user.startswith(monitor.PICKUP_PREFIX):
+            self.monitors.on_pickup(acc, prm, user[len(monitor.PICKUP_PREFIX):])
             return
         call_id = sipuri.header(msg, "Call-ID") or sipuri.header(msg, "i")
         stub = next((lg for lg in self._legs() if lg.xfer_stub and not lg.gone
@@ -291,6 +305,8 @@ class VoiceEngine:
                 self._hangup(leg)
             elif leg.role == "agent" and cust is not None:
                 self._agent_connected(cust, leg)
+            elif leg.role == "lead":
+                self.monitors.on_connected(leg)
         elif ci.state == _DISCONNECTED:
             leg.gone = True
             self.sip.release_call(leg.key)
@@ -302,6 +318,9 @@ class VoiceEngine:
                 if leg in self._sims:
                     self._sims.remove(leg)
                 self.sip.retire(leg.sim_acc)
+                return
+            if leg.role == "lead":
+                self.monitors.on_gone(leg, ci.lastStatusCode, str(ci.lastReason))
                 return
             if cust is None:
                 return
@@ -324,6 +343,8 @@ class VoiceEngine:
             if state == "active" and not cust.announced:
                 cust.announced = True
                 self._play_announcement(cust)
+            self._connect_media(cust)
+        elif leg.role == "lead":
             self._connect_media(cust)
         elif leg is cust.agent_leg:
             held = state in (*HELD, "none")
@@ -434,6 +455,7 @@ class VoiceEngine:
         for tok, (_cid, _ag, exp) in list(self._pickups.items()):
             if exp < now:
                 del self._pickups[tok]
+        self.monitors.expire(now)
         for sim in self._sims:
             if not sim.gone and sim.hangup_at is not None and now >= sim.hangup_at:
                 sim.hangup_at = None
@@ -472,7 +494,7 @@ class VoiceEngine:
                        "reason": reason})
 
     def _customer_gone(self, cust: Customer, code: int, reason: str) -> None:
-        for leg in [cust.agent_leg, *cust.ringing.values()]:
+        for leg in [cust.agent_leg, cust.monitor, *cust.ringing.values()]:
             if leg is not None and not leg.gone:
                 self._hangup(leg)
         if cust.announcement is not None:
@@ -503,6 +525,7 @@ class VoiceEngine:
 
     def _connect_media(self, cust: Customer) -> None:
         wire_customer(cust, self._players["hold"])
+        wire_monitor(cust)
 
     def _answer(self, leg: Leg, code: int) -> None:
         leg.answer(call_op(code))

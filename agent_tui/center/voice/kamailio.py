@@ -389,6 +389,7 @@ loadmodule "sanity.so"
 loadmodule "auth.so"
 loadmodule "auth_db.so"
 loadmodule "nathelper.so"
+loadmodule "sdpops.so"
 
 modparam("tls", "config", "{tls_cfg}")
 # Non-caching: db_text re-reads a table file when it changed (new HA1 after a password login).
@@ -452,6 +453,9 @@ request_route {{
         sl_send_reply("484", "Address Incomplete");
         exit;
     }}
+    if (is_method("INVITE")) {{
+        route(SRTP_ONLY);
+    }}
     if (is_first_hop() && !is_method("REGISTER")) {{
         # Replies and later requests reach this caller over its own TLS connection.
         set_contact_alias();
@@ -503,6 +507,21 @@ failure_route[NEXT_ENGINE] {{
         t_on_failure("NEXT_ENGINE");
         t_on_reply("MANAGE_REPLY");
         t_relay();
+    }}
+}}
+
+# SRTP is mandatory (docs/voice.md): an offer our phones cannot take -- plain RTP/AVP (with
+# or without a=crypto), no a=crypto, or only suites pjmedia lacks (AEAD GCM, F8) -- gets 488
+# with a Warning that says what to offer, the same answer for every kind of wrong offer.
+route[SRTP_ONLY] {{
+    if (!has_body("application/sdp")) {{
+        return;
+    }}
+    if (sdp_with_transport("RTP/AVP") || !sdp_with_transport("RTP/SAVP")
+            || !search_body("a=crypto:[0-9]+ +AES_(CM_128|192_CM|256_CM)_HMAC_SHA1_(80|32) ")) {{
+        append_to_reply("Warning: 399 {domain} \\"SRTP is mandatory: RTP/SAVP, a=crypto AES_CM_128_HMAC_SHA1_80\\"\\r\\n");
+        sl_send_reply("488", "Not Acceptable Here");
+        exit;
     }}
 }}
 

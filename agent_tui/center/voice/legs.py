@@ -55,7 +55,7 @@ class Leg(pj.Call):
         # The owner loop holds every leg until DISCONNECTED: dropping the last Python reference
         # to a live pjsua2 Call would hang it up from its destructor.
         self.key = engine.sip.keep_call(self)
-        self.role = role  # "customer" | "agent" | "park" | "sim"
+        self.role = role  # "customer" | "agent" | "park" | "sim" | "lead" (monitoring)
         self.cid = cid
         self.agent = agent
         self.started = time.time()
@@ -120,6 +120,8 @@ class Customer:
     announced: bool = False
     answered_at: float | None = None
     sim: Leg | None = None  # the engine's own simulated caller behind this call (demo)
+    monitor: Leg | None = None  # a lead's leg listening in (call monitoring, see monitor.py)
+    monitor_mode: str = "listen"  # listen | whisper | barge
 
 
 def wire_customer(cust: Customer, hold_music: Player) -> None:
@@ -149,6 +151,36 @@ def wire_customer(cust: Customer, hold_music: Player) -> None:
         stop_tx(hold_music, c_am)
     else:
         hold_music.startTransmit(c_am)
+
+
+def wire_monitor(cust: Customer) -> None:
+    """Wire a lead's monitoring leg into the customer's call (after :func:`wire_customer`).
+
+    The lead always hears the customer and the agent. ``whisper``: the agent hears the lead,
+    the customer does not. ``barge``: both hear the lead (a three-way call). ``listen``: nobody
+    hears the lead. Links are made or broken explicitly, so a mode change takes effect at once.
+    """
+    lead = cust.monitor
+    l_am = call_audio(lead, held_too=True) if lead is not None and lead.connected and not lead.gone else None
+    if l_am is None:
+        return
+    c_am = call_audio(cust.leg) if not cust.leg.gone else None
+    agent = cust.agent_leg
+    a_am = (call_audio(agent, held_too=True)
+            if agent is not None and agent.connected and not agent.gone else None)
+    mode = cust.monitor_mode
+    if c_am is not None:
+        c_am.startTransmit(l_am)
+        if mode == "barge":
+            l_am.startTransmit(c_am)
+        else:
+            stop_tx(l_am, c_am)
+    if a_am is not None:
+        a_am.startTransmit(l_am)
+        if mode in ("whisper", "barge"):
+            l_am.startTransmit(a_am)
+        else:
+            stop_tx(l_am, a_am)
 
 
 def stop_tx(src: pj.AudioMedia | None, dst: pj.AudioMedia) -> None:
