@@ -5,27 +5,12 @@ from __future__ import annotations
 import pytest
 
 from agent_tui.center.kb import KBError, KnowledgeBase
+from tests.kit.kb_acceptance import ACCEPTANCE
 
 # ---------------------------------------------------- the demo KB: the obvious answer first
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("wachtwoord vergeten", {"kb-nl-0033"}),
-        ("forgot password", {"kb-en-0033"}),
-        ("storing internet", {"kb-nl-0041"}),
-        ("power outage", {"kb-en-0015"}),
-        ("stroomstoring", {"kb-nl-0015"}),
-        ("verhuizen", {"kb-nl-0029", "kb-nl-0030"}),
-        ("moving house", {"kb-en-0029", "kb-en-0030"}),
-        ("betalingsregeling", {"kb-nl-0009"}),
-        ("payment plan", {"kb-en-0009"}),
-        ("slow internet", {"kb-en-0042"}),
-        ("meterstand doorgeven", {"kb-nl-0017"}),
-        ("cancel contract", {"kb-en-0063"}),
-    ],
-)
+@pytest.mark.parametrize(("query", "expected"), ACCEPTANCE)
 def test_obvious_article_ranks_first(
     demo_kb: KnowledgeBase, query: str, expected: set[str]
 ) -> None:

@@ -240,13 +240,21 @@ class KnowledgeBase:
         customer writes "Hi, my internet has been down since this morning, the modem blinks red",
         and "modem", "blinks", "internet" decide, not "morning".
         """
+        q = self.suggest_query(text, lang)
+        if q is None:
+            return []
+        return self._run(q, "OR", max(1, min(int(limit), _MAX_LIMIT)), lang)
+
+    def suggest_query(self, text: str, lang: str | None = None) -> SearchQuery | None:
+        """The query :meth:`suggest` runs (with OR) for a customer's message; None when no word
+        of it is salient."""
         candidates: list[str] = []
         for w in LETTER_WORD.findall(text or ""):
             n = normalize(w)
             if n not in STOPWORDS and len(n) >= 3 and n not in candidates:
                 candidates.append(n)
         if not candidates:
-            return []
+            return None
         total = max(1, self.count())
         scored: list[tuple[float, int, str]] = []
         for pos, term in enumerate(candidates[:64]):
@@ -255,13 +263,12 @@ class KnowledgeBase:
                 continue  # unknown to the KB (a name, a typo) or too common to tell articles apart
             scored.append((df / total, pos, term))
         if not scored:
-            return []
+            return None
         scored.sort()
         chosen = [t for _, _, t in sorted(scored[:6], key=lambda x: x[1])]
         # Whole words from a finished message: no prefix matching (it would only add noise and
         # cost; the stems already bring in the other word forms).
-        q = SearchQuery(" ".join(chosen), (lang,) if lang else LANGS, prefixes=False)
-        return self._run(q, "OR", max(1, min(int(limit), _MAX_LIMIT)), lang)
+        return SearchQuery(" ".join(chosen), (lang,) if lang else LANGS, prefixes=False)
 
     def _doc_freq(self, term: str) -> int:
         """About how many articles hold ``term`` or its stem (from the FTS5 vocabulary, no scan)."""
