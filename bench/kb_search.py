@@ -31,7 +31,8 @@ import benchlib
 import kb_engines
 
 from agent_tui.center import demo_data, seed_demo
-from agent_tui.center.kb import STOPWORDS, KnowledgeBase
+from agent_tui.center.kb import LANGS, STOPWORDS, KnowledgeBase
+from agent_tui.center.kb.query import SearchQuery
 
 QUERIES_FIXED = [
     "wachtwoord vergeten",
@@ -191,6 +192,14 @@ def queries(rng: random.Random, count: int) -> list[str]:
 pct = benchlib.pct
 
 
+def kind(query: str) -> str:
+    """A query's kind for the figures: still typing a short word, one word, or several."""
+    sq = SearchQuery(query, LANGS)
+    if sq.terms and sq.terms[-1] in sq.prefixes and len(sq.terms[-1]) < 5:
+        return "prefix (typing)"
+    return "one word" if len(sq.terms) <= 1 else "several words"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=100_000)
@@ -231,11 +240,13 @@ def main() -> None:
         for q in qs[:20]:  # warm the page cache as a running center would be
             kb.search(q)
         lat: list[float] = []
+        kinds: dict[str, list[float]] = {"one word": [], "several words": [], "prefix (typing)": []}
         empty = 0
         for q in qs:
             s = time.perf_counter()
             hits = kb.search(q, limit=10)
             lat.append((time.perf_counter() - s) * 1000)
+            kinds[kind(q)].append(lat[-1])
             empty += not hits
         sug: list[float] = []
         for _ in range(5):
@@ -264,6 +275,8 @@ def main() -> None:
         )
 
     print(line("kb.search (limit 10)", lat))
+    for name, values in kinds.items():
+        print(line(f"  of which {name}", values))
     print(line("kb.search lang=nl", langs))
     print(line("kb.suggest (message)", sug))
     print(line("kb.did_you_mean (typo)", dym))

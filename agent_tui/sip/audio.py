@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from agent_tui.sip.lazy_numpy import np
 
 SAMPLE_WIDTH = 2  # 16-bit signed little endian
 
