@@ -101,6 +101,13 @@ class SearchIndex:
     def count(self) -> int:
         return int(self.searcher.num_docs)
 
+    def doc_freq(self, words: Iterable[str], stems: Iterable[str]) -> int:
+        """About how many rows hold any of ``words`` (as typed) or ``stems``: the most of any one
+        field (read from the term dictionary, no scan)."""
+        found = [self.searcher.doc_freq(f, w) for w in words for f in _RAW]
+        found += [self.searcher.doc_freq(f, s) for s in stems for f in _STEMMED]
+        return max(found, default=0)
+
     # ------------------------------------------------------------------ queries
 
     def _expand(self, fields: tuple[str, ...], prefix: str) -> list[str]:

@@ -255,13 +255,17 @@ class KnowledgeBase:
                 candidates.append(n)
         if not candidates:
             return None
-        total = max(1, self.count())
         scored: list[tuple[float, int, str]] = []
-        for pos, term in enumerate(candidates[:64]):
-            df = self._doc_freq(term)
-            if df == 0 or df > total * 0.6:
-                continue  # unknown to the KB (a name, a typo) or too common to tell articles apart
-            scored.append((df / total, pos, term))
+        with self._synced.lock:
+            index = self._index()
+            total = max(1, index.count())
+            for pos, term in enumerate(candidates[:64]):
+                # From the search index's term dictionary: FTS5's vocabulary table counts a word's
+                # articles by reading its whole posting list (slow for common words).
+                df = index.doc_freq([term], {stem(term, lang) for lang in LANGS})
+                if df == 0 or df > total * 0.6:
+                    continue  # unknown to the KB (a name, a typo) or too common to tell articles apart
+                scored.append((df / total, pos, term))
         if not scored:
             return None
         scored.sort()
@@ -269,10 +273,6 @@ class KnowledgeBase:
         # Whole words from a finished message: no prefix matching (it would only add noise and
         # cost; the stems already bring in the other word forms).
         return SearchQuery(" ".join(chosen), (lang,) if lang else LANGS, prefixes=False)
-
-    def _doc_freq(self, term: str) -> int:
-        """About how many articles hold ``term`` or its stem (from the FTS5 vocabulary, no scan)."""
-        return kb_store.doc_freq(self.conn, sorted({term} | {stem(term, lang) for lang in LANGS}))
 
     def did_you_mean(self, query: str) -> str | None:
         """A corrected query when a word in ``query`` is unknown but close to a known word.

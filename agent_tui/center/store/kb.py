@@ -242,13 +242,6 @@ def articles_by_n(conn: sqlite3.Connection, ns: Sequence[int]) -> dict[int, tupl
     return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
 
-def doc_freq(conn: sqlite3.Connection, terms: Sequence[str]) -> int:
-    """The most articles any of ``terms`` occurs in (from the FTS5 vocabulary, no scan)."""
-    marks = ",".join("?" * len(terms))
-    row = conn.execute(f"SELECT max(doc) FROM kb_vocab WHERE term IN ({marks})", tuple(terms)).fetchone()
-    return int(row[0] or 0)
-
-
 def word_known(conn: sqlite3.Connection, prefix: str) -> bool:
     """Whether a title or body holds ``prefix`` or a word that starts with it."""
     return (
