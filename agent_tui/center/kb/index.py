@@ -119,26 +119,30 @@ class SearchIndex:
         best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_EXPANSION]
         return [t for t, _ in best]
 
-    def _word(self, fields: tuple[str, ...], terms: Iterable[str]) -> list[tuple[Any, Any]]:
-        out = []
-        for term in terms:
-            for f in fields:
-                q = tantivy.Query.term_query(self.schema, f, term)
-                out.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, WEIGHTS[f])))
-        return out
+    def _word(self, fields: tuple[str, ...], word: str, expansions: list[str]) -> Any:
+        """One word in ``fields``: the best of its expansions (a prefix stands for several words),
+        a word that only starts with what was typed counting half (so "house" ranks "house" above
+        a rarer "household", as one FTS5 prefix phrase did)."""
+        options = []
+        for term in expansions or [word]:
+            per_field = [
+                (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, term), WEIGHTS[f]))
+                for f in fields
+            ]
+            q = tantivy.Query.boolean_query(per_field)
+            options.append(q if term == word else tantivy.Query.boost_query(q, 0.5))
+        return options[0] if len(options) == 1 else tantivy.Query.disjunction_max_query(options, 0.1)
 
     def query(self, q: SearchQuery, op: str, lang: str | None) -> Any:
         """The Tantivy query for ``q``: per word (as typed, or by stem) one group; groups
         joined by ``op`` ("AND" or "OR"), in one language if given."""
         groups = []
         for t in q.terms:
-            raw = self._expand(_RAW, t) if t in q.prefixes else [t]
-            clauses = self._word(_RAW, raw)
+            parts = [self._word(_RAW, t, self._expand(_RAW, t) if t in q.prefixes else [t])]
             for s in sorted({stem(t, lang) for lang in q.langs}):
                 stems = self._expand(_STEMMED, s) if s in q.stem_prefixes else [s]
-                clauses += self._word(_STEMMED, stems)
-            if clauses:
-                groups.append(tantivy.Query.boolean_query(clauses))
+                parts.append(self._word(_STEMMED, s, stems))
+            groups.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts]))
         occur = tantivy.Occur.Must if op == "AND" else tantivy.Occur.Should
         top = [(occur, g) for g in groups]
         if lang:
