@@ -171,7 +171,7 @@ class KnowledgeBase:
             st.version, st.signature = version, signature
         if st.dirty:
             ns = sorted(st.dirty)
-            rows = kb_store.index_rows(self.conn, ns)
+            rows = list(kb_store.index_rows(self.conn, ns))
             st.index.drop(set(ns) - {r[0] for r in rows})
             st.index.put(rows)
             st.index.commit()

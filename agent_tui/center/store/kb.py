@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from agent_tui.center import store
@@ -206,11 +206,12 @@ _INDEX_COLUMNS = "n, lang, title, body, tags, title_stem, body_stem"
 
 def index_rows(
     conn: sqlite3.Connection, ns: Sequence[int] | None = None
-) -> list[tuple[int, str, str, str, str, str, str]]:
+) -> Iterable[tuple[int, str, str, str, str, str, str]]:
     """``(n, lang, title, body, tags_json, title_stem, body_stem)`` of the articles numbered
-    ``ns`` (all when None): what the ranked search index is built from."""
+    ``ns`` (all when None, as a cursor: 100,000 articles are not held in memory at once): what
+    the ranked search index is built from."""
     if ns is None:
-        return conn.execute(f"SELECT {_INDEX_COLUMNS} FROM kb_articles").fetchall()
+        return conn.execute(f"SELECT {_INDEX_COLUMNS} FROM kb_articles")
     out: list[tuple[int, str, str, str, str, str, str]] = []
     ns = list(ns)
     for i in range(0, len(ns), 500):
