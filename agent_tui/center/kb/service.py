@@ -39,6 +39,7 @@ class _Synced:
         self.index = SearchIndex()
         self.lock = threading.Lock()
         self.dirty: set[int] = set()  # article numbers written since the index last read them
+        self.indexed: dict[int, int] = {}  # for those: hash of the row as the index has it
         self.version: int | None = None  # PRAGMA data_version when last checked
         self.signature: tuple[int, int, float] | None = None
 
@@ -168,17 +169,28 @@ class KnowledgeBase:
                 st.index.put(kb_store.index_rows(self.conn))
                 st.index.commit()
                 st.dirty.clear()
+                st.indexed.clear()
             st.version, st.signature = version, signature
         if st.dirty:
+            # Re-read what was written; the index takes only rows that differ from what it has.
+            # Inside a transaction (the hub's ops always are) the rows are kept dirty, so a
+            # rollback is noticed later; reading a few rows by key costs microseconds.
             ns = sorted(st.dirty)
             rows = list(kb_store.index_rows(self.conn, ns))
-            st.index.drop(set(ns) - {r[0] for r in rows})
-            st.index.put(rows)
-            st.index.commit()
+            present = {r[0] for r in rows}
+            gone = [n for n in ns if n not in present and st.indexed.get(n) != 0]
+            changed = [r for r in rows if st.indexed.get(r[0]) != hash(r)]
+            if gone or changed:
+                st.index.drop(gone)
+                st.index.put(changed)
+                st.index.commit()
+                st.indexed.update({n: 0 for n in gone})
+                st.indexed.update({r[0]: hash(r) for r in changed})
+                st.signature = kb_store.signature(self.conn)  # a mismatch later only rebuilds
             if not self.conn.in_transaction:
                 # Committed (or rolled back) for good: no need to read these again.
                 st.dirty.clear()
-                st.signature = kb_store.signature(self.conn)
+                st.indexed.clear()
         return st.index
 
     # ---------------------------------------------------------------- reads
