@@ -67,3 +67,13 @@ def test_acceptance_queries_find_the_demo_article_first_among_3000_others() -> N
               if not (hits := kb.search(q)) or hits[0]["id"] not in want]
     assert misses == [], misses
     conn.close()
+
+
+def test_prepare_builds_the_index_before_the_first_search() -> None:
+    conn = sqlite3.connect(":memory:")
+    seed_demo.seed_kb(conn, now=NOW)
+    kb = KnowledgeBase(conn, clock=lambda: NOW)
+    assert kb._synced.index.count() == 0
+    kb.prepare()
+    assert kb._synced.index.count() == kb.count() > 100
+    conn.close()
