@@ -5,7 +5,13 @@ Builds a temporary SQLite database with the demo articles plus generated ones wh
 hundred representative searches (typed words, multi-word questions, search-as-you-type prefixes, and
 suggestions from customer messages) and prints p50/p95/p99 with the machine it ran on.
 
-    .venv/bin/python bench/kb_search.py [--articles 100000] [--queries 300] [--seed 1]
+``--engines`` also runs the same queries on the same articles through the engines that were
+compared for issue 12 (see kb_engines.py): FTS5 ranking as it was (bm25 over every match), FTS5
+with a title tier first, the same FTS5 SQL on a newer SQLite through ``apsw`` (if installed:
+``pip install apsw``), and Tantivy, which ``KnowledgeBase`` uses; and checks each on the demo KB:
+is the demo article first for each acceptance query?
+
+    .venv/bin/python bench/kb_search.py [--articles 100000] [--queries 300] [--seed 1] [--engines]
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ import time
 from pathlib import Path
 
 import benchlib
+import kb_engines
 
 from agent_tui.center import demo_data, seed_demo
-from agent_tui.center.kb import STOPWORDS, KnowledgeBase
+from agent_tui.center.kb import LANGS, STOPWORDS, KnowledgeBase
+from agent_tui.center.kb.query import SearchQuery
 
 QUERIES_FIXED = [
     "wachtwoord vergeten",
@@ -104,6 +112,7 @@ def machine() -> str:
     return benchlib.machine(
         f"SQLite {sqlite3.sqlite_version}",
         f"snowballstemmer {importlib.metadata.version('snowballstemmer')} ({stem_impl})",
+        f"tantivy {importlib.metadata.version('tantivy')}",
     )
 
 
@@ -183,11 +192,20 @@ def queries(rng: random.Random, count: int) -> list[str]:
 pct = benchlib.pct
 
 
+def kind(query: str) -> str:
+    """A query's kind for the figures: still typing a short word, one word, or several."""
+    sq = SearchQuery(query, LANGS)
+    if sq.terms and sq.terms[-1] in sq.prefixes and len(sq.terms[-1]) < 5:
+        return "prefix (typing)"
+    return "one word" if len(sq.terms) <= 1 else "several words"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--engines", action="store_true", help="compare the engines (see kb_engines.py)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
@@ -207,23 +225,28 @@ def main() -> None:
         conn.execute("INSERT INTO kb_fts(kb_fts) VALUES('optimize')")
         conn.commit()
         t2 = time.perf_counter()
+        kb.search("warm")  # the first search builds the Tantivy index from the article table
+        t3 = time.perf_counter()
         total = kb.count()
         size_mb = path.stat().st_size / 1e6
         print(
             f"articles: {total:,} ({kb.count('en'):,} en, {kb.count('nl'):,} nl); vocabulary "
             f"{len(vocab['en']):,} en + {len(vocab['nl']):,} nl words; "
-            f"generated in {t1 - t0:.1f} s, indexed in {t2 - t1:.1f} s; database {size_mb:.0f} MB"
+            f"generated in {t1 - t0:.1f} s, stored + FTS5-indexed in {t2 - t1:.1f} s "
+            f"(database {size_mb:.0f} MB); Tantivy index built in {t3 - t2:.1f} s"
         )
 
         qs = queries(rng, args.queries)
         for q in qs[:20]:  # warm the page cache as a running center would be
             kb.search(q)
         lat: list[float] = []
+        kinds: dict[str, list[float]] = {"one word": [], "several words": [], "prefix (typing)": []}
         empty = 0
         for q in qs:
             s = time.perf_counter()
             hits = kb.search(q, limit=10)
             lat.append((time.perf_counter() - s) * 1000)
+            kinds[kind(q)].append(lat[-1])
             empty += not hits
         sug: list[float] = []
         for _ in range(5):
@@ -242,6 +265,7 @@ def main() -> None:
                 s = time.perf_counter()
                 kb.did_you_mean(q)
                 dym.append((time.perf_counter() - s) * 1000)
+        engine_lines = kb_engines.compare(path, conn, qs, MESSAGES) if args.engines else []
         conn.close()
 
     def line(name: str, v: list[float]) -> str:
@@ -251,10 +275,14 @@ def main() -> None:
         )
 
     print(line("kb.search (limit 10)", lat))
+    for name, values in kinds.items():
+        print(line(f"  of which {name}", values))
     print(line("kb.search lang=nl", langs))
     print(line("kb.suggest (message)", sug))
     print(line("kb.did_you_mean (typo)", dym))
     print(f"queries without hits: {empty} of {len(qs)}")
+    for text in engine_lines:
+        print(text)
     sys.stdout.flush()
 
 

@@ -52,6 +52,7 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
     create_kb_schema(conn)
     hub = Hub(cfg, conn)
     hub.start()
+    hub.kb.prepare()  # the KB search index before agents search, not at the first search (issue 12)
     server = CenterServer(hub, cfg, host=host, port=port, ingress_port=ingress_port)
     extras: list[Any] = []
     try:

@@ -19,7 +19,7 @@ from textual.command import Provider
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, Static, TabbedContent, TabPane, TextArea
 
 from agent_tui.i18n import state_word, t
 from agent_tui.messages import (
@@ -41,6 +41,7 @@ from agent_tui.widgets.composer import ComposerArea
 from agent_tui.widgets.conversation_list import ConversationList
 from agent_tui.widgets.conversation_pane import ConversationPane
 from agent_tui.widgets.customer_panel import CustomerPanel
+from agent_tui.widgets.footer import DeskFooter
 from agent_tui.widgets.kb_panel import KBPanel
 from agent_tui.widgets.line_list import LineList
 from agent_tui.widgets.offer_banner import OfferBanner
@@ -104,6 +105,9 @@ class DeskScreen(Screen[None]):
         self._last_typing = 0.0
 
     def compose(self) -> ComposeResult:
+        # The view classes before the children mount, so they are styled once, not twice (issue 12).
+        self._width = self.app.size.width
+        self._apply_view(restyle=False)
         yield StatusBar(id="status")
         yield OfferBanner(id="offer")
         with Horizontal(id="main"):
@@ -124,7 +128,7 @@ class DeskScreen(Screen[None]):
         with Container(id="callbar-slot") as slot:
             slot.styles.dock = "none"  # in the flow above the footer (two bottom docks overlap)
             yield from self._call_bar()
-        yield Footer()
+        yield DeskFooter()  # coalesced rebuilds: start-up time (issue 12)
 
     @property
     def app_state(self):
@@ -150,7 +154,7 @@ class DeskScreen(Screen[None]):
         self._width = width
         self._apply_view()
 
-    def _apply_view(self) -> None:
+    def _apply_view(self, restyle: bool = True) -> None:
         # One style update for all class changes: each separate change would restyle
         # the whole screen (this was most of the start-up time).
         wanted = {"-narrow": self._width < NARROW_BELOW}
@@ -160,7 +164,7 @@ class DeskScreen(Screen[None]):
             if self.has_class(cls) != enabled:
                 self.set_class(enabled, cls, update=False)
                 changed = True
-        if changed:
+        if changed and restyle:
             self.update_node_styles()
 
     # --- redraw -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from agent_tui.sip.lazy_numpy import np
 
 SAMPLE_WIDTH = 2  # 16-bit signed little endian
 
@@ -202,6 +202,7 @@ class HeadsetBuffers:
         self.local = PcmRing(rate * 30 * SAMPLE_WIDTH)  # test tone / ring tone, mixed into output
         self.mic_level = -100.0
         self.speaker_level = -100.0
+        self._silence = np.zeros(0, "<i2")  # loads numpy now, with the headset, not in a callback
 
     # --- pjsua2 media clock side
     def take_mic(self) -> bytes:

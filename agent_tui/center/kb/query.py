@@ -75,6 +75,8 @@ class SearchQuery:
             self.groups.append(
                 f"({{title body tags}} : {raw} OR {{title_stem body_stem}} : ({stems_expr}))"
             )
+        self._prefix_tuple = tuple(self.prefixes)  # str.startswith takes a tuple: one C call
+        self._stem_prefix_tuple = tuple(self.stem_prefixes)
 
     def match(self, op: str = "AND", lang: str | None = None) -> str:
         """The FTS5 MATCH expression: the word groups joined by ``op``, in one language if given."""
@@ -83,32 +85,41 @@ class SearchQuery:
 
     def hits_word(self, word: str, lang: str) -> bool:
         """Whether a normalised body word is one the query matched (for marking snippets)."""
-        if word in self.exact or any(word.startswith(p) for p in self.prefixes):
+        if word in self.exact or word.startswith(self._prefix_tuple):
             return True
         s = stem(word, lang) if has_stemmer(lang) else word
-        return s in self.stems or any(s.startswith(p) for p in self.stem_prefixes)
+        return s in self.stems or s.startswith(self._stem_prefix_tuple)
 
 
 def mark_snippet(body: str, query: SearchQuery, lang: str) -> str:
     """A snippet of ``body`` around the first word the query matched, matches between « and ».
 
-    Used when FTS5's own snippet() has nothing to mark, i.e. the body matched only through a stem
-    ("facturen" → "factuur"); FTS5 cannot mark those because they sit in the shadow column.
+    Words are matched as the search matched them: as typed, as a prefix, or by stem ("facturen"
+    marks "factuur"), so a hit found only through a stem is marked too.
     """
-    spans = [(m.start(), m.end(), normalize(m.group())) for m in WORD.finditer(body)]
-    hit_idx = [i for i, (_, _, w) in enumerate(spans) if query.hits_word(w, lang)]
+    spans = [(m.start(), m.end()) for m in WORD.finditer(body)]
     if not spans:
         return ""
-    first = hit_idx[0] if hit_idx else 0
-    hit_set = set(hit_idx)
+    memo: dict[str, bool] = {}  # bodies repeat their words: decide each distinct token once
+
+    def hit(i: int) -> bool:
+        token = body[spans[i][0] : spans[i][1]]
+        found = memo.get(token)
+        if found is None:
+            found = memo[token] = query.hits_word(normalize(token), lang)
+        return found
+
+    # Only the words up to the first hit and the window after it are looked at: bodies are long.
+    first = next((i for i in range(len(spans)) if hit(i)), 0)
     lo = max(0, first - 5)
     hi = min(len(spans), lo + SNIPPET_TOKENS)
+    hit_set = {i for i in range(lo, hi) if hit(i)}
     start = spans[lo][0] if lo > 0 else 0
     end = spans[hi - 1][1] if hi < len(spans) else len(body)
     out: list[str] = ["…" if lo > 0 else ""]
     pos = start
     for i in range(lo, hi):
-        s, e, _ = spans[i]
+        s, e = spans[i]
         if i in hit_set:
             out.append(body[pos:s] + "«" + body[s:e] + "»")
             pos = e

@@ -21,18 +21,14 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from agent_tui.center import store
 
-# bm25 weights, in kb_fts column order: title, body, tags, title_stem, body_stem, lang.
-# ``lang`` is an indexed column (the token "en" or "nl") so that the language filter is part of
-# the MATCH expression: an UNINDEXED column would make SQLite read every matching row's stored
-# text just to compare two letters.
-# Why these: a word in the title is the strongest sign the article is *about* it; tags are
-# curated keywords; the stem columns catch other word forms but rank below exact forms.
-_BM25 = "bm25(10.0, 1.0, 4.0, 5.0, 0.5, 0.0)"  # as FTS5 "rank MATCH" wants it
+# The FTS5 index gives the vocabulary (spelling, how rare a word is) and matching in SQL; ranked
+# search runs on the Tantivy index built from the same rows (:mod:`agent_tui.center.kb.index`),
+# because FTS5's bm25 scores every matching row before it can cut to the best ten.
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kb_articles (
@@ -115,8 +111,9 @@ def write_article(
     body_stem: str,
     updated: float,
     reviewed: float,
-) -> None:
-    """Insert or replace the article ``art_id`` and (re)index it; run inside :func:`savepoint`."""
+) -> int:
+    """Insert or replace the article ``art_id`` and (re)index it; run inside :func:`savepoint`.
+    Returns the article's row number ``n``."""
     row = conn.execute(
         "SELECT n, title, body, tags, title_stem, body_stem, lang FROM kb_articles WHERE id = ?",
         (art_id,),
@@ -148,6 +145,8 @@ def write_article(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (n, *values),
     )
+    assert n is not None  # an INSERT into a rowid table always sets lastrowid
+    return int(n)
 
 
 def article(conn: sqlite3.Connection, art_id: str) -> dict[str, Any] | None:
@@ -202,52 +201,46 @@ def unreviewed_since(conn: sqlite3.Connection, cutoff: float) -> list[tuple[str,
 # ---------------------------------------------------------------- search
 
 
-def ranked_matches(
-    conn: sqlite3.Connection, match: str, limit: int, snippet_tokens: int
-) -> list[dict[str, Any]]:
-    """The best ``limit`` articles for an FTS5 ``match`` expression, best first.
-
-    Each is ``{id, lang, title, body, reviewed_at, rank, snippet}``: ``rank`` is bm25 with the
-    column weights above (lower is better) and ``snippet`` FTS5's snippet() of the body with
-    matches between « and ».  Raises sqlite3.OperationalError for a bad expression or a
-    damaged index.
-    """
-    # "ORDER BY rank LIMIT n" with the ranking given as "rank MATCH" lets FTS5 sort inside
-    # the index and hand SQLite only the top n rows, so snippet() runs n times, not once
-    # per matching row (figures in docs/benchmarks.md, "KB search latency").  The article
-    # rows are then n primary-key lookups.
-    ranked = conn.execute(
-        f"SELECT rowid, rank, snippet(kb_fts, 1, '«', '»', '…', {int(snippet_tokens)})"
-        " FROM kb_fts"
-        f" WHERE kb_fts MATCH ? AND rank MATCH '{_BM25}' ORDER BY rank LIMIT ?",
-        (match, limit),
-    ).fetchall()
-    hits = []
-    for n, rank, snippet in ranked:
-        art = conn.execute(
-            "SELECT id, lang, title, body, reviewed_at FROM kb_articles WHERE n = ?", (n,)
-        ).fetchone()
-        if art is None:
-            continue  # index row without article: only after tampering with the file
-        hits.append(
-            {
-                "id": art[0],
-                "lang": art[1],
-                "title": art[2],
-                "body": art[3],
-                "reviewed_at": art[4],
-                "rank": rank,
-                "snippet": snippet,
-            }
-        )
-    return hits
+_INDEX_COLUMNS = "n, lang, title, body, tags, title_stem, body_stem"
 
 
-def doc_freq(conn: sqlite3.Connection, terms: Sequence[str]) -> int:
-    """The most articles any of ``terms`` occurs in (from the FTS5 vocabulary, no scan)."""
-    marks = ",".join("?" * len(terms))
-    row = conn.execute(f"SELECT max(doc) FROM kb_vocab WHERE term IN ({marks})", tuple(terms)).fetchone()
-    return int(row[0] or 0)
+def index_rows(
+    conn: sqlite3.Connection, ns: Sequence[int] | None = None
+) -> Iterable[tuple[int, str, str, str, str, str, str]]:
+    """``(n, lang, title, body, tags_json, title_stem, body_stem)`` of the articles numbered
+    ``ns`` (all when None, as a cursor: 100,000 articles are not held in memory at once): what
+    the ranked search index is built from."""
+    if ns is None:
+        return conn.execute(f"SELECT {_INDEX_COLUMNS} FROM kb_articles")
+    out: list[tuple[int, str, str, str, str, str, str]] = []
+    ns = list(ns)
+    for i in range(0, len(ns), 500):
+        part = ns[i : i + 500]
+        marks = ",".join("?" * len(part))
+        out += conn.execute(f"SELECT {_INDEX_COLUMNS} FROM kb_articles WHERE n IN ({marks})", part)
+    return out
+
+
+def signature(conn: sqlite3.Connection) -> tuple[int, int, float]:
+    """``(count, highest n, latest updated_at)`` of the articles: changes with every write."""
+    row = conn.execute("SELECT count(*), max(n), max(updated_at) FROM kb_articles").fetchone()
+    return (int(row[0]), int(row[1] or 0), float(row[2] or 0.0))
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's ``data_version``: changes when *another* connection commits to the file."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def articles_by_n(conn: sqlite3.Connection, ns: Sequence[int]) -> dict[int, tuple[str, str, str, str, Any]]:
+    """``{n: (id, lang, title, body, reviewed_at)}`` for the article numbers ``ns``."""
+    if not ns:
+        return {}
+    marks = ",".join("?" * len(ns))
+    rows = conn.execute(
+        f"SELECT n, id, lang, title, body, reviewed_at FROM kb_articles WHERE n IN ({marks})", list(ns)
+    )
+    return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
 
 def word_known(conn: sqlite3.Connection, prefix: str) -> bool:
