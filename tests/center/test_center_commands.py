@@ -35,7 +35,11 @@ def test_every_protocol_command_has_exactly_one_op_with_a_role():
 
 
 def test_supervisor_only_ops_are_the_ones_they_were():
-    assert {op.name for op in OPS if op.role == "supervisor"} == {"team.announce", "kb.proposals", "kb.review"}
+    lead_desk = {"lead.figures", "lead.agents", "lead.timeline", "lead.urgent", "lead.assign", "lead.take",
+                 "lead.priority", "report.get", "task.list", "task.create", "task.assign",
+                 "team.announcement_reads", "kb.queue", "kb.stale", "kb.confirm", "kb.edit"}
+    assert {op.name for op in OPS if op.role == "supervisor"} == {"team.announce", "kb.proposals", "kb.review",
+                                                                   *lead_desk}
 
 
 def test_registering_an_op_needs_a_known_role(hub: Hub):
