@@ -134,12 +134,13 @@ class TeamChat:
         """The last *limit* announcements *user* was meant to see, oldest first."""
         a = self.agents[user]
         out = []
+        read = lead_store.announcements_read_by(self.db, user)  # read receipts (the lead's desk)
         for r in chat_store.recent_announcements(self.db):
             if r["team"] is None or r["team"] in a.teams:
                 frm = self.agents.get(r["from_user"])
                 out.append({"id": r["id"], "team": r["team"],
                             "from": {"user": r["from_user"], "name": frm.name if frm else r["from_user"]},
-                            "text": r["text"], "at": r["at"]})
+                            "text": r["text"], "at": r["at"], "read": r["id"] in read})
             if len(out) >= limit:
                 break
         out.reverse()

@@ -67,3 +67,7 @@ def announcement_reads(db: sqlite3.Connection, announcement: int) -> list[sqlite
 
 def recent_announcements(db: sqlite3.Connection, limit: int = 10) -> list[sqlite3.Row]:
     return db.execute("SELECT * FROM announcements ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+
+def announcements_read_by(db: sqlite3.Connection, user: str) -> set[int]:
+    return {r[0] for r in db.execute("SELECT announcement FROM announcement_reads WHERE user = ?", (user,))}
