@@ -23,7 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from agent_tui.i18n import t
+from agent_tui.i18n import state_word, t
 from agent_tui.palette import ListedCommands
 from agent_tui.screens._picker import PickerScreen
 from agent_tui.screens.lead_dialogs import AgentDetailScreen, TextEditScreen
@@ -242,7 +242,7 @@ class LeadScreen(Screen[None]):
         status = getattr(getattr(app, "status", None), "state", "")
         when = time.strftime("%H:%M:%S", time.localtime(self.updated_at)) if self.updated_at else "–"
         line = t("lead.status", name=one_line((me or {}).get("name") or "", 30), conn=t(f"conn.{status}")
-                 if status else "", at=when, state=app.state.agent.get("state", "") if hasattr(app, "state") else "")
+                 if status else "", at=when, state=state_word(str(app.state.agent.get("state", ""))) if hasattr(app, "state") else "")
         self.query_one("#lead-status", Static).update(Text(line))
 
     def _show_task_note(self) -> None:

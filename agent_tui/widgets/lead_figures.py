@@ -73,7 +73,7 @@ class LeadChart(Vertical):
         yield Static("", classes="numbers")
 
     def on_resize(self) -> None:
-        self._mode()
+        self._draw()
 
     def _mode(self) -> bool:
         room = self.size.height >= PLOT_MIN_HEIGHT and self.size.width >= PLOT_MIN_WIDTH
@@ -83,6 +83,13 @@ class LeadChart(Vertical):
 
     def show(self, buckets: dict[str, Any], day_start: float) -> None:
         self.data = {"buckets": buckets, "start": day_start}
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.data:
+            self._mode()
+            return
+        buckets, day_start = self.data["buckets"], self.data["start"]
         size = int(buckets.get("size_s") or 900)
         inc, han = list(buckets.get("incoming") or []), list(buckets.get("handled") or [])
         sl = list(buckets.get("service_level") or [])
@@ -93,16 +100,18 @@ class LeadChart(Vertical):
         plt.clear_data()
         plt.clear_figure()
         xs = list(range(len(labels)))
-        step = max(1, len(xs) // 6)
+        # Few enough time labels that none overlap (plotext would drop some, not always the same).
+        ticks = max(2, (self.size.width - 8) // 12)
+        step = max(1, -(-len(xs) // ticks))
         if self.kind == "volume":
             plt.title(t("fig.chart.volume"))
-            plt.plot(xs, inc or [0], label=t("fig.in"), marker="braille")
-            plt.plot(xs, han or [0], label=t("fig.handled"), marker="braille")
+            plt.plot(xs, inc or [0], marker="braille", color="blue")
+            plt.plot(xs, han or [0], marker="braille", color="green")
         else:
             plt.title(t("fig.chart.sl"))
             plt.ylim(0, 100)
             ys = [v if v is not None else 0 for v in sl] or [0]
-            plt.plot(xs, ys, label=t("fig.sl"), marker="braille")
+            plt.plot(xs, ys, marker="braille", color="blue")
         if xs:
             plt.xticks(xs[::step], labels[::step])
         plot.refresh()
