@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Sequence
 
 from agent_tui.center.conversations import Conversations
 from agent_tui.center.events import Events
@@ -60,7 +61,7 @@ class Tasks:
         return [u for u, a in self.presence.agents.items()
                 if a.role == "supervisor" and not a.simulated and team in a.teams]
 
-    def _changed(self, task_id: str, also: list[str] = ()) -> dict:  # type: ignore[assignment]
+    def _changed(self, task_id: str, also: Sequence[str] = ()) -> dict:
         """Emit ``task.updated`` to the team's leads, the assignee and *also* (inside a tx)."""
         row = task_store.get(self.db, task_id)
         assert row is not None

@@ -128,13 +128,12 @@ class LeadScreen(Screen[None]):
             with TabPane(t("lead.tab.announce"), id="lead-announce"):
                 yield AnnouncementsTable(id="ann-table")
                 yield Static("", id="ann-detail")
-            with TabPane(t("lead.tab.kb"), id="lead-kb"):
-                with Vertical():
-                    yield Static(t("lead.kb.queue"), classes="hint")
-                    yield ProposalsTable(id="kb-proposals")
-                    yield VerticalScroll(Static("", id="kb-diff-text"), id="kb-diff")
-                    yield Static(t("lead.kb.stale"), classes="hint")
-                    yield StaleTable(id="kb-stale")
+            with TabPane(t("lead.tab.kb"), id="lead-kb"), Vertical():
+                yield Static(t("lead.kb.queue"), classes="hint")
+                yield ProposalsTable(id="kb-proposals")
+                yield VerticalScroll(Static("", id="kb-diff-text"), id="kb-diff")
+                yield Static(t("lead.kb.stale"), classes="hint")
+                yield StaleTable(id="kb-stale")
         yield Footer()
 
     def on_mount(self) -> None:
