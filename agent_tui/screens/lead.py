@@ -109,6 +109,8 @@ class LeadScreen(Screen[None]):
         self.preset = preset
         self.data: dict[str, dict[str, Any]] = {}
         self.updated_at = 0.0
+        self._shown: dict[str, Any] = {}  # what each area last drew: unchanged answers are not redrawn
+        self._deferred: set[str] = set()  # areas of hidden tabs, drawn when their tab is shown
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -170,8 +172,12 @@ class LeadScreen(Screen[None]):
         for name in names:
             got = await self._ask(ops[name])
             if got is not None:
-                self.data[name] = got
                 self.updated_at = self.now()
+                old = self.data.get(name)
+                if old is not None and {k: v for k, v in old.items() if k != "at"} == \
+                        {k: v for k, v in got.items() if k != "at"}:
+                    continue  # nothing changed: keep what is drawn
+                self.data[name] = got
                 self.show(name)
         self.show_status()
 
@@ -194,8 +200,9 @@ class LeadScreen(Screen[None]):
             self.load("tasks", "urgent")
         elif kind == "presence.delta":
             table = self.query_one(AgentsTable)
-            if any([table.patch_state(c) for c in data.get("changes") or [] if isinstance(c, dict)]):
-                table.redraw()
+            for c in data.get("changes") or []:
+                if isinstance(c, dict):
+                    table.patch_state(c)
         elif kind == "kb.proposal":
             self.load("kb")
         elif kind in ("team.announcement_read", "team.announcement"):
@@ -207,10 +214,21 @@ class LeadScreen(Screen[None]):
             self.show(name)
         self.show_status()
 
+    # The tab each area is drawn in; areas on other tabs wait until their tab is shown (the
+    # figures' plots and a 200-row table are the costly ones), except the tab labels' counts.
+    AREA_TAB = {"figures": "figures", "agents": "agents", "kb": "kb", "stale": "kb", "announce": "announce"}
+
     def show(self, name: str) -> None:
         d = self.data.get(name)
         if d is None:
             return
+        if self.AREA_TAB.get(name, self.tab()) != self.tab() and self.is_mounted:
+            self._deferred.add(name)
+            return
+        self._deferred.discard(name)
+        if self._shown.get(name) is d:
+            return
+        self._shown[name] = d
         now = self.now()
         if name == "figures":
             self.query_one(FiguresPanel).show(d)
@@ -298,6 +316,8 @@ class LeadScreen(Screen[None]):
         tables = {"figures": "#fig-queues", "agents": "#agents-table", "urgent": "#urgent-table",
                   "tasks": "#tasks-table", "announce": "#ann-table", "kb": "#kb-proposals"}
         self.query_one(tables[self.tab()]).focus()
+        for name in list(self._deferred):
+            self.show(name)
         if self.tab() == "agents" and self.preset is None:
             self.load("agents")
 

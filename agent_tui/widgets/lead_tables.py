@@ -71,20 +71,32 @@ class AgentsTable(KeyedTable):
         self.now = time.time
 
     def on_mount(self) -> None:
-        self.add_columns(t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"),
-                         t("ag.handled"), t("ag.aht"), t("ag.convs"))
+        self.cols = self.add_columns(t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"),
+                                     t("ag.handled"), t("ag.aht"), t("ag.convs"))
 
     def set_agents(self, agents: list[dict[str, Any]]) -> None:
         self.agents = agents
         self.redraw()
 
     def patch_state(self, change: dict[str, Any]) -> bool:
-        """A presence change: update that agent's state; True when it is in the table."""
+        """A presence change: update that agent's state in place (two cells, no full redraw)."""
         for a in self.agents:
             if a.get("user") == change.get("user"):
                 a.update({k: change[k] for k in ("state", "reason", "since") if k in change})
+                key = str(a["user"])
+                if key in self.items:
+                    now = self.now()
+                    self.update_cell(key, self.cols[2], Text(self._state_text(a)))
+                    self.update_cell(key, self.cols[3], dur(max(0.0, now - float(a.get("since") or now))))
                 return True
         return False
+
+    @staticmethod
+    def _state_text(a: dict[str, Any]) -> str:
+        state = state_word(str(a.get("state", "")))
+        if a.get("reason") and a.get("state") not in ("available", "on_contact"):
+            state += f" ({one_line(a['reason'], 16)})"
+        return state
 
     def cycle_sort(self) -> str:
         self.sort_by = AGENT_SORTS[(AGENT_SORTS.index(self.sort_by) + 1) % len(AGENT_SORTS)]
@@ -105,11 +117,8 @@ class AgentsTable(KeyedTable):
             words = f"{a.get('name', '')} {a.get('user', '')} {a.get('team', '')} {state_word(a.get('state', ''))}"
             if needle and needle not in words.lower():
                 continue
-            state = state_word(str(a.get("state", "")))
-            if a.get("reason") and a.get("state") not in ("available", "on_contact"):
-                state += f" ({one_line(a['reason'], 16)})"
             rows.append((str(a["user"]), a, (
-                lit(a.get("name"), 24), lit(a.get("team"), 12), Text(state),
+                lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
                 dur(max(0.0, now - float(a.get("since") or now))), f"{a.get('hours', 0):.1f}",
                 str(a.get("handled", 0)), dur(a.get("aht_s")),
                 f"{a.get('conversations', 0)}/{a.get('capacity', 0)}")))
