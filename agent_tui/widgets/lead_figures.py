@@ -52,6 +52,22 @@ def bucket_labels(start: float, size: int, n: int) -> list[str]:
     return [time.strftime("%H:%M", time.localtime(start + i * size)) for i in range(n)]
 
 
+class CachedPlot(PlotextPlot):
+    """A plotext plot that builds its picture once per data and size (plotext's build is the
+    costly part: hundreds of ms for a 120-column plot on a busy machine), not on every render."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.generation = 0  # bumped by whoever changes the plot's data
+        self._cache: tuple[tuple[int, int, int, str], Any] | None = None
+
+    def render(self) -> Any:
+        key = (self.generation, self.size.width, self.size.height, str(self.app.theme))
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, super().render())
+        return self._cache[1]
+
+
 class LeadChart(Vertical):
     """One picture: a plotext plot when there is room, else the last buckets as numbers."""
 
@@ -67,13 +83,15 @@ class LeadChart(Vertical):
         super().__init__(**kw)
         self.kind = kind  # "volume" (incoming + handled) or "sl" (service level)
         self.data: dict[str, Any] = {}
+        self._size_drawn: tuple[int, int] = (0, 0)
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot()
+        yield CachedPlot()
         yield Static("", classes="numbers")
 
-    def on_resize(self) -> None:
-        self._draw()
+    def on_resize(self, event: Any) -> None:
+        if self._size_drawn != (event.size.width, event.size.height):
+            self._draw()
 
     def _mode(self) -> bool:
         room = self.size.height >= PLOT_MIN_HEIGHT and self.size.width >= PLOT_MIN_WIDTH
@@ -89,13 +107,15 @@ class LeadChart(Vertical):
         if not self.data:
             self._mode()
             return
+        self._size_drawn = (self.size.width, self.size.height)
         buckets, day_start = self.data["buckets"], self.data["start"]
         size = int(buckets.get("size_s") or 900)
         inc, han = list(buckets.get("incoming") or []), list(buckets.get("handled") or [])
         sl = list(buckets.get("service_level") or [])
         labels = bucket_labels(day_start, size, max(len(inc), len(sl)))
         self._numbers(labels, inc, han, sl)
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(CachedPlot)
+        plot.generation += 1
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
