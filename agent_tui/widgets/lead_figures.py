@@ -8,10 +8,11 @@ import time
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 from agent_tui.i18n import t
 from agent_tui.secure.text import one_line
@@ -52,30 +53,39 @@ def bucket_labels(start: float, size: int, n: int) -> list[str]:
     return [time.strftime("%H:%M", time.localtime(start + i * size)) for i in range(n)]
 
 
-class CachedPlot(PlotextPlot):
-    """A plotext plot that builds its picture once per data and size (plotext's build is the
-    costly part: hundreds of ms for a 120-column plot on a busy machine), not on every render."""
+def build_plot(kind: str, labels: list[str], series: list[list[float]], width: int, height: int) -> Text:
+    """The picture as text (plotext through textual-plotext's ``Plot``). Pure: safe in a thread.
 
-    def __init__(self, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.generation = 0  # bumped by whoever changes the plot's data
-        self._cache: tuple[tuple[int, int, int, str], Any] | None = None
-
-    def render(self) -> Any:
-        key = (self.generation, self.size.width, self.size.height, str(self.app.theme))
-        if self._cache is None or self._cache[0] != key:
-            self._cache = (key, super().render())
-        return self._cache[1]
+    plotext's build is the costly part (hundreds of ms for a 120-column plot on a busy machine), so
+    the chart runs it in a worker thread and the keys stay quick."""
+    plt = Plot()
+    plt.plotsize(width, height)
+    plt._set_size(width, height)
+    plt.theme("clear")  # the terminal's own colours: readable on every desk theme
+    xs = list(range(len(labels)))
+    ticks = max(2, (width - 8) // 12)  # few enough time labels that none overlap
+    step = max(1, -(-len(xs) // ticks))
+    if kind == "volume":
+        plt.title(t("fig.chart.volume"))
+        plt.plot(xs or [0], series[0] or [0], marker="braille", color="blue")
+        plt.plot(xs or [0], series[1] or [0], marker="braille", color="green")
+    else:
+        plt.title(t("fig.chart.sl"))
+        plt.ylim(0, 100)
+        plt.plot(xs or [0], series[0] or [0], marker="braille", color="blue")
+    if xs:
+        plt.xticks(xs[::step], labels[::step])
+    return Text.from_ansi(plt.build())
 
 
 class LeadChart(Vertical):
-    """One picture: a plotext plot when there is room, else the last buckets as numbers."""
+    """One picture: a plot when there is room, else the last buckets as numbers."""
 
     DEFAULT_CSS = """
     LeadChart { height: 1fr; min-height: 2; }
-    LeadChart > PlotextPlot { height: 1fr; }
+    LeadChart > .plot { height: 1fr; }
     LeadChart > .numbers { height: auto; padding: 0 1; }
-    LeadChart.-numbers > PlotextPlot { display: none; }
+    LeadChart.-numbers > .plot { display: none; }
     LeadChart.-plot > .numbers { display: none; }
     """
 
@@ -83,15 +93,15 @@ class LeadChart(Vertical):
         super().__init__(**kw)
         self.kind = kind  # "volume" (incoming + handled) or "sl" (service level)
         self.data: dict[str, Any] = {}
-        self._size_drawn: tuple[int, int] = (0, 0)
+        self.pending = False  # a plot is being built
+        self._drawn: tuple[Any, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield CachedPlot()
+        yield Static("", classes="plot")
         yield Static("", classes="numbers")
 
     def on_resize(self, event: Any) -> None:
-        if self._size_drawn != (event.size.width, event.size.height):
-            self._draw()
+        self._draw()
 
     def _mode(self) -> bool:
         room = self.size.height >= PLOT_MIN_HEIGHT and self.size.width >= PLOT_MIN_WIDTH
@@ -104,38 +114,33 @@ class LeadChart(Vertical):
         self._draw()
 
     def _draw(self) -> None:
+        room = self._mode()
         if not self.data:
-            self._mode()
             return
-        self._size_drawn = (self.size.width, self.size.height)
         buckets, day_start = self.data["buckets"], self.data["start"]
         size = int(buckets.get("size_s") or 900)
         inc, han = list(buckets.get("incoming") or []), list(buckets.get("handled") or [])
         sl = list(buckets.get("service_level") or [])
         labels = bucket_labels(day_start, size, max(len(inc), len(sl)))
         self._numbers(labels, inc, han, sl)
-        plot = self.query_one(CachedPlot)
-        plot.generation += 1
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
-        xs = list(range(len(labels)))
-        # Few enough time labels that none overlap (plotext would drop some, not always the same).
-        ticks = max(2, (self.size.width - 8) // 12)
-        step = max(1, -(-len(xs) // ticks))
-        if self.kind == "volume":
-            plt.title(t("fig.chart.volume"))
-            plt.plot(xs, inc or [0], marker="braille", color="blue")
-            plt.plot(xs, han or [0], marker="braille", color="green")
-        else:
-            plt.title(t("fig.chart.sl"))
-            plt.ylim(0, 100)
-            ys = [v if v is not None else 0 for v in sl] or [0]
-            plt.plot(xs, ys, marker="braille", color="blue")
-        if xs:
-            plt.xticks(xs[::step], labels[::step])
-        plot.refresh()
-        self._mode()
+        series = [inc, han] if self.kind == "volume" else [[v if v is not None else 0 for v in sl]]
+        plot = self.query_one(".plot", Static)
+        width, height = plot.size.width or self.size.width, plot.size.height or self.size.height
+        key = (labels, series, width, height)
+        if not room or key == self._drawn or width < PLOT_MIN_WIDTH:
+            return
+        self._drawn = key
+        self.pending = True
+        self._build(labels, series, width, height)
+
+    @work(thread=True, exclusive=True, group="plot")
+    def _build(self, labels: list[str], series: list[list[float]], width: int, height: int) -> None:
+        picture = build_plot(self.kind, labels, series, width, height)
+        self.app.call_from_thread(self._built, picture)
+
+    def _built(self, picture: Text) -> None:
+        self.query_one(".plot", Static).update(picture)
+        self.pending = False
 
     def _numbers(self, labels: list[str], inc: list[int], han: list[int], sl: list[Any]) -> None:
         last = max(1, min(8, len(labels)))
@@ -147,7 +152,6 @@ class LeadChart(Vertical):
                 cells.append(f"{labels[i]} {pct(sl[i] if i < len(sl) else None)}")
         head = t("fig.numbers.volume") if self.kind == "volume" else t("fig.numbers.sl")
         self.query_one(".numbers", Static).update(Text(head + ": " + " · ".join(cells)))
-
 
 class FiguresPanel(Vertical):
     """Totals line, per-queue table and the two pictures."""

@@ -34,6 +34,7 @@ class KeyedTable(DataTable):
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self.items: dict[str, dict[str, Any]] = {}
+        self._cells: dict[str, tuple[Any, ...]] = {}  # what each row shows now
 
     def current_key(self) -> str | None:
         if not self.row_count:
@@ -48,14 +49,27 @@ class KeyedTable(DataTable):
         return self.items.get(key) if key is not None else None
 
     def fill(self, rows: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> None:
-        """Replace the rows: ``(key, item, cells)``; the cursor stays on its key if it is still there."""
+        """Replace the rows: ``(key, item, cells)``; the cursor stays on its key if it is still there.
+
+        The same rows in the same order only have their changed cells updated (a 200-row table
+        rebuilt every poll would hold up the keys)."""
+        keys = [k for k, _, _ in rows]
+        if keys and keys == list(self._cells) and self.columns:
+            cols = list(self.columns)
+            for key, item, cells in rows:
+                self.items[key] = item
+                for col, old, new in zip(cols, self._cells[key], cells, strict=True):
+                    if old != new:
+                        self.update_cell(key, col, new)
+                self._cells[key] = cells
+            return
         keep = self.current_key()
         self.clear()
-        self.items = {}
+        self.items, self._cells = {}, {}
         for key, item, cells in rows:
             self.items[key] = item
+            self._cells[key] = cells
             self.add_row(*cells, key=key)
-        keys = [k for k, _, _ in rows]
         if keep in keys:
             self.move_cursor(row=keys.index(keep))
 
@@ -84,10 +98,13 @@ class AgentsTable(KeyedTable):
             if a.get("user") == change.get("user"):
                 a.update({k: change[k] for k in ("state", "reason", "since") if k in change})
                 key = str(a["user"])
-                if key in self.items:
+                if key in self._cells:
                     now = self.now()
-                    self.update_cell(key, self.cols[2], Text(self._state_text(a)))
-                    self.update_cell(key, self.cols[3], dur(max(0.0, now - float(a.get("since") or now))))
+                    cells = list(self._cells[key])
+                    cells[2], cells[3] = Text(self._state_text(a)), dur(max(0.0, now - float(a.get("since") or now)))
+                    self.update_cell(key, self.cols[2], cells[2])
+                    self.update_cell(key, self.cols[3], cells[3])
+                    self._cells[key] = tuple(cells)
                 return True
         return False
 

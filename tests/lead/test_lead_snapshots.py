@@ -11,6 +11,8 @@ from agent_tui.app import DeskApp
 from agent_tui.core.client import ConnectionStatus
 from agent_tui.core.config import Config
 from agent_tui.screens.lead import LeadScreen
+from agent_tui.widgets.lead_figures import LeadChart
+from tests.kit.desk_helpers import wait_for
 from tests.kit.desk_seed import NOW
 from tests.kit.lead_seed import lead_preset, lead_state
 
@@ -36,6 +38,8 @@ def opened(tab: str | None = None):
         if tab:
             pilot.app.screen.action_tab(tab)
         await pilot.pause()
+        charts = list(pilot.app.screen.query(LeadChart))
+        await wait_for(pilot, lambda: not any(c.pending for c in charts), what="plots built")
         await pilot.pause()
     return run
 
