@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
@@ -199,7 +200,10 @@ class LeadScreen(Screen[None]):
         if kind == "task.updated":
             self.load("tasks", "urgent")
         elif kind == "presence.delta":
-            table = self.query_one(AgentsTable)
+            try:
+                table = self.query_one(AgentsTable)
+            except NoMatches:  # still composing: the next agents answer brings the states
+                return
             for c in data.get("changes") or []:
                 if isinstance(c, dict):
                     table.patch_state(c)

@@ -17,6 +17,7 @@ from agent_tui.i18n import state_word, t
 from agent_tui.secure.text import one_line
 from agent_tui.widgets.lead_figures import dur
 
+MAX_CELL_UPDATES = 24  # more changed cells than this: rebuild the table instead
 AGENT_SORTS = ("name", "state", "since", "hours", "handled", "aht_s", "conversations")
 
 
@@ -56,13 +57,15 @@ class KeyedTable(DataTable):
         keys = [k for k, _, _ in rows]
         if keys and keys == list(self._cells) and self.columns:
             cols = list(self.columns)
-            for key, item, cells in rows:
-                self.items[key] = item
-                for col, old, new in zip(cols, self._cells[key], cells, strict=True):
-                    if old != new:
-                        self.update_cell(key, col, new)
-                self._cells[key] = cells
-            return
+            changes = [(key, col, new) for key, _item, cells in rows
+                       for col, old, new in zip(cols, self._cells[key], cells, strict=True) if old != new]
+            if len(changes) <= MAX_CELL_UPDATES:  # each update is a table refresh: many of them cost more
+                for key, item, cells in rows:
+                    self.items[key] = item
+                    self._cells[key] = cells
+                for key, col, new in changes:
+                    self.update_cell(key, col, new)
+                return
         keep = self.current_key()
         self.clear()
         self.items, self._cells = {}, {}
