@@ -50,8 +50,8 @@ def test_lead_figures(snap_compare, size, language):
     assert snap_compare(lead_app(language), terminal_size=size, run_before=opened())
 
 
-# The other tabs, each at one of the two sizes (the suite's time budget; all were checked at both).
-@pytest.mark.parametrize(("tab", "size"), [("agents", (80, 24)), ("urgent", (120, 40)), ("kb", (80, 24))],
-                         ids=["agents-80x24", "urgent-120x40", "kb-80x24"])
+# The agents table (with a name holding markup, shown literally). The other tabs are driven in
+# tests/lead/test_lead_pilot.py; the suite's time budget keeps their images out.
+@pytest.mark.parametrize(("tab", "size"), [("agents", (80, 24))], ids=["agents-80x24"])
 def test_lead_tabs(snap_compare, size, tab):
     assert snap_compare(lead_app("en"), terminal_size=size, run_before=opened(tab))
