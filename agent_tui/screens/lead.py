@@ -322,8 +322,9 @@ class LeadScreen(Screen[None]):
         self.query_one(tables[self.tab()]).focus()
         for name in list(self._deferred):
             self.show(name)
-        if self.tab() == "agents" and self.preset is None:
-            self.load("agents")
+        fetched = (self.data.get("agents") or {}).get("at") or 0.0
+        if self.tab() == "agents" and self.preset is None and self.now() - fetched >= AGENTS_EVERY_S:
+            self.load("agents")  # only when the shown answer is older than a poll: a tab switch stays quick
 
     # --- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
