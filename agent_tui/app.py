@@ -44,6 +44,7 @@ from agent_tui.messages import DraftChanged
 from agent_tui.palette import ListedCommands
 from agent_tui.screens.desk import ACTIONS, DeskScreen
 from agent_tui.screens.help import HelpScreen
+from agent_tui.screens.lead_hooks import ANN_READ_KEY, LeadHooks
 from agent_tui.screens.login import LoginScreen
 from agent_tui.screens.quit_confirm import QuitConfirm, QuitSummary
 from agent_tui.screens.state import SETTABLE
@@ -92,6 +93,12 @@ class DeskCommands(ListedCommands):
         for st in SETTABLE:
             out.append((f"{t('act.state')}: {state_word(st)}", "state.set",
                         lambda s=st: app.set_agent_state(s, None)))
+        # the team lead's desk (screens/lead_hooks.py)
+        if app.lead.is_lead():
+            out.append((t("act.lead"), "ctrl+l · app.lead", app.lead.open_view))
+        out += [(t("act.escalate"), "ctrl+e · desk.escalate", app.lead.escalate),
+                (t("act.my_tasks"), "desk.my_tasks", app.lead.my_tasks),
+                (t("act.ann_read"), f"{ANN_READ_KEY} · desk.announcement_read", app.lead.mark_read)]
         return out
 
 
@@ -101,7 +108,14 @@ class DeskApp(App[None]):
     CSS_PATH = Path(__file__).parent / "styles" / "desk.tcss"  # absolute: subclasses elsewhere work
     TITLE = "agent-tui"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # the team lead's desk (screens/lead_hooks.py)
+        Binding("ctrl+l", "lead_view", "Team lead view", id="app.lead", show=False),
+        Binding("ctrl+e", "escalate", "Escalate to lead", id="desk.escalate", show=False, priority=True),
+        Binding(ANN_READ_KEY, "announcement_read", "Mark announcement read", id="desk.announcement_read",
+                show=False, priority=True),
+    ]
 
     def __init__(self, config: Config | None = None, *, login: LoginInfo | None = None,
                  state: DeskState | None = None, clock: Callable[[], float] | None = None,
@@ -140,6 +154,7 @@ class DeskApp(App[None]):
         self.event_listeners: list[Callable[[dict[str, Any]], None]] = []
         self.cache: DeskCache | None = None  # the encrypted local cache (outbox, drafts)
         self._cache_for: tuple[str, str] | None = None
+        self.lead = LeadHooks(self)  # the team lead's desk: lead view, escalate, announcement bar
 
     # --- time and keys ------------------------------------------------------------------
     def now(self) -> float:
@@ -272,7 +287,8 @@ class DeskApp(App[None]):
             self._connecting = False
         if self.initial_state:
             st, self.initial_state = self.initial_state, None
-            await self.set_agent_state_now(st, None)
+            if not self.lead.is_lead():  # a lead takes no offers unless they choose to go Available
+                await self.set_agent_state_now(st, None)
         return None
 
     # --- the local cache (issue 8: nothing typed is lost) -----------------------------------------
@@ -361,6 +377,7 @@ class DeskApp(App[None]):
             self.phone.center_welcome(frame)
         if not frame.get("resumed"):
             self.run_worker(self._load_reference_data(), group="refdata")
+        self.call_later(self.lead.show_bar)
         self.flush_soon()
 
     def _on_status(self, status: Any) -> None:
@@ -621,6 +638,15 @@ class DeskApp(App[None]):
             info.append(t("help.data", d=str(self.demo_dir)))
         info.append(t("help.config", p=str(self.config.path or "(none)")))
         self.push_screen(HelpScreen(rows, info))
+
+    def action_lead_view(self) -> None:
+        self.lead.open_view()
+
+    def action_escalate(self) -> None:
+        self.lead.escalate()
+
+    def action_announcement_read(self) -> None:
+        self.lead.mark_read()
 
     def toggle_contrast(self) -> None:
         hc = THEME_NAMES["high-contrast"]

@@ -27,12 +27,14 @@ from typing import Literal
 from agent_tui.center.conversations import Conversations
 from agent_tui.center.events import Events
 from agent_tui.center.knowledge import Knowledge
+from agent_tui.center.lead import Lead
 from agent_tui.center.model import Conn, DomainError, Handler
 from agent_tui.center.presence import Presence
 from agent_tui.center.sessions import Sessions
 from agent_tui.center.stats import Stats
 from agent_tui.center.storage import StorageFull, is_storage_fault
 from agent_tui.center.store import events as event_store
+from agent_tui.center.tasks import Tasks
 from agent_tui.center.teamchat import TeamChat
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
@@ -53,6 +55,8 @@ class Services:
     teamchat: TeamChat
     stats: Stats
     knowledge: Knowledge
+    tasks: Tasks  # the team lead's desk
+    lead: Lead
 
 
 OpHandler = Callable[[Services, Conn, dict], dict]
@@ -122,6 +126,30 @@ OPS: tuple[Op, ...] = (
     # call monitoring (issue 11): the voice bridge binds these (center/voice/monitoring.py) when voice runs
     Op("voice.monitor", lambda s, c, a: _voice_off(), "supervisor"),
     Op("voice.monitor.stop", lambda s, c, a: _voice_off(), "supervisor"),
+    # --- the team lead's desk (center/lead.py, center/tasks.py): every op scoped to the lead's teams
+    Op("lead.figures", lambda s, c, a: s.lead.figures(c.user), "supervisor"),
+    Op("lead.agents", lambda s, c, a: s.lead.agents(c.user), "supervisor"),
+    Op("lead.timeline", lambda s, c, a: s.lead.timeline(c.user, a["agent"]), "supervisor"),
+    Op("lead.urgent", lambda s, c, a: s.lead.urgent(c.user), "supervisor"),
+    Op("lead.assign", lambda s, c, a: s.lead.assign(c.user, a["conversation"], a["agent"]), "supervisor"),
+    Op("lead.take", lambda s, c, a: s.lead.assign(c.user, a["conversation"], None), "supervisor"),
+    Op("lead.priority", lambda s, c, a: s.lead.raise_priority(c.user, a["conversation"], a.get("priority")),
+       "supervisor"),
+    Op("report.get", lambda s, c, a: s.lead.report(c.user, float(a["from"]), float(a["to"])), "supervisor"),
+    Op("task.list", lambda s, c, a: s.tasks.listing(c.user), "supervisor"),
+    Op("task.create", lambda s, c, a: s.tasks.create(c.user, a["title"], a.get("note"), a.get("assignee"),
+                                                     a.get("due_at"), a.get("team")), "supervisor"),
+    Op("task.assign", lambda s, c, a: s.tasks.assign(c.user, a["task"], a["assignee"], a.get("due_at")),
+       "supervisor"),
+    Op("task.close", lambda s, c, a: s.tasks.close(c.user, a["task"]), "agent"),  # its assignee or a lead
+    Op("task.mine", lambda s, c, a: s.tasks.mine(c.user), "agent"),
+    Op("task.escalate", lambda s, c, a: s.tasks.escalate(c.user, a["conversation"], a["note"]), "agent"),
+    Op("team.announcement_read", lambda s, c, a: s.teamchat.announcement_read(c.user, a["id"]), "agent"),
+    Op("team.announcement_reads", lambda s, c, a: s.teamchat.announcement_receipts(c.user), "supervisor"),
+    Op("kb.queue", lambda s, c, a: s.knowledge.review_queue(), "supervisor"),
+    Op("kb.stale", lambda s, c, a: s.knowledge.stale(a.get("limit", 50)), "supervisor"),
+    Op("kb.confirm", lambda s, c, a: s.knowledge.confirm(a["article"]), "supervisor"),
+    Op("kb.edit", lambda s, c, a: s.knowledge.edit(c.user, a["article"], a.get("title"), a["body"]), "supervisor"),
 )
 
 

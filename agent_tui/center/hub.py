@@ -43,6 +43,7 @@ from agent_tui.center.conversations import Conversations
 from agent_tui.center.events import Events, Listeners
 from agent_tui.center.kb import KnowledgeBase
 from agent_tui.center.knowledge import Knowledge
+from agent_tui.center.lead import Lead
 from agent_tui.center.model import (
     DAY,
     IDEM_KEEP_S,
@@ -57,6 +58,7 @@ from agent_tui.center.routing import Routing
 from agent_tui.center.sessions import Sessions
 from agent_tui.center.stats import Stats
 from agent_tui.center.store import events as event_store
+from agent_tui.center.tasks import Tasks
 from agent_tui.center.teamchat import TeamChat
 from agent_tui.center.timers import Timers
 from agent_tui.center.views import ConversationViews
@@ -92,9 +94,12 @@ class Hub:
                                  self.conversations, self.teamchat, self.stats, self.views)
         self.kb = KnowledgeBase(conn)
         self.knowledge = Knowledge(self.kb, self.events, self.presence, self.conversations)
+        self.tasks = Tasks(conn, self.events, self.presence, self.conversations)  # the team lead's desk
+        self.lead = Lead(cfg, conn, self.events, self.presence, self.routing, self.conversations, self.views,
+                         self.tasks)
         self.commands = Commands(self.events, Services(
             presence=self.presence, sessions=self.sessions, conversations=self.conversations,
-            teamchat=self.teamchat, stats=self.stats, knowledge=self.knowledge))
+            teamchat=self.teamchat, stats=self.stats, knowledge=self.knowledge, tasks=self.tasks, lead=self.lead))
         self._last_retention = clock()
         # What the voice bridge and the simulation hook into (called after commit).
         self.conversation_listeners = self.listeners.conversation

@@ -4,6 +4,7 @@ messages, proposals and reviews are pushed to the people concerned."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from agent_tui.center.presence import Presence
 from agent_tui.protocol import messages as m
 
 T = TypeVar("T")
+REVIEW_AFTER_DAYS = 365  # the lead's desk: an article not reviewed for a year is past its review date
 
 
 def _kb_call(fn: Callable[[], T]) -> T:
@@ -74,3 +76,34 @@ class Knowledge:
                 data["article"] = article
             self.events.emit(proposer, "kb.reviewed", data)
         return {"article": article} if article is not None else {}
+
+    # ------------------------------------------------------------------ the lead's upkeep (center/lead.py's desk)
+
+    def review_queue(self) -> dict:
+        """``kb.queue``: pending proposals, each with a unified ``diff`` against the current article."""
+        out = []
+        for p in self.kb.proposals():
+            current = self.kb.get(p["article"]) if p.get("article") else None
+            old = [current["title"], ""] + current["body"].splitlines() if current else []
+            new = [p["title"], ""] + p["body"].splitlines()
+            diff = list(difflib.unified_diff(old, new, p.get("article") or "(new)", p["id"], lineterm="", n=2))
+            proposer = self.presence.agents.get(p.get("user") or "")
+            out.append({**p, "diff": "\n".join(diff[2:]), "user_name": proposer.name if proposer else p.get("user")})
+        return {"proposals": out}
+
+    def stale(self, limit: int = 50) -> dict:
+        """``kb.stale``: articles past their review date, the longest unreviewed first."""
+        return {"articles": self.kb.stale(REVIEW_AFTER_DAYS)[:limit], "review_after_days": REVIEW_AFTER_DAYS}
+
+    def confirm(self, article: str) -> dict:
+        """``kb.confirm``: the article is still right; its review date becomes today."""
+        if not self.kb.mark_reviewed(article):
+            raise DomainError("not_found", f"no article {article}")
+        return {"article": self.get(article)}
+
+    def edit(self, user: str, article: str, title: str | None, body: str) -> dict:
+        """``kb.edit``: a lead changes an article directly (a proposal they approve at once)."""
+        current = self.get(article)
+        proposal = _kb_call(lambda: self.kb.propose(user, article, title or current["title"], body,
+                                                    current["lang"], None))
+        return self.review(user, proposal["id"], True, "edited by the team lead")

@@ -12,6 +12,7 @@ import sqlite3
 from agent_tui.center.events import Events, Listeners, notify
 from agent_tui.center.model import DomainError
 from agent_tui.center.presence import Presence
+from agent_tui.center.store import lead as lead_store
 from agent_tui.center.store import loads
 from agent_tui.center.store import teamchat as chat_store
 
@@ -133,13 +134,43 @@ class TeamChat:
         """The last *limit* announcements *user* was meant to see, oldest first."""
         a = self.agents[user]
         out = []
+        read = lead_store.announcements_read_by(self.db, user)  # read receipts (the lead's desk)
         for r in chat_store.recent_announcements(self.db):
             if r["team"] is None or r["team"] in a.teams:
                 frm = self.agents.get(r["from_user"])
                 out.append({"id": r["id"], "team": r["team"],
                             "from": {"user": r["from_user"], "name": frm.name if frm else r["from_user"]},
-                            "text": r["text"], "at": r["at"]})
+                            "text": r["text"], "at": r["at"], "read": r["id"] in read})
             if len(out) >= limit:
                 break
         out.reverse()
         return out
+
+    # ------------------------------------------------------------------ read receipts (the lead's desk)
+
+    def announcement_read(self, user: str, ann_id: int) -> dict:
+        """``team.announcement_read``: *user* has read announcement *ann_id*; its author is told."""
+        r = lead_store.announcement(self.db, ann_id)
+        if r is None or (r["team"] is not None and r["team"] not in self.agents[user].teams):
+            raise DomainError("not_found", f"no announcement {ann_id}")
+        with self.events.tx():
+            if lead_store.mark_announcement_read(self.db, ann_id, user, self.clock()):
+                self.events.emit_present("team.announcement_read", {"id": ann_id, "user": user},
+                                         [r["from_user"]])
+        return {}
+
+    def announcement_receipts(self, lead: str, limit: int = 10) -> dict:
+        """``team.announcement_reads``: the lead's recent announcements, who read them and who did not."""
+        out = []
+        for r in lead_store.recent_announcements(self.db, 50):
+            if r["from_user"] != lead:
+                continue
+            meant = [u for u, a in self.agents.items() if not a.simulated and u != lead
+                     and (r["team"] is None or r["team"] in a.teams)]
+            reads = {x["user"]: x["at"] for x in lead_store.announcement_reads(self.db, r["id"])}
+            out.append({"id": r["id"], "team": r["team"], "text": r["text"], "at": r["at"],
+                        "read": [{"user": u, "name": self.agents[u].name, "at": reads[u]} for u in meant if u in reads],
+                        "unread": [{"user": u, "name": self.agents[u].name} for u in meant if u not in reads]})
+            if len(out) >= limit:
+                break
+        return {"announcements": out}

@@ -7,6 +7,7 @@ from typing import Any
 
 from agent_tui.ctl.commands import raw_call, run_ctl, simple_op
 from agent_tui.ctl.exits import EXIT_CODES
+from agent_tui.ctl.lead import add_lead_parsers
 from agent_tui.ctl.login import run_login, run_logout
 from agent_tui.ctl.phone import add_phone_parser
 from agent_tui.ctl.session import CONNECT_TIMEOUT
@@ -160,6 +161,8 @@ def register(subparsers: Any) -> None:
 
     # The headless softphone (pjsua2 is imported only when it runs).
     add_phone_parser(sub)
+    # The team lead's actions and the report (ctl/lead.py).
+    add_lead_parsers(sub)
 
     p = sub.add_parser("call", help="any protocol op with JSON args (see docs/protocol.md)")
     p.add_argument("op")

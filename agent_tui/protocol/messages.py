@@ -200,6 +200,28 @@ COMMANDS: dict[str, dict[str, Field]] = {
     "kb.review": {"proposal": _id(), "approve": Field("bool"), "comment": _short(False)},  # supervisor
     # statistics
     "stats.get": {},
+    # the team lead's desk (supervisor ops except task.close/mine/escalate and team.announcement_read)
+    "lead.figures": {},
+    "lead.agents": {},
+    "lead.timeline": {"agent": _id()},
+    "lead.urgent": {},
+    "lead.assign": {"conversation": _id(), "agent": _id()},
+    "lead.take": {"conversation": _id()},
+    "lead.priority": {"conversation": _id(), "priority": _int(0, 9)},
+    "report.get": {"from": _int(0, 2**40, True), "to": _int(0, 2**40, True)},
+    "task.list": {},
+    "task.create": {"title": _short(), "note": _text(False), "assignee": _id(False), "due_at": _int(0, 2**40),
+                    "team": _id(False)},
+    "task.assign": {"task": _id(), "assignee": _id(), "due_at": _int(0, 2**40)},
+    "task.close": {"task": _id()},
+    "task.mine": {},
+    "task.escalate": {"conversation": _id(), "note": _text()},
+    "team.announcement_read": {"id": _int(0, 2**53, True)},
+    "team.announcement_reads": {},
+    "kb.queue": {},
+    "kb.stale": {"limit": _int(1, 200)},
+    "kb.confirm": {"article": _id()},
+    "kb.edit": {"article": _id(), "title": _short(False), "body": _text()},
     # voice (reserved for the softphone issue; the center answers unknown_op until then)
     "voice.dial": {"target": _short(), "conversation": _id(False)},
     # call monitoring by a lead (issue 11; supervisor only)
@@ -225,6 +247,8 @@ EVENT_KINDS = frozenset({
     "kb.reviewed",        # {proposal, approved, article}
     "stats.tick",         # {queues: [...]} (queue figures; sent at most every 2 s)
     "center.storage",     # {ok, message}: the center went read-only (disk full) / stores again
+    "task.updated",       # {task: {...}}  (the task's team leads, its assignee)
+    "team.announcement_read",  # {id, user}  (the announcement's author)
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
     "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active} (issue 11)

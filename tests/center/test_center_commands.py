@@ -36,9 +36,12 @@ def test_every_protocol_command_has_exactly_one_op_with_a_role():
 
 def test_supervisor_only_ops_are_the_ones_they_were():
     # stats.get became lead-only (issue 9 §4): agents never see each other's figures.
+    lead_desk = {"lead.figures", "lead.agents", "lead.timeline", "lead.urgent", "lead.assign", "lead.take",
+                 "lead.priority", "report.get", "task.list", "task.create", "task.assign",
+                 "team.announcement_reads", "kb.queue", "kb.stale", "kb.confirm", "kb.edit"}
     assert {op.name for op in OPS if op.role == "supervisor"} == {"team.announce", "kb.proposals", "kb.review",
                                                                   "stats.get", "voice.monitor",
-                                                                  "voice.monitor.stop"}
+                                                                  "voice.monitor.stop", *lead_desk}
 
 
 def test_registering_an_op_needs_a_known_role(hub: Hub):

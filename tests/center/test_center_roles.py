@@ -43,6 +43,10 @@ def _everyone() -> Rule:
     return Rule(ALLOW, ALLOW, ALLOW)
 
 
+def _everyone_with(args: Callable[[World, str], Any]) -> Rule:
+    return Rule(ALLOW, ALLOW, ALLOW, args)
+
+
 def _lead_only(args: Callable[[World, str], Any] = lambda w, who: {}) -> Rule:
     return Rule(FORBID, ALLOW, FORBID, args)
 
@@ -87,6 +91,27 @@ RULES: dict[str, Rule] = {
     "kb.proposals": _lead_only(),
     "voice.monitor": _lead_only(lambda w, who: {"conversation": w.conv, "mode": "listen"}),
     "voice.monitor.stop": _lead_only(lambda w, who: {"conversation": w.conv}),
+    # the team lead's desk (issue 11)
+    "lead.figures": _lead_only(),
+    "lead.agents": _lead_only(),
+    "lead.timeline": _lead_only(lambda w, who: {"agent": "agent1"}),
+    "lead.urgent": _lead_only(),
+    "lead.assign": _lead_only(lambda w, who: {"conversation": w.conv, "agent": "agent1"}),
+    "lead.take": _lead_only(lambda w, who: {"conversation": w.conv}),
+    "lead.priority": _lead_only(lambda w, who: {"conversation": w.conv}),
+    "report.get": _lead_only(lambda w, who: {"from": 0, "to": int(time.time())}),
+    "task.list": _lead_only(),
+    "task.create": _lead_only(lambda w, who: {"title": "call the customer back"}),
+    "task.assign": _lead_only(lambda w, who: {"task": w.task, "assignee": "agent1"}),
+    "task.close": _owner_and_lead(lambda w, who: {"task": w.task}),  # its assignee (agent1) or a lead
+    "task.mine": _everyone(),
+    "task.escalate": _owner_only(lambda w, who: {"conversation": w.conv, "note": "needs a lead"}),
+    "team.announcement_read": _everyone_with(lambda w, who: {"id": w.announcement}),
+    "team.announcement_reads": _lead_only(),
+    "kb.queue": _lead_only(),
+    "kb.stale": _lead_only(),
+    "kb.confirm": _lead_only(lambda w, who: {"article": w.article}),
+    "kb.edit": _lead_only(lambda w, who: {"article": w.article, "body": "checked and still right"}),
     "kb.review": _lead_only(lambda w, who: {"proposal": w.proposal, "approve": False}),
 }
 # Ops that end the session or use up the conversation run last / get a fresh one.
@@ -117,6 +142,8 @@ class World:
         self.article = ""
         self.proposal = ""
         self.message = ""
+        self.task = ""
+        self.announcement = 0
 
     async def new_offer(self) -> tuple[str, str, str]:
         """A chat from a new customer, offered to agent1 (the only one available). (offer, conv, customer)"""
@@ -140,6 +167,12 @@ class World:
             await self.new_conv()
         if not self.article:
             self.article = (await self.owner.cmd("kb.search", query="wachtwoord"))["hits"][0]["id"]
+        if op in ("task.assign", "task.close"):
+            made = await self.lead.cmd("task.create", title="check the refund", assignee="agent1")
+            self.task = made["task"]["id"]
+        if op == "team.announcement_read":
+            made = await self.lead.cmd("team.announce", text="daily start", team="care")
+            self.announcement = made["announcement"]["id"]
         if op == "kb.review":
             made = await self.owner.cmd("kb.propose", title="New", body="text", lang="en")
             self.proposal = made["proposal"]["id"]

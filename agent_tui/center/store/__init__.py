@@ -19,6 +19,7 @@ call these named functions and never write SQL themselves:
 - :mod:`.routing` — offers and re-offer exclusions
 - :mod:`.teamchat` — team rooms, direct messages, read marks, announcements
 - :mod:`.stats` — the figures of ``stats.get``
+- :mod:`.tasks`, :mod:`.lead` — the team lead's tasks and figures (report windows, 15-minute buckets)
 - :mod:`.kb`, :mod:`.seed` — the knowledge base and the seeding of a new database
 """
 
@@ -164,6 +165,28 @@ CREATE TABLE IF NOT EXISTS canned (
     shortcut TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
     PRIMARY KEY (shortcut, lang)
 );
+-- the team lead's desk (center/tasks.py, center/lead.py)
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'task',      -- task | escalation
+    title TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    conversation TEXT,
+    created_by TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    assignee TEXT,
+    due_at REAL,
+    status TEXT NOT NULL DEFAULT 'open',    -- open | closed
+    closed_at REAL,
+    closed_by TEXT,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status, team);
+CREATE TABLE IF NOT EXISTS announcement_reads (
+    announcement INTEGER NOT NULL, user TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (announcement, user)
+) WITHOUT ROWID;
 """
 
 

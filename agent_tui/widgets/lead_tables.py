@@ -1,0 +1,246 @@
+"""The lead view's tables: agents (sortable, filter by typing), urgent items, tasks, knowledge
+upkeep (proposals with their diff, articles past review) and announcements with read receipts.
+
+Every cell from the center is shown literally (``rich.text.Text``, never markup): names,
+notes and titles may hold anything an agent or a customer typed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from agent_tui.i18n import state_word, t
+from agent_tui.secure.text import one_line
+from agent_tui.widgets.lead_figures import dur
+
+MAX_CELL_UPDATES = 24  # more changed cells than this: rebuild the table instead
+AGENT_SORTS = ("name", "state", "since", "hours", "handled", "aht_s", "conversations")
+
+
+def clock(at: Any) -> str:
+    return "–" if not at else time.strftime("%H:%M", time.localtime(float(at)))
+
+
+def minutes(seconds: float) -> str:
+    """Time in a state, to the minute (``7 m``, ``1 h 05``): a table of 200 agents is not redrawn
+    every second for a ticking seconds column."""
+    m = int(max(0.0, seconds) // 60)
+    return f"{m // 60} h {m % 60:02d}" if m >= 60 else f"{m} m"
+
+
+def lit(value: Any, limit: int = 40) -> Text:
+    return Text(one_line("" if value is None else value, limit))
+
+
+class KeyedTable(DataTable):
+    """A row-cursor table that keeps the cursor on the same key across refreshes."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.items: dict[str, dict[str, Any]] = {}
+        self._cells: dict[str, tuple[Any, ...]] = {}  # what each row shows now
+
+    def current_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001 - an empty or refreshing table has no current row
+            return None
+
+    def current(self) -> dict[str, Any] | None:
+        key = self.current_key()
+        return self.items.get(key) if key is not None else None
+
+    def fill(self, rows: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> None:
+        """Replace the rows: ``(key, item, cells)``; the cursor stays on its key if it is still there.
+
+        The same rows in the same order only have their changed cells updated (a 200-row table
+        rebuilt every poll would hold up the keys)."""
+        keys = [k for k, _, _ in rows]
+        if keys and keys == list(self._cells) and self.columns:
+            cols = list(self.columns)
+            changes = [(key, col, new) for key, _item, cells in rows
+                       for col, old, new in zip(cols, self._cells[key], cells, strict=True) if old != new]
+            if len(changes) <= MAX_CELL_UPDATES:  # each update is a table refresh: many of them cost more
+                for key, item, cells in rows:
+                    self.items[key] = item
+                    self._cells[key] = cells
+                for key, col, new in changes:
+                    self.update_cell(key, col, new)
+                return
+        keep = self.current_key()
+        self.clear()
+        self.items, self._cells = {}, {}
+        for key, item, cells in rows:
+            self.items[key] = item
+            self._cells[key] = cells
+            self.add_row(*cells, key=key)
+        if keep in keys:
+            self.move_cursor(row=keys.index(keep))
+
+
+class AgentsTable(KeyedTable):
+    """State and time in state, hours today, handled, AHT, conversations/capacity."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.agents: list[dict[str, Any]] = []
+        self.sort_by = "name"
+        self.text_filter = ""
+        self.now = time.time
+
+    def on_mount(self) -> None:
+        # Fixed widths: a 200-row table is not measured cell by cell on every redraw.
+        widths = (18, 8, 18, 6, 5, 7, 6, 8)
+        labels = (t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"), t("ag.handled"),
+                  t("ag.aht"), t("ag.convs"))
+        self.cols = [self.add_column(label, width=w) for label, w in zip(labels, widths, strict=True)]
+
+    def set_agents(self, agents: list[dict[str, Any]]) -> None:
+        self.agents = agents
+        self.redraw()
+
+    def patch_state(self, change: dict[str, Any]) -> bool:
+        """A presence change: update that agent's state in place (two cells, no full redraw)."""
+        for a in self.agents:
+            if a.get("user") == change.get("user"):
+                a.update({k: change[k] for k in ("state", "reason", "since") if k in change})
+                key = str(a["user"])
+                if key in self._cells:
+                    now = self.now()
+                    cells = list(self._cells[key])
+                    cells[2], cells[3] = Text(self._state_text(a)), minutes(now - float(a.get("since") or now))
+                    self.update_cell(key, self.cols[2], cells[2])
+                    self.update_cell(key, self.cols[3], cells[3])
+                    self._cells[key] = tuple(cells)
+                return True
+        return False
+
+    @staticmethod
+    def _state_text(a: dict[str, Any]) -> str:
+        state = state_word(str(a.get("state", "")))
+        if a.get("reason") and a.get("state") not in ("available", "on_contact"):
+            state += f" ({one_line(a['reason'], 16)})"
+        return state
+
+    def cycle_sort(self) -> str:
+        self.sort_by = AGENT_SORTS[(AGENT_SORTS.index(self.sort_by) + 1) % len(AGENT_SORTS)]
+        self.redraw()
+        return self.sort_by
+
+    def _sort_key(self, a: dict[str, Any]) -> Any:
+        v = a.get(self.sort_by)
+        if self.sort_by in ("hours", "handled", "aht_s", "conversations"):
+            return -(v or 0)  # the most first
+        return (v is None, v if v is not None else "")
+
+    def redraw(self) -> None:
+        needle = self.text_filter.lower()
+        now = self.now()
+        rows = []
+        for a in sorted(self.agents, key=self._sort_key):
+            words = f"{a.get('name', '')} {a.get('user', '')} {a.get('team', '')} {state_word(a.get('state', ''))}"
+            if needle and needle not in words.lower():
+                continue
+            rows.append((str(a["user"]), a, (
+                lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
+                minutes(now - float(a.get("since") or now)), f"{a.get('hours', 0):.1f}",
+                str(a.get("handled", 0)), dur(a.get("aht_s")),
+                f"{a.get('conversations', 0)}/{a.get('capacity', 0)}")))
+        self.fill(rows)
+
+
+def urgent_what(item: dict[str, Any]) -> tuple[str, Text]:
+    """(kind in words, what it is about) of one urgent item."""
+    kind = item.get("kind")
+    if kind in ("sla", "priority"):
+        c = item.get("conversation") or {}
+        who = (c.get("customer") or {}).get("name") or (c.get("customer") or {}).get("id")
+        return t(f"urg.{kind}"), lit(f"{c.get('channel')} · {who} · {c.get('subject') or c.get('queue')}", 48)
+    if kind == "agent":
+        return t("urg.agent"), lit((item.get("agent") or {}).get("name"), 48)
+    task = item.get("task") or {}
+    return t("urg.escalation"), lit(f"{task.get('title')} — {task.get('note')}", 48)
+
+
+class UrgentTable(KeyedTable):
+    """Conversations past or near their SLA, priority customers, agents missed or long on
+    break, escalations — each with the lead's actions (the screen's keys)."""
+
+    def on_mount(self) -> None:
+        self.add_columns(t("urg.kind"), t("urg.what"), t("urg.level"), t("urg.since"), t("urg.prio"))
+
+    def show(self, items: list[dict[str, Any]], now: float) -> None:
+        rows = []
+        for i, item in enumerate(items):
+            kind, what = urgent_what(item)
+            key = str((item.get("conversation") or {}).get("id") or (item.get("task") or {}).get("id")
+                      or (item.get("agent") or {}).get("user") or i)
+            level = item.get("level") or ""
+            level_word = state_word(level) if item.get("kind") == "agent" else t(f"urg.level.{level}")
+            rows.append((key, item, (Text(kind), what, Text(level_word),
+                                     dur(max(0.0, now - float(item.get("since") or now))),
+                                     str(item.get("priority", 0)))))
+        self.fill(rows)
+
+
+class TasksTable(KeyedTable):
+    def on_mount(self) -> None:
+        self.add_columns(t("task.kind"), t("task.title"), t("task.assignee"), t("task.due"), t("task.status"))
+
+    def show(self, tasks: list[dict[str, Any]]) -> None:
+        rows = []
+        for task in tasks:
+            assignee = (task.get("assignee") or {}).get("name") or t("task.nobody")
+            rows.append((str(task["id"]), task, (
+                Text(t(f"task.kind.{task.get('kind', 'task')}")), lit(task.get("title"), 40), lit(assignee, 20),
+                clock(task.get("due_at")), Text(t(f"task.status.{task.get('status', 'open')}")))))
+        self.fill(rows)
+
+
+class ProposalsTable(KeyedTable):
+    def on_mount(self) -> None:
+        self.add_columns(t("kbq.id"), t("kbq.article"), t("kbq.title"), t("kbq.by"), t("kbq.at"))
+
+    def show(self, proposals: list[dict[str, Any]]) -> None:
+        self.fill([(str(p["id"]), p, (Text(str(p["id"])), lit(p.get("article") or t("kbq.new"), 14),
+                                      lit(p.get("title"), 36), lit(p.get("user_name") or p.get("user"), 20),
+                                      clock(p.get("created_at")))) for p in proposals])
+
+
+class StaleTable(KeyedTable):
+    def on_mount(self) -> None:
+        self.add_columns(t("kbq.article"), t("kbq.title"), t("kbq.days"))
+
+    def show(self, articles: list[dict[str, Any]]) -> None:
+        self.fill([(str(a["id"]), a, (Text(str(a["id"])), lit(a.get("title"), 50),
+                                      str(a.get("days_since_review") if a.get("days_since_review") is not None
+                                          else "–"))) for a in articles])
+
+
+class AnnouncementsTable(KeyedTable):
+    def on_mount(self) -> None:
+        self.add_columns(t("ann.at"), t("ann.text"), t("ann.read"))
+
+    def show(self, announcements: list[dict[str, Any]]) -> None:
+        rows = []
+        for a in announcements:
+            n_read, n_all = len(a.get("read") or []), len(a.get("read") or []) + len(a.get("unread") or [])
+            rows.append((str(a["id"]), a, (clock(a.get("at")), lit(a.get("text"), 60),
+                                           t("ann.read_of", n=n_read, of=n_all))))
+        self.fill(rows)
+
+
+def diff_text(diff: str) -> Text:
+    """A unified diff, literally, with added and removed lines in words and colour."""
+    out = Text()
+    for line in (diff or "").splitlines():
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim" if line.startswith(
+            "@@") else ""
+        out.append(one_line(line, 200) + "\n", style=style)
+    return out
