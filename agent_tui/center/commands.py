@@ -90,8 +90,8 @@ OPS: tuple[Op, ...] = (
     # team chat
     Op("team.rooms", lambda s, c, a: {"rooms": s.teamchat.rooms(c.user)}, "agent"),
     Op("team.send", lambda s, c, a: s.teamchat.send(c.user, a["room"], a["text"]), "agent"),
-    Op("team.history", lambda s, c, a: s.teamchat.history(c.user, a["room"], a.get("limit", 50), a.get("before")),
-       "agent"),
+    Op("team.history", lambda s, c, a: s.teamchat.history(c.user, a["room"], a.get("limit", 50), a.get("before"),
+                                                           bool(a.get("peek"))), "agent"),
     Op("team.announce", lambda s, c, a: s.teamchat.announce(c.user, a["text"], a.get("team")), "supervisor"),
     # figures
     Op("stats.get", lambda s, c, a: s.stats.stats(), "agent"),
@@ -104,6 +104,8 @@ OPS: tuple[Op, ...] = (
     Op("kb.proposals", lambda s, c, a: s.knowledge.proposals(), "supervisor"),
     Op("kb.review", lambda s, c, a: s.knowledge.review(c.user, a["proposal"], a["approve"], a.get("comment")),
        "supervisor"),
+    # --- issue 8 (deskux): team-chat room read state, kept by the center ---
+    Op("team.read", lambda s, c, a: s.teamchat.read(c.user, a["room"], a["upto"]), "agent"),
 )
 
 

@@ -52,23 +52,25 @@ NARROW_BELOW = 110
 
 # Every desk action: (binding id, default key, action, label key, show in footer, priority).
 # The bindings, the help screen and the command palette are all built from this one list.
+# All are priority bindings: global keys work whatever has focus (the composer's TextArea binds
+# F6/F7 for selections, Inputs bind Ctrl+K — the desk's keys win).
 ACTIONS: list[tuple[str, str, str, str, bool, bool]] = [
-    ("desk.help", "f1", "help", "act.help", True, False),
-    ("desk.conversations", "f2", "show_conversations", "act.conversations", True, False),
-    ("desk.colleagues", "f3", "show_colleagues", "act.colleagues", True, False),
-    ("desk.team", "f4", "show_team", "act.team", True, False),
-    ("desk.customer", "f5", "show_customer", "act.customer", False, False),
-    ("desk.next_conversation", "f6", "next_conversation", "act.next_conv", False, False),
-    ("desk.state", "f7", "choose_state", "act.state", True, False),
+    ("desk.help", "f1", "help", "act.help", True, True),
+    ("desk.conversations", "f2", "show_conversations", "act.conversations", True, True),
+    ("desk.colleagues", "f3", "show_colleagues", "act.colleagues", True, True),
+    ("desk.team", "f4", "show_team", "act.team", True, True),
+    ("desk.customer", "f5", "show_customer", "act.customer", False, True),
+    ("desk.next_conversation", "f6", "next_conversation", "act.next_conv", False, True),
+    ("desk.state", "f7", "choose_state", "act.state", True, True),
     ("desk.accept", "f8", "accept", "act.accept", True, True),
     ("desk.decline", "f9", "decline", "act.decline", True, True),
-    ("desk.suggest", "f10", "suggest", "act.suggest", False, False),
-    ("desk.contrast", "f12", "toggle_contrast", "act.theme", False, False),
+    ("desk.suggest", "f10", "suggest", "act.suggest", False, True),
+    ("desk.contrast", "f12", "toggle_contrast", "act.theme", False, True),
     ("desk.knowledge", "ctrl+k", "knowledge", "act.kb", True, True),
-    ("desk.note", "ctrl+n", "toggle_note", "act.note", True, False),
+    ("desk.note", "ctrl+n", "toggle_note", "act.note", True, True),
     ("desk.transfer", "ctrl+t", "transfer", "act.transfer", True, True),
     ("desk.wrapup", "ctrl+w", "wrapup", "act.wrapup", True, True),
-    ("desk.canned", "ctrl+r", "canned", "act.canned", False, False),
+    ("desk.canned", "ctrl+r", "canned", "act.canned", False, True),
 ]
 
 
@@ -94,8 +96,9 @@ class DeskScreen(Screen[None]):
         super().__init__()
         self._call_bar = call_bar
         self.COMMANDS = set(commands)
-        # Rebuild with the language chosen at start-up (class BINDINGS were made at import).
-        self._bindings = BindingsMap(desk_bindings())
+        # Rebuild with the language chosen at start-up (class BINDINGS were made at import),
+        # keeping Screen's own (Tab / Shift+Tab move the focus between the desk's regions).
+        self._bindings = BindingsMap.merge([BindingsMap(Screen.BINDINGS), BindingsMap(desk_bindings())])
         self.view = "desk"
         self._width = 120
         self.history_cache: dict[str, dict[str, Any]] = {}
@@ -205,14 +208,32 @@ class DeskScreen(Screen[None]):
             self.query_one(TeamChat).show(state, now)
 
     def _read_visible_room(self) -> None:
-        """Messages in the room on screen count as read (no center op exists for rooms)."""
+        """Messages in the room on screen count as read; the center keeps the read mark
+        (``team.read``), so the agent's other device agrees."""
         team = self.query_one(TeamChat)
         tabs = self.query_one(TabbedContent)
         visible = tabs.active == "tab-team" and (self.view == "side" or not self.has_class("-narrow"))
-        room = self.app_state.rooms.get(team.room or "")
-        if visible and room is not None and room.get("unread"):
-            self.app_state.mark_room_read(str(team.room))
+        state = self.app_state
+        room = state.rooms.get(team.room or "")
+        if not visible or room is None:
+            return
+        if not state.room_messages.get(str(team.room)) and room.get("unread"):
+            self._load_room(str(team.room))  # what came while away: read once it is here
+            return
+        upto = state.room_upto(str(team.room))
+        if room.get("unread"):
+            state.mark_room_read(str(team.room))
             self.app.flush_soon()  # type: ignore[attr-defined]  # status bar unread count
+        if upto > int(room.get("read_upto") or 0) and self.app.online():  # type: ignore[attr-defined]
+            room["read_upto"] = upto
+            self.app.fire("team.read", room=str(team.room), upto=upto)  # type: ignore[attr-defined]
+
+    def load_unread_rooms(self) -> None:
+        """After a login (a fresh snapshot): fetch the rooms with messages the agent has not
+        seen — sent while they were away — without marking them read."""
+        for rid, room in list(self.app_state.rooms.items()):
+            if room.get("unread"):
+                self._load_room(rid)
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
@@ -351,14 +372,12 @@ class DeskScreen(Screen[None]):
     @work(group="room-load")
     async def _load_room(self, room: str) -> None:
         app = self.app
-        if not app.online() or self.app_state.room_messages.get(room):  # type: ignore[attr-defined]
+        if not app.online():  # type: ignore[attr-defined]
             return
-        data = await app.command("team.history", room=room, limit=50, quiet=True)  # type: ignore[attr-defined]
+        data = await app.command("team.history", room=room, limit=50, peek=True, quiet=True)  # type: ignore[attr-defined]
         if data:
-            msgs = self.app_state.room_messages.setdefault(room, [])
-            known = {m.get("id") for m in msgs}
-            msgs[:0] = [m for m in data.get("messages") or [] if m.get("id") not in known]
-            self.refresh_area("team")
+            self.app_state.merge_room_history(room, data.get("messages") or [])
+            self.app.flush_soon()  # type: ignore[attr-defined]
 
     # --- knowledge --------------------------------------------------------------------------
     @on(KBQuery)
@@ -402,8 +421,13 @@ class DeskScreen(Screen[None]):
         self.app.action_show_help()  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
-        if self.view != "desk":
-            self.action_show_conversations()
+        """Escape: one step back to a known place — from a chat's input to its room list, from a
+        side view to the conversations, else to the conversation list."""
+        focused = self.app.focused
+        if focused is not None and focused.id == "team-input":
+            self.query_one("#team-rooms").focus()
+            return
+        self.action_show_conversations()
 
     def action_show_conversations(self) -> None:
         self.view = "desk"
