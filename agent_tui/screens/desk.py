@@ -21,7 +21,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, TextArea
 
-from agent_tui.i18n import state_word, t
+from agent_tui.core.language import guess_language
+from agent_tui.i18n import language, state_word, t
 from agent_tui.messages import (
     CallColleague,
     InsertIntoReply,
@@ -569,7 +570,10 @@ class DeskScreen(Screen[None]):
             if text:
                 self.query_one(ConversationPane).composer.insert_text(str(text))
 
-        self.app.push_screen(CannedScreen(self.app.canned), done)  # type: ignore[attr-defined]
+        c = self.app_state.conversations.get(self.query_one(ConversationPane).current or "")
+        said = [str(m.get("text") or "") for m in (c.messages if c else []) if m.get("direction") == "in"]
+        lang = guess_language(said[-5:] + [str((c.summary if c else {}).get("subject") or "")])
+        self.app.push_screen(CannedScreen(self.app.canned, lang or language()), done)  # type: ignore[attr-defined]
 
     def state_label(self) -> str:
         return state_word(str(self.app_state.agent.get("state")))

@@ -22,6 +22,11 @@ async def test_note_mode_stays_with_its_conversation_and_a_call_takes_notes_only
     app = desk_factory(initial_state="available")
     async with app.run_test(size=SIZE) as pilot:
         first = await offer_and_accept(app, pilot, center, "+31610000001", "Where is my router?")
+        # A follow-up comes without a name: labelled with the customer's name, not the number.
+        await asyncio.to_thread(center.inject, "sms", "+31610000001", "It is the white box")
+        await wait_for(pilot, lambda: any("white box" in t for t in transcript_texts(app)), what="follow-up")
+        follow = next(t for t in transcript_texts(app) if "white box" in t)
+        assert "Test Customer" in follow.splitlines()[0] and "+31610000001" not in follow, follow
         await pilot.press("ctrl+n")
         await type_text(pilot, "checked the tracking")
         await pilot.press("enter")
@@ -145,3 +150,28 @@ async def test_team_chat_sent_while_away_appears_with_unread_counts(desk_factory
     finally:
         await other.close(logout=True)
         await second.close()
+
+
+async def test_quick_replies_follow_the_language_and_kb_insert_keeps_agent_notes_out(desk_factory, center):
+    app = desk_factory(initial_state="available")
+    async with app.run_test(size=SIZE) as pilot:
+        await offer_and_accept(app, pilot, center, "+31610000009", "Hallo, ik heb mijn factuur niet ontvangen")
+        await wait_for(pilot, lambda: app.canned, what="quick replies loaded")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.screen.query("#canned-preview"), what="quick replies with preview")
+        screen = app.screen
+        langs = [plain_text.plain.split()[-1] for _value, plain_text in screen.choices]
+        assert langs[0] == "nl" and langs == sorted(langs, key=lambda lang: lang != "nl"), langs
+        preview = plain(screen.query_one("#canned-preview"))
+        assert screen.choices[0][0][:30] in preview, preview
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.screen.query("#canned-preview"), what="closed")
+        # KB: the article's agent-only part is shown, never inserted.
+        app.screen._open_article("kb-en-0002")
+        await wait_for(pilot, lambda: app.screen.query("#article-agent"), what="article with its agent part")
+        assert "billing ticket" in plain(app.screen.query_one("#article-agent"))
+        await pilot.press("i")
+        area = app.screen.query_one(ComposerArea)
+        await wait_for(pilot, lambda: "direct debit" in area.text, what="customer part inserted")
+        assert "billing ticket" not in area.text and "»" not in area.text
+        await app.action_quit()
