@@ -11,14 +11,21 @@ import re
 from collections.abc import Iterable
 
 _WORDS = re.compile(r"[a-zà-ÿ']+")
+
+
+def _clues(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that are common in one language and rare in the other ("is" is common in both).
 CLUES = {
-    "nl": frozenset("""de het een ik mijn niet is van en wat hoe waarom wanneer kan ik u uw je jij wij
+    "nl": _clues("""de het een ik mijn niet van en wat hoe waarom wanneer kan u uw je jij wij
         we ze zijn heb heeft hebben graag bedankt dank alvast goedemorgen goedemiddag hallo hoi
         met voor op naar maar ook nog geen al wel er dat dit deze die welke factuur storing
-        verhuizing klant nummer alstublieft aub""".split()),
-    "en": frozenset("""the a an i my not is of and what how why when can you your we they are have
+        verhuizing klant nummer alstublieft aub"""),
+    "en": _clues("""the a an i my not of and what how why when can you your we they are have
         has please thanks thank hello hi good morning with for on to but also still no yes there
-        that this these which invoice outage moving customer number""".split()),
+        that this these which invoice outage moving customer number"""),
 }
 
 

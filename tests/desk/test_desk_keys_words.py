@@ -10,7 +10,9 @@ from agent_tui.app import DeskApp, DeskCommands, check_keys
 from agent_tui.core.config import ConfigError, parse_config
 from agent_tui.core.desk_state import DeskState
 from agent_tui.core.keynames import NAMED, key_problem
+from agent_tui.core.language import guess_language
 from agent_tui.i18n import set_language, t
+from agent_tui.protocol.kbtext import join_body, split_body
 from agent_tui.screens.wrapup import code_label
 
 
@@ -69,3 +71,16 @@ async def test_one_theme_entry_in_the_palette():
         assert "Theme" not in titles
         desk_titles = [title for title, _help, _fn in DeskCommands(app.screen)._commands()]
         assert desk_titles.count(t("act.theme")) == 1
+
+
+def test_the_customers_language_is_guessed_from_their_words():
+    assert guess_language(["Hallo, ik heb mijn factuur niet ontvangen"]) == "nl"
+    assert guess_language(["Hello, I did not get my invoice this month"]) == "en"
+    assert guess_language(["+31 6 1234", "ok"]) is None
+
+
+def test_an_article_body_splits_into_customer_and_agent_parts():
+    body = join_body("Check your spam folder.", "Create a billing ticket.")
+    assert split_body(body) == ("Check your spam folder.", "Create a billing ticket.")
+    assert split_body("Only for customers.") == ("Only for customers.", "")
+    assert join_body("Only for customers.", "") == "Only for customers."
