@@ -50,6 +50,7 @@ from agent_tui.widgets.status_bar import StatusBar
 from agent_tui.widgets.team_chat import TeamChat
 
 NARROW_BELOW = 110
+MIN_SIZE = (80, 24)  # below this the desk says "terminal too small" instead of drawing a broken desk
 
 # Every desk action: (binding id, default key, action, label key, show in footer, priority).
 # The bindings, the help screen and the command palette are all built from this one list.
@@ -102,11 +103,13 @@ class DeskScreen(Screen[None]):
         self._bindings = BindingsMap.merge([BindingsMap(Screen.BINDINGS), BindingsMap(desk_bindings())])
         self.view = "desk"
         self._width = 120
+        self._height = 40
         self.history_cache: dict[str, dict[str, Any]] = {}
         self.suggest_cache: dict[str, list[dict[str, Any]]] = {}
         self._last_typing = 0.0
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="too-small", markup=False)
         yield StatusBar(id="status")
         yield OfferBanner(id="offer")
         with Horizontal(id="main"):
@@ -142,21 +145,28 @@ class DeskScreen(Screen[None]):
         return self.query_one(ConversationPane).current
 
     def on_mount(self) -> None:
-        self._apply_size(self.size.width)
+        self._apply_size(self.size.width, self.size.height)
         self.refresh_all()
         self.query_one(ConversationList).focus()
 
     def on_resize(self, event) -> None:
-        self._apply_size(event.size.width)
+        self._apply_size(event.size.width, event.size.height)
 
-    def _apply_size(self, width: int) -> None:
-        self._width = width
+    def _apply_size(self, width: int, height: int) -> None:
+        self._width, self._height = width, height
+        if self.too_small:
+            self.query_one("#too-small", Static).update(t(
+                "screen.too_small", w=width, h=height, min_w=MIN_SIZE[0], min_h=MIN_SIZE[1]))
         self._apply_view()
+
+    @property
+    def too_small(self) -> bool:
+        return 0 < self._width < MIN_SIZE[0] or 0 < self._height < MIN_SIZE[1]
 
     def _apply_view(self) -> None:
         # One style update for all class changes: each separate change would restyle
         # the whole screen (this was most of the start-up time).
-        wanted = {"-narrow": self._width < NARROW_BELOW}
+        wanted = {"-narrow": self._width < NARROW_BELOW, "-too-small": self.too_small}
         wanted.update({f"-view-{v}": self.view == v for v in ("desk", "colleagues", "side")})
         changed = False
         for cls, enabled in wanted.items():
