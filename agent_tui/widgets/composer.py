@@ -165,12 +165,13 @@ class Composer(Vertical):
             cust = c.get("customer") or {}
             if c.get("channel") == "social" and cust.get("handle") and not self.note_mode:
                 head.append("  " + t("composer.to", handle=one_line(cust.get("handle"), 40)))
-            if c.get("channel") == "email" and not self.note_mode:
-                head.append("  Ctrl+S: " + t("act.send") + "  Ctrl+G: quote", "dim")
+            # The mode switch first: at 80×24 the end of this line is cut, not the mode.
             if self.notes_only:
                 head.append("  " + t("composer.voice_notes"), "dim")
             else:
                 head.append("  Ctrl+N: " + (t("composer.reply") if self.note_mode else t("composer.note")), "dim")
+            if c.get("channel") == "email" and not self.note_mode:
+                head.append("  Ctrl+S: " + t("act.send") + "  Ctrl+G: " + t("help.quote"), "dim")
         self.query_one("#composer-head", Static).update(head)
         if self.note_mode:
             self.area.placeholder = t("composer.note_placeholder")
