@@ -86,7 +86,7 @@ class ProposeScreen(ModalScreen[Any]):
     ProposeScreen TextArea { height: 1fr; }
     ProposeScreen Horizontal { height: auto; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", t("kb.send_proposal"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("prompt.cancel")), Binding("ctrl+s", "send", t("kb.send_proposal"))]
 
     def __init__(self, article: dict[str, Any]) -> None:
         super().__init__()

@@ -107,6 +107,7 @@ class DeskScreen(Screen[None]):
         self.history_cache: dict[str, dict[str, Any]] = {}
         self.suggest_cache: dict[str, list[dict[str, Any]]] = {}
         self._last_typing = 0.0
+        self._rooms_loaded: set[str] = set()  # rooms whose history this session fetched
 
     def compose(self) -> ComposeResult:
         yield Static("", id="too-small", markup=False)
@@ -228,8 +229,10 @@ class DeskScreen(Screen[None]):
         room = state.rooms.get(team.room or "")
         if not visible or room is None:
             return
-        if not state.room_messages.get(str(team.room)) and room.get("unread"):
-            self._load_room(str(team.room))  # what came while away: read once it is here
+        if str(team.room) not in self._rooms_loaded and self.app.online():  # type: ignore[attr-defined]
+            # First look at this room in this session: fetch its recent history (also what came
+            # while away); it counts as read once it is here.
+            self._load_room(str(team.room))
             return
         upto = state.room_upto(str(team.room))
         if room.get("unread"):
@@ -385,9 +388,11 @@ class DeskScreen(Screen[None]):
         app = self.app
         if not app.online():  # type: ignore[attr-defined]
             return
+        self._rooms_loaded.add(room)
         data = await app.command("team.history", room=room, limit=50, peek=True, quiet=True)  # type: ignore[attr-defined]
         if data:
             self.app_state.merge_room_history(room, data.get("messages") or [])
+            self.app_state._mark("rooms")  # redraw: the room on screen is read now that it is here
             self.app.flush_soon()  # type: ignore[attr-defined]
 
     # --- knowledge --------------------------------------------------------------------------
