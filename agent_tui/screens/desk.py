@@ -301,6 +301,7 @@ class DeskScreen(Screen[None]):
         self.query_one(ConversationList).cursor_key = cid
         pane.show(state, self.app.now())  # type: ignore[attr-defined]
         self._show_customer()
+        self._use_conversation_shortcuts(cid)
         self._load_conversation(cid)
 
     @work(group="conv-load")
@@ -332,6 +333,7 @@ class DeskScreen(Screen[None]):
         if self.query_one(ConversationPane).current == cid:
             self.query_one(ConversationPane).show(state, app.now())  # type: ignore[attr-defined]
             self._show_customer()
+            self._use_conversation_shortcuts(cid)
 
     @on(TextArea.Changed, "#composer-area")
     def _typing(self, event: TextArea.Changed) -> None:
@@ -585,10 +587,22 @@ class DeskScreen(Screen[None]):
             if text:
                 self.query_one(ConversationPane).composer.insert_text(str(text))
 
-        c = self.app_state.conversations.get(self.query_one(ConversationPane).current or "")
+        self.app.push_screen(CannedScreen(self.app.canned, self.conversation_language()), done)  # type: ignore[attr-defined]
+
+    def conversation_language(self, cid: str | None = None) -> str:
+        """The language the open (or ``cid``'s) customer writes in; the desk's own if unclear."""
+        c = self.app_state.conversations.get(cid or self.query_one(ConversationPane).current or "")
         said = [str(m.get("text") or "") for m in (c.messages if c else []) if m.get("direction") == "in"]
-        lang = guess_language(said[-5:] + [str((c.summary if c else {}).get("subject") or "")])
-        self.app.push_screen(CannedScreen(self.app.canned, lang or language()), done)  # type: ignore[attr-defined]
+        return guess_language(said[-5:] + [str((c.summary if c else {}).get("subject") or "")]) or language()
+
+    def _use_conversation_shortcuts(self, cid: str) -> None:
+        """/shortcuts in the composer expand to the quick reply in the customer's language."""
+        lang = self.conversation_language(cid)
+        mapping: dict[str, str] = {}
+        for item in sorted(self.app.canned, key=lambda c: c.get("lang") == lang):  # type: ignore[attr-defined]
+            mapping[str(item.get("shortcut") or "").lstrip("/").lower()] = str(item.get("text") or "")
+        if mapping:
+            self.query_one(ComposerArea).canned = mapping
 
     def state_label(self) -> str:
         return state_word(str(self.app_state.agent.get("state")))

@@ -171,12 +171,15 @@ async def test_quick_replies_follow_the_language_and_kb_insert_keeps_agent_notes
         assert screen.choices[0][0][:30] in preview, preview
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.screen.query("#canned-preview"), what="closed")
+        area = app.screen.query_one(ComposerArea)
+        area.focus()
+        await type_text(pilot, "/hello ")  # the shortcut expands in the customer's language too
+        await wait_for(pilot, lambda: area.text.startswith("Goedendag"), what="Dutch /hello")
         # KB: the article's agent-only part is shown, never inserted.
         app.screen._open_article("kb-en-0002")
         await wait_for(pilot, lambda: app.screen.query("#article-agent"), what="article with its agent part")
         assert "billing ticket" in plain(app.screen.query_one("#article-agent"))
         await pilot.press("i")
-        area = app.screen.query_one(ComposerArea)
         await wait_for(pilot, lambda: "direct debit" in area.text, what="customer part inserted")
         assert "billing ticket" not in area.text and "»" not in area.text
         await app.action_quit()
