@@ -28,7 +28,7 @@ async def test_note_mode_stays_with_its_conversation_and_a_call_takes_notes_only
         follow = next(t for t in transcript_texts(app) if "white box" in t)
         assert "Test Customer" in follow.splitlines()[0] and "+31610000001" not in follow, follow
         await pilot.press("ctrl+n")
-        await type_text(pilot, "checked the tracking")
+        await type_text(pilot, "tracked")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(m.get("direction") == "note"
                                           for m in app.state.conversations[first].messages), what="note")
@@ -40,10 +40,10 @@ async def test_note_mode_stays_with_its_conversation_and_a_call_takes_notes_only
         await wait_for(pilot, lambda: any("Is there an outage?" in t for t in transcript_texts(app)),
                        what="third open")
         app.screen.query_one(ComposerArea).focus()
-        await type_text(pilot, "No outage here")
+        await type_text(pilot, "No outage")
         await pilot.press("enter")
         await wait_thread(lambda: center.outbox("+31610000003"),
-                          lambda out: any(m.get("text") == "No outage here" for m in out), what="reply at customer")
+                          lambda out: any(m.get("text") == "No outage" for m in out), what="reply at customer")
         # Then a phone call (no Ctrl+N pressed). What the agent types there is a note, never "sent".
         voice = await asyncio.to_thread(open_voice_call, center, "+31201110000")
         await wait_for(pilot, lambda: app.state.offers, what="voice offer")
@@ -51,12 +51,12 @@ async def test_note_mode_stays_with_its_conversation_and_a_call_takes_notes_only
         await wait_for(pilot, lambda: voice["id"] in app.state.conversations, what="voice accepted")
         await wait_for(pilot, lambda: app.screen.query_one("#center").current == voice["id"], what="call open")
         app.screen.query_one(ComposerArea).focus()
-        await type_text(pilot, "wants a callback")
+        await type_text(pilot, "callback")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(m.get("text") == "wants a callback"
+        await wait_for(pilot, lambda: any(m.get("text") == "callback"
                                           for m in app.state.conversations[voice["id"]].messages), what="call note")
         call_msgs = app.state.conversations[voice["id"]].messages
-        assert [m.get("direction") for m in call_msgs if m.get("text") == "wants a callback"] == ["note"]
+        assert [m.get("direction") for m in call_msgs if m.get("text") == "callback"] == ["note"]
         await app.action_quit()
 
 
