@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from agent_tui.core.desk_state import DeskState, fmt_duration
-from agent_tui.i18n import state_word, t
+from agent_tui.i18n import state_word, t, t_or
 from agent_tui.secure.text import one_line
 
 # State -> style class; the word is always shown too, colour only supports it.
@@ -43,8 +43,10 @@ class StatusBar(Static):
         line = Text(no_wrap=True, overflow="ellipsis")
         who = one_line(state.me.get("name") or state.me.get("user") or t("status.nobody"), 24)
         line.append(f" {state_word(st)} {fmt_duration(now - since)} ", STATE_STYLE.get(st, "reverse"))
-        reason = agent.get("reason")
-        if reason:
+        # The center's own reasons in the desk's language; at 80 columns not the reason of
+        # "missed" (the state word says it already).
+        reason = t_or(f"reason.{agent.get('reason')}", str(agent.get("reason") or ""))
+        if reason and not (compact and st == "missed"):
             line.append(f"{'' if compact else ' '}({one_line(reason, 20)})", "italic")
         conn = getattr(status, "state", "offline")
         line.append(sep)

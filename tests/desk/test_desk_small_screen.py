@@ -60,7 +60,7 @@ async def test_the_status_bar_keeps_state_link_queued_unread_and_queue_at_80_col
             bar.show(state, ConnectionStatus("reconnecting", None, "", 2), 1000.0)
             await pilot.pause()
             away = str(bar.render())
-            state.agent = {"state": "missed", "reason": "", "since": 1000.0 - 754}
+            state.agent = {"state": "missed", "reason": "offer timed out", "since": 1000.0 - 754}
             bar.show(state, ConnectionStatus("online", 12.0, "", 0), 1000.0)
             await pilot.pause()
             missed = str(bar.render())
@@ -73,6 +73,7 @@ async def test_the_status_bar_keeps_state_link_queued_unread_and_queue_at_80_col
     for part in ("Pauze 1:35", "opnieuw verbinden", "2 in wachtrij", "Ongelezen 3"):
         assert part in away, (part, away)
     assert "Niet gereed (aanbod gemist) 12:34" in missed and "Wachtrij 4/1:02" in missed, missed
+    assert "offer timed out" not in missed  # the center's English reason never shows in Dutch
 
 
 async def test_below_80x24_the_desk_says_the_terminal_is_too_small():
