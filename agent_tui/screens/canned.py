@@ -19,7 +19,8 @@ from agent_tui.secure.text import literal, one_line
 
 class CannedScreen(PickerScreen):
     DEFAULT_CSS = """
-    CannedScreen #canned-preview { height: auto; max-height: 6; padding: 0 1; margin-top: 1;
+    CannedScreen OptionList { max-height: 9; }
+    CannedScreen #canned-preview { height: auto; max-height: 5; padding: 0 1;
                                    border-top: solid $primary 40%; color: $text-muted; }
     """
 

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
@@ -90,6 +90,9 @@ class Composer(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # Labels in the language chosen at start-up (class BINDINGS were made at import).
+        self._bindings = BindingsMap([Binding("ctrl+s", "send", t("act.send"), id="composer.send"),
+                                      Binding("ctrl+g", "quote", t("help.quote"), id="composer.quote", show=False)])
         self.conversation: dict[str, Any] | None = None
         self.last_customer_text = ""
         # Note mode belongs to one conversation (ids in note mode); a voice call's composer

@@ -67,7 +67,9 @@ class TeamChat(Vertical):
         with Horizontal(id="team-body"):
             yield RoomList(id="team-rooms")
             yield Transcript(id="team-transcript")
-        yield Input(placeholder=t("team.placeholder", room=""), id="team-input")
+        box = Input(placeholder=t("team.placeholder", room=""), id="team-input")
+        box.cursor_blink = getattr(self.app, "cursor_blink", True)  # off in snapshot tests: stable images
+        yield box
 
     def select_room(self, room: str) -> None:
         self.room = room
