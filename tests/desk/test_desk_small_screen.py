@@ -91,3 +91,11 @@ async def test_below_80x24_the_desk_says_the_terminal_is_too_small():
         await pilot.pause()
         assert app.screen.query_one("#too-small").region.area == 0
         assert app.screen.query_one("#status").region.area > 0
+
+
+def test_a_rooms_unread_count_shows_however_long_its_name():
+    from agent_tui.widgets.line_list import Row
+    from agent_tui.widgets.team_chat import RoomList
+
+    text = RoomList().render_row(Row("dm:agent9", ("@Marie-José van den Heuvel", 12)), 18).plain
+    assert text.endswith("(12)") and len(text) <= 18, text
