@@ -60,7 +60,7 @@ async def test_note_mode_stays_with_its_conversation_and_a_call_takes_notes_only
         await app.action_quit()
 
 
-async def test_keys_work_from_any_focus_and_escape_leads_back(desk_factory):
+async def test_keys_work_from_any_focus_escape_leads_back_and_a_break_withdraws_offers(desk_factory, center):
     app = desk_factory()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.online() and app.state.rooms, what="online with rooms")
@@ -86,13 +86,8 @@ async def test_keys_work_from_any_focus_and_escape_leads_back(desk_factory):
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "team-rooms", what="room list")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "conv-list", what="conversations")
-        await app.action_quit()
-
-
-async def test_a_break_withdraws_the_offer_on_the_desk_at_once(desk_factory, center):
-    app = desk_factory(initial_state="available")
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.state.agent.get("state") == "available", what="available")
+        # A break while an offer is pending: the desk drops the offer at once.
+        await app.set_agent_state_now("available", None)
         await asyncio.to_thread(center.inject, "chat", "web-77", "Hello?")
         await wait_for(pilot, lambda: app.state.offers, what="offer")
         await pilot.press("f7")
