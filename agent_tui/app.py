@@ -13,15 +13,16 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.theme import Theme
 
 from agent_tui.core import credentials
@@ -36,9 +37,10 @@ from agent_tui.core.client import (
 from agent_tui.core.config import Config, ConfigError, default_config_path, save_login
 from agent_tui.core.desk_cache import TEAM_DRAFT, DeskCache, open_cache, restored_pending
 from agent_tui.core.desk_state import DeskState, PendingSend
+from agent_tui.core.keynames import clashes
 from agent_tui.core.store import ArticleCache
 from agent_tui.desk_phone.controller import DeskPhone, call_bar_widgets
-from agent_tui.desk_phone.keys import PhoneCommands, default_phone_key
+from agent_tui.desk_phone.keys import PHONE_ACTIONS, PhoneCommands, default_phone_key
 from agent_tui.i18n import set_language, state_word, t
 from agent_tui.messages import DraftChanged
 from agent_tui.palette import ListedCommands
@@ -78,6 +80,23 @@ class LoginInfo:
     token: str | None = None
 
 
+def check_keys(config: Config) -> None:
+    """Check the config's ``keys:`` against the desk's key table: an unknown binding id, or a
+    key that two bindings would share, is a :class:`ConfigError` naming the line (at start,
+    before the desk opens: a mistyped id must not silently leave an action without its key)."""
+    defaults = {bid: key for bid, key, *_ in ACTIONS}
+    defaults.update({bid: key for bid, key, *_ in PHONE_ACTIONS})
+    defaults.update({"composer.send": "ctrl+s", "composer.quote": "ctrl+g", "app.quit": "ctrl+q"})
+    for bid in config.keys:
+        if bid not in defaults:
+            raise ConfigError(config.path, config.key_lines.get(bid), f"keys.{bid}",
+                              f"unknown action id (known: {', '.join(sorted(defaults))})")
+    for key, first, second in clashes({**defaults, **config.keys}):
+        bid, other = (second, first) if second in config.keys else (first, second)
+        raise ConfigError(config.path, config.key_lines.get(bid), f"keys.{bid}",
+                          f"{key} is bound twice: it is also the key of {other}")
+
+
 class DeskCommands(ListedCommands):
     """Command palette: every desk action, plus each agent state."""
 
@@ -96,7 +115,7 @@ class DeskCommands(ListedCommands):
         # the team lead's desk (screens/lead_hooks.py)
         if app.lead.is_lead():
             out.append((t("act.lead"), "ctrl+l · app.lead", app.lead.open_view))
-        out += [(t("act.escalate"), "ctrl+e · desk.escalate", app.lead.escalate),
+        out += [(t("act.escalate"), "alt+e · desk.escalate", app.lead.escalate),
                 (t("act.my_tasks"), "desk.my_tasks", app.lead.my_tasks),
                 (t("act.ann_read"), f"{ANN_READ_KEY} · desk.announcement_read", app.lead.mark_read)]
         return out
@@ -112,7 +131,7 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # the team lead's desk (screens/lead_hooks.py)
         Binding("ctrl+l", "lead_view", "Team lead view", id="app.lead", show=False),
-        Binding("ctrl+e", "escalate", "Escalate to lead", id="desk.escalate", show=False, priority=True),
+        Binding("alt+e", "escalate", "Escalate to lead", id="desk.escalate", show=False, priority=True),
         Binding(ANN_READ_KEY, "announcement_read", "Mark announcement read", id="desk.announcement_read",
                 show=False, priority=True),
     ]
@@ -377,6 +396,9 @@ class DeskApp(App[None]):
             self.phone.center_welcome(frame)
         if not frame.get("resumed"):
             self.run_worker(self._load_reference_data(), group="refdata")
+            desk = self.desk_screen()
+            if desk is not None:
+                desk.load_unread_rooms()  # team chat sent while the agent was away
         self.call_later(self.lead.show_bar)
         self.flush_soon()
 
@@ -403,8 +425,8 @@ class DeskApp(App[None]):
             except credentials.KeyringUnavailable as err:
                 if not self._keyring_warned:
                     self._keyring_warned = True
-                    self.notify(str(err), title="Keyring", severity="warning", markup=False,
-                                timeout=15)
+                    self.notify(t("keyring.unavailable", why=str(err)), title=t("keyring.title"),
+                                severity="warning", markup=False, timeout=15)
         self.run_worker(store(), group="keyring")
 
     async def _load_reference_data(self) -> None:
@@ -570,9 +592,8 @@ class DeskApp(App[None]):
             args["reason"] = reason
         data = await self.command("state.set", **args)
         if data:
-            self.state.agent = {"state": data.get("state", state), "reason": data.get("reason") or "",
-                                "since": float(data.get("since") or self.now())}
-            self.state._mark("agent")
+            self.state.set_agent({"state": data.get("state", state), "reason": data.get("reason") or "",
+                                  "since": float(data.get("since") or self.now())})
             self.flush_soon()
 
     def transfer(self, conversation: str, target: dict[str, Any]) -> None:
@@ -636,7 +657,7 @@ class DeskApp(App[None]):
         info = []
         if self.demo_dir is not None:
             info.append(t("help.data", d=str(self.demo_dir)))
-        info.append(t("help.config", p=str(self.config.path or "(none)")))
+        info.append(t("help.config", p=str(self.config.path or t("common.none"))))
         self.push_screen(HelpScreen(rows, info))
 
     def action_lead_view(self) -> None:
@@ -647,6 +668,10 @@ class DeskApp(App[None]):
 
     def action_announcement_read(self) -> None:
         self.lead.mark_read()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette entries, without its "Theme": the desk's own (F12) is the one entry."""
+        return (c for c in super().get_system_commands(screen) if c.title != "Theme")
 
     def toggle_contrast(self) -> None:
         hc = THEME_NAMES["high-contrast"]

@@ -66,11 +66,12 @@ def _load(args: argparse.Namespace) -> Config:
 def run_desk(args: argparse.Namespace) -> int:
     """Open the desk with the configured server; log in with the keyring's token if any."""
     # deferred: Textual and the keyring are slow to import; `agent-tui center ...` needs neither
-    from agent_tui.app import DeskApp, LoginInfo
+    from agent_tui.app import DeskApp, LoginInfo, check_keys
     from agent_tui.core import credentials  # deferred: keyring, see above
 
     try:
         cfg = _load(args)
+        check_keys(cfg)
     except ConfigError as err:
         return _err(str(err))
     login = None
@@ -217,10 +218,11 @@ def init_demo_dir(center_dir: Path) -> str | None:
 def run_demo(args: argparse.Namespace) -> int:
     """`agent-tui demo`: see the module docstring."""
     # deferred: Textual is slow to import (see run_desk)
-    from agent_tui.app import DeskApp, LoginInfo
+    from agent_tui.app import DeskApp, LoginInfo, check_keys
 
     try:
         cfg = _load(args)
+        check_keys(cfg)
     except ConfigError as err:
         return _err(str(err))
     center_dir = Path(args.data).expanduser().resolve() if args.data else default_demo_dir()

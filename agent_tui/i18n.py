@@ -41,6 +41,22 @@ EN: dict[str, str] = {
     "composer.sms": "{chars} chars · {segments} segment(s) · {enc}",
     "composer.quote": "Quote last message (Ctrl+Q in e-mail)",
     "composer.no_conv": "No conversation selected.",
+    # --- issue 8, a desk for a whole shift (deskux) ---
+    "composer.voice_notes": "voice call: what you type here is a note (the caller hears you)",
+    "common.none": "(none)",
+    "keyring.title": "Keyring",
+    "keyring.unavailable": "The OS keyring is not available, so your login is not remembered: {why}",
+    "screen.too_small": "Terminal too small: {w}×{h}. The desk needs at least {min_w}×{min_h}; make the window bigger.",
+    "team.unread_rooms": "{n} unread in team chat",
+    "canned.preview": "Preview", "canned.lang": "language {lang}",
+    "kb.agent_only": "For agents only (never inserted into the reply)",
+    "msg.customer": "customer", "status.queue_short": "Queue {waiting}/{longest}",
+    "reason.offer timed out": "offer timed out", "reason.login": "login", "reason.after contact": "after contact",
+    "wrapcode.solved": "Solved in first contact", "wrapcode.info": "Information given",
+    "wrapcode.invoice": "Invoice question", "wrapcode.outage": "Outage reported",
+    "wrapcode.move": "Moving house", "wrapcode.callback": "Callback agreed",
+    "wrapcode.escalated": "Escalated to back office", "wrapcode.no-answer": "Customer did not answer",
+    # --- end deskux ---
     # presence
     "presence.filter": "Filter colleagues (type)", "presence.none": "No colleagues match.",
     "presence.you": "(you)",
@@ -189,6 +205,22 @@ NL: dict[str, str] = {
     "composer.sms": "{chars} tekens · {segments} deel/delen · {enc}",
     "composer.quote": "Laatste bericht citeren (Ctrl+Q bij e-mail)",
     "composer.no_conv": "Geen gesprek gekozen.",
+    # --- issue 8, a desk for a whole shift (deskux) ---
+    "composer.voice_notes": "telefoongesprek: wat je hier typt is een notitie (de beller hoort je)",
+    "common.none": "(geen)",
+    "keyring.title": "Sleutelbos",
+    "keyring.unavailable": "De sleutelbos van het systeem is niet beschikbaar, dus je login wordt niet onthouden: {why}",
+    "screen.too_small": "Terminal te klein: {w}×{h}. De desk heeft minstens {min_w}×{min_h} nodig; maak het venster groter.",
+    "team.unread_rooms": "{n} ongelezen in teamchat",
+    "canned.preview": "Voorbeeld", "canned.lang": "taal {lang}",
+    "kb.agent_only": "Alleen voor medewerkers (wordt nooit in het antwoord gezet)",
+    "msg.customer": "klant", "status.queue_short": "Wachtrij {waiting}/{longest}",
+    "reason.offer timed out": "aanbod verlopen", "reason.login": "ingelogd", "reason.after contact": "na contact",
+    "wrapcode.solved": "Opgelost in eerste contact", "wrapcode.info": "Informatie gegeven",
+    "wrapcode.invoice": "Vraag over factuur", "wrapcode.outage": "Storing gemeld",
+    "wrapcode.move": "Verhuizing", "wrapcode.callback": "Terugbelafspraak gemaakt",
+    "wrapcode.escalated": "Doorgezet naar de backoffice", "wrapcode.no-answer": "Klant nam niet op",
+    # --- end deskux ---
     "presence.filter": "Collega's filteren (typ)", "presence.none": "Geen collega's gevonden.",
     "presence.you": "(jij)",
     "offer.title": "AANBOD", "offer.from": "{channel} van {customer}",
@@ -461,6 +493,12 @@ def t(key: str, **values: object) -> str:
     """The UI string ``key`` in the current language, with ``{name}`` fields filled in."""
     text = TABLES[_LANG].get(key) or EN.get(key) or key
     return text.format(**values) if values else text
+
+
+def t_or(key: str, default: str) -> str:
+    """``default`` (English text from the center, e.g. a wrap-up code's label) in the current
+    language: the table's ``key`` when not English and known, else ``default`` as it is."""
+    return (TABLES[_LANG].get(key) if _LANG != "en" else None) or default
 
 
 def state_word(state: str) -> str:

@@ -108,8 +108,8 @@ OPS: tuple[Op, ...] = (
     # team chat
     Op("team.rooms", lambda s, c, a: {"rooms": s.teamchat.rooms(c.user)}, "agent"),
     Op("team.send", lambda s, c, a: s.teamchat.send(c.user, a["room"], a["text"]), "agent"),
-    Op("team.history", lambda s, c, a: s.teamchat.history(c.user, a["room"], a.get("limit", 50), a.get("before")),
-       "agent"),
+    Op("team.history", lambda s, c, a: s.teamchat.history(c.user, a["room"], a.get("limit", 50), a.get("before"),
+                                                           bool(a.get("peek"))), "agent"),
     Op("team.announce", lambda s, c, a: s.teamchat.announce(c.user, a["text"], a.get("team")), "supervisor"),
     # figures
     # Team figures are for leads only, and a lead sees their own team(s) (issue 9 §4).
@@ -150,6 +150,8 @@ OPS: tuple[Op, ...] = (
     Op("kb.stale", lambda s, c, a: s.knowledge.stale(a.get("limit", 50)), "supervisor"),
     Op("kb.confirm", lambda s, c, a: s.knowledge.confirm(a["article"]), "supervisor"),
     Op("kb.edit", lambda s, c, a: s.knowledge.edit(c.user, a["article"], a.get("title"), a["body"]), "supervisor"),
+    # --- issue 8 (deskux): team-chat room read state, kept by the center ---
+    Op("team.read", lambda s, c, a: s.teamchat.read(c.user, a["room"], a["upto"]), "agent"),
 )
 
 

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import yaml
 
+from agent_tui.protocol.kbtext import join_body
+
 __all__ = [
     "CannedReply",
     "Colleague",
@@ -123,7 +125,8 @@ def demo_center() -> DemoCenter:
 def kb_articles() -> list[dict[str, Any]]:
     """The demo articles, English first then Dutch, each in the file's topic order.
 
-    Each is ``{id, lang, title, body, tags, age_days}``: ``age_days`` (days since the last review)
+    Each is ``{id, lang, title, body, tags, age_days}`` (``body`` holds the agent-only part, if
+    any, behind :data:`~agent_tui.protocol.kbtext.AGENT_ONLY_MARK`): ``age_days`` (days since the last review)
     becomes a timestamp when seeding.  A new list of new dicts on every call, so callers may
     change what they get.
     """
@@ -147,7 +150,7 @@ def _kb_articles() -> tuple[dict[str, Any], ...]:
                         "id": str(entry["id"]),
                         "lang": lang,
                         "title": str(entry["title"]),
-                        "body": str(entry["body"]),
+                        "body": join_body(str(entry["body"]), str(entry.get("agent") or "")),
                         "tags": [str(t) for t in entry["tags"]],
                         "age_days": int(entry["age_days"]),
                     }

@@ -108,14 +108,30 @@ class TeamChat:
             out.append(room)
         return out
 
-    def history(self, user: str, room: str, limit: int = 50, before: int | None = None) -> dict:
-        """Messages of *room*, newest *limit* before *before*; reading the newest marks them read."""
+    def history(self, user: str, room: str, limit: int = 50, before: int | None = None,
+                peek: bool = False) -> dict:
+        """Messages of *room*, newest *limit* before *before*; reading the newest marks them read
+        (unless *peek*: the desk loads what came while the agent was away, still unread)."""
         key, _ = self._room_key(user, room)
         rows = chat_store.messages_before(self.db, key, before, limit)
-        if rows and before is None:
+        if rows and before is None and not peek:
             with self.events.tx():
-                chat_store.mark_read(self.db, user, key, rows[-1]["id"])
+                self._move_read_mark(user, key, int(rows[-1]["id"]))
         return {"messages": [self._message(r, user) for r in rows]}
+
+    def read(self, user: str, room: str, upto: int) -> dict:
+        """*user* has read *room* up to message id *upto*: the read mark only moves forward and
+        every session of *user* hears it (``team.read``), so two devices show the same unread."""
+        key, _ = self._room_key(user, room)
+        with self.events.tx():
+            return self._move_read_mark(user, key, upto)
+
+    def _move_read_mark(self, user: str, key: str, upto: int) -> dict:
+        mark = max(chat_store.read_mark(self.db, user, key), min(upto, chat_store.last_message_id(self.db, key)))
+        chat_store.mark_read(self.db, user, key, mark)
+        data = {"room": room_for(user, key), "upto": mark, "unread": chat_store.unread_count(self.db, user, key)}
+        self.events.emit(user, "team.read", data)
+        return data
 
     def announce(self, user: str, text: str, team: str | None) -> dict:
         """A supervisor's announcement to *team* (or everyone), pushed to who is logged in."""

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 OFFER_MAX_AGE_S = 60.0  # a replayed voice.offered older than this is not rung again
+EARLY_MAX = 50  # phone events kept per call key that is not known yet
 OFFER_PREFIX = "offer:"  # key of a view that is only offered so far (no SIP call yet)
 
 # Reasons the desk itself gives for an ended call; the bar shows them in the UI language.
@@ -246,6 +247,10 @@ class CallBoard:
         self.ring_shown_at: dict[str, float] = {}  # conversation -> clock() the bar rang (bench)
         self.ring_latency_ms: dict[str, float] = {}  # conversation -> voice.offered ts → bar ringing
         self._dials = itertools.count(1)
+        # Phone events of a call key the board does not know yet: the owner thread reports a
+        # dialled call's progress (even CONFIRMED) before the dial's future hands its key to
+        # picked_up/dialled. Kept here and replayed then, else the bar stays on "calling".
+        self._early: dict[str, list[SipInput]] = {}
 
     # --- queries ------------------------------------------------------------------------------
     def by_conversation(self, conv: str) -> CallView | None:
@@ -409,9 +414,15 @@ class CallBoard:
                 failed.phase, failed.transfer_target = "connected", ""
             if e.command == "ring":
                 return []
+            if e.command == "hangup" and (failed is None or not failed.live):
+                return []  # it had ended already (the far end hung up after a transfer): nothing to say
             return [notice("phone.command_failed", "error", command=e.command, why=e.message)]
         v = self.views.get(e.call)
         if v is None:
+            if e.call and self._awaiting_key():
+                early = self._early.setdefault(e.call, [])
+                if len(early) < EARLY_MAX:
+                    early.append(e)
             return []
         if isinstance(e, SipCallState):
             return self._call_state(v, e)
@@ -500,13 +511,29 @@ class CallBoard:
         self.views.pop(key, None)
         return effects
 
-    def picked_up(self, v: CallView, call_key: str) -> None:
-        """Direct mode: the pickup URI was dialled; offered view ``v`` is now call ``call_key``."""
+    def picked_up(self, v: CallView, call_key: str) -> list[Effect]:
+        """Direct mode: the pickup URI was dialled; offered view ``v`` is now call ``call_key``.
+
+        Returns the effects of the call's phone events that came before its key did."""
         self.views.pop(v.key, None)
         v.key = call_key
         v.direction = "in"  # the customer called us; the pickup dial is plumbing
         self.views[v.key] = v
         self.ring_shown_at.pop(v.conversation, None)
+        return self._replay_early(call_key)
+
+    def _awaiting_key(self) -> bool:
+        """A pickup or a dial is on its way to the phone (its key is not known yet)."""
+        return any(v.live and (v.key.startswith("dial:") or (v.offered_only and v.phase == "calling"))
+                   for v in self.views.values())
+
+    def _replay_early(self, call_key: str) -> list[Effect]:
+        effects: list[Effect] = []
+        for e in self._early.pop(call_key, []):
+            effects += self.sip_event(e)
+        if not self._awaiting_key():
+            self._early.clear()  # keys of calls that never became ours (e.g. failed dials)
+        return effects
 
     def failed(self, v: CallView, reason: str) -> list[Effect]:
         """A call could not be placed or taken (``reason``: one of REASONS or words)."""
@@ -542,10 +569,12 @@ class CallBoard:
         self.views[v.key] = v
         return v
 
-    def dialled(self, v: CallView, call_key: str) -> None:
+    def dialled(self, v: CallView, call_key: str) -> list[Effect]:
+        """Dial view ``v`` is now call ``call_key``; returns the effects of its earlier events."""
         self.views.pop(v.key, None)
         v.key = call_key
         self.views[v.key] = v
+        return self._replay_early(call_key)
 
     def forget(self, key: str) -> bool:
         """Drop ended view ``key`` from the bar; True if it was dropped."""

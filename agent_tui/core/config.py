@@ -21,6 +21,8 @@ from typing import Any
 import platformdirs
 import yaml
 
+from agent_tui.core.keynames import key_problem
+
 LANGUAGES = ("en", "nl")
 THEMES = ("default", "high-contrast", "light")
 ENV_CONFIG = "AGENT_TUI_CONFIG"
@@ -65,6 +67,7 @@ class Config:
     language: str = "en"
     theme: str = "default"
     keys: dict[str, str] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # binding id -> its line in the file
     bell: bool = True
     softphone: SoftphoneConfig = field(default_factory=SoftphoneConfig)
     path: Path | None = None
@@ -245,7 +248,12 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         kp = ("keys", str(binding_id))
         if not isinstance(key, str) or not key.strip():
             raise r.fail(kp, "expected a key name such as f8 or ctrl+o")
+        key_error = key_problem(key)
+        if key_error is not None:
+            raise r.fail(kp, key_error)
         cfg.keys[str(binding_id)] = key.strip()
+        if kp in r.lines:
+            cfg.key_lines[str(binding_id)] = r.lines[kp]
 
     sp = r.mapping(data, ("softphone",))
     soft = SoftphoneConfig()

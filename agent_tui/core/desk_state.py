@@ -24,6 +24,9 @@ AREAS = ("agent", "presence", "conversations", "messages", "offers", "rooms", "t
 # fetched again on demand (history), so a long shift cannot grow memory without bound.
 MAX_MESSAGES = 2000
 
+# States in which the agent takes no offers: going there withdraws pending offers at once.
+NOT_READY = frozenset({"break", "lunch", "meeting", "training", "offline"})
+
 
 @dataclass
 class PendingSend:
@@ -270,11 +273,10 @@ class DeskState:
     def _on_agent_state(self, d: dict, ts: float) -> None:
         if d.get("user") not in (None, self.user) and self.user:
             return
-        self.agent = {"state": d.get("state", "offline"), "reason": d.get("reason") or "",
-                      "since": float(d.get("since") or ts)}
+        self.set_agent({"state": d.get("state", "offline"), "reason": d.get("reason") or "",
+                        "since": float(d.get("since") or ts)})
         if self.user and self.user in self.presence:
             self.presence[self.user].update(self.agent)
-        self._mark("agent")
 
     def _on_presence(self, d: dict, ts: float) -> None:
         for entry in d.get("changes") or []:
@@ -366,6 +368,31 @@ class DeskState:
         self.confirm_pending(msg, room=room)
         self._mark("team", "rooms")
 
+    def _on_team_read(self, d: dict, ts: float) -> None:
+        """Our read mark of a room moved (on this device or another): the center's count wins."""
+        r = self.rooms.get(str(d.get("room") or ""))
+        if r is not None and isinstance(d.get("unread"), int):
+            r["unread"] = d["unread"]
+            r["read_upto"] = int(d.get("upto") or 0)
+            self._mark("rooms", "agent")
+
+    def merge_room_history(self, room: str, messages: list[dict[str, Any]]) -> int:
+        """Add messages fetched with ``team.history`` (e.g. sent while the agent was away) to
+        *room*, once each, in id order. Returns how many were new."""
+        msgs = self.room_messages.setdefault(room, [])
+        known = {m.get("id") for m in msgs}
+        new = [m for m in messages if isinstance(m, dict) and m.get("id") not in known]
+        if new:
+            msgs.extend(new)
+            msgs.sort(key=lambda m: (float(m.get("at") or 0), _num(m.get("id"))))
+            del msgs[:-MAX_MESSAGES]
+            self._mark("team", "rooms")
+        return len(new)
+
+    def room_upto(self, room: str) -> int:
+        """The id of the newest message of *room* the desk has (for ``team.read``)."""
+        return max((_num(m.get("id")) for m in self.room_messages.get(room, [])), default=0)
+
     def _on_announcement(self, d: dict, ts: float) -> None:
         if any(a.get("id") == d.get("id") for a in self.announcements if d.get("id")):
             return
@@ -382,6 +409,15 @@ class DeskState:
         self._mark("queues")
 
     # --- local actions -------------------------------------------------------------------
+    def set_agent(self, agent: dict[str, Any]) -> None:
+        """The agent's own state is now ``agent`` ({state, reason, since}). A not-ready state
+        withdraws every pending offer (the center revokes them too; the banner goes at once)."""
+        self.agent = agent
+        self._mark("agent")
+        if agent.get("state") in NOT_READY and self.offers:
+            self.offers.clear()
+            self._mark("offers")
+
     def add_pending(self, p: PendingSend) -> None:
         """Show a just-sent message at once, marked as pending/queued."""
         self.pending[p.local_id] = p
@@ -455,9 +491,15 @@ _HANDLERS: dict[str, Callable[[DeskState, dict, float], None]] = {
     "conv.closed": DeskState._on_conv_closed,
     "team.message": DeskState._on_team_message,
     "team.announcement": DeskState._on_announcement,
+    "team.read": DeskState._on_team_read,
     "stats.tick": DeskState._on_stats,
     "center.storage": DeskState._on_center_storage,
 }
+
+
+def _num(value: Any) -> int:
+    """A message id as a number (the center's ids are integers; anything else counts as 0)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _index_by(items: Any, key: str) -> dict[str, dict[str, Any]]:

@@ -428,9 +428,9 @@ class DeskPhone(Widget):
             except Exception:  # noqa: BLE001 - CommandFailed event tells the agent
                 self._apply(self.board.failed(v, "pickup_failed"))
                 return
-            self.board.picked_up(v, str(call_key))
-        else:
-            phone.answer(key)
+            self._apply(self.board.picked_up(v, str(call_key)))
+            return
+        phone.answer(key)
         self._redraw()
 
     def action_reject(self) -> None:
@@ -577,8 +577,7 @@ class DeskPhone(Widget):
         except Exception as exc:  # noqa: BLE001 - in words on the bar
             self._apply(self.board.failed(v, str(exc)))
             return
-        self.board.dialled(v, str(call_key))
-        self._redraw()
+        self._apply(self.board.dialled(v, str(call_key)))
 
     def action_settings(self) -> None:
         self.app.push_screen(AudioSettingsScreen(self))

@@ -188,8 +188,11 @@ COMMANDS: dict[str, dict[str, Field]] = {
     # team chat: rooms are "team:<team id>" and "dm:<user>" (the other party)
     "team.rooms": {},
     "team.send": {"room": _id(), "text": _text()},
-    "team.history": {"room": _id(), "limit": _int(1, 500), "before": _int(0, 2**53)},
+    "team.history": {"room": _id(), "limit": _int(1, 500), "before": _int(0, 2**53),
+                     "peek": Field("bool", False)},
     "team.announce": {"text": _text(), "team": _id(False)},  # supervisor only
+    # room read state kept by the center, so two devices agree (issue 8); peek: history unread
+    "team.read": {"room": _id(), "upto": _int(0, 2**53, True)},
     # knowledge base
     "kb.search": {"query": _short(), "limit": _int(1, 50), "lang": Field("enum", False, frozenset({"en", "nl"}))},
     "kb.get": {"id": _id()},
@@ -243,6 +246,7 @@ EVENT_KINDS = frozenset({
     "conv.closed",        # {conversation, reason}
     "team.message",       # {room, message: {...}}
     "team.announcement",  # {id, team, from, text, at}
+    "team.read",          # {room, upto, unread}  (the user's read mark moved, on any device)
     "kb.proposal",        # {proposal: {...}}  (supervisors)
     "kb.reviewed",        # {proposal, approved, article}
     "stats.tick",         # {queues: [...]} (queue figures; sent at most every 2 s)

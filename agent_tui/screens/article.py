@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from agent_tui.i18n import t
+from agent_tui.protocol.kbtext import split_body
 from agent_tui.secure.text import literal, one_line
 
 
@@ -27,6 +28,8 @@ class ArticleScreen(ModalScreen[Any]):
     ArticleScreen #article-meta { color: $text-muted; }
     ArticleScreen VerticalScroll { height: 1fr; border: round $primary 40%; }
     ArticleScreen Horizontal { height: auto; }
+    ArticleScreen #article-agent-title { margin-top: 1; text-style: bold; color: $warning; }
+    ArticleScreen #article-agent { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", t("kb.close")),
                 Binding("i", "insert", t("kb.insert"), id="article.insert"),
@@ -44,8 +47,12 @@ class ArticleScreen(ModalScreen[Any]):
             yield Static(literal(a.get("title") or "", single_line=True), id="article-title")
             yield Static(Text(f"{a.get('id')} · {str(a.get('lang', '')).upper()} · "
                               + t("kb.reviewed", d=day)), id="article-meta")
+            customer, agent = split_body(str(a.get("body") or ""))
             with VerticalScroll():
-                yield Static(literal(a.get("body") or ""), id="article-body")
+                yield Static(literal(customer), id="article-body")
+                if agent:
+                    yield Static(t("kb.agent_only"), id="article-agent-title", markup=False)
+                    yield Static(literal(agent), id="article-agent")
             with Horizontal():
                 yield Button(t("kb.insert") + " (i)", id="article-insert", variant="primary")
                 yield Button(t("kb.propose") + " (e)", id="article-propose")
@@ -56,7 +63,8 @@ class ArticleScreen(ModalScreen[Any]):
          "article-close": self.action_close}[str(event.button.id)]()
 
     def action_insert(self) -> None:
-        self.dismiss(("insert", str(self.article.get("body") or "")))
+        # Only the customer part: the agent-only part never goes into a reply.
+        self.dismiss(("insert", split_body(str(self.article.get("body") or ""))[0]))
 
     def action_propose(self) -> None:
         def done(result: Any) -> None:
@@ -78,7 +86,7 @@ class ProposeScreen(ModalScreen[Any]):
     ProposeScreen TextArea { height: 1fr; }
     ProposeScreen Horizontal { height: auto; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", t("kb.send_proposal"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("prompt.cancel")), Binding("ctrl+s", "send", t("kb.send_proposal"))]
 
     def __init__(self, article: dict[str, Any]) -> None:
         super().__init__()

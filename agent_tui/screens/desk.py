@@ -21,7 +21,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane, TextArea
 
-from agent_tui.i18n import state_word, t
+from agent_tui.core.language import guess_language
+from agent_tui.i18n import language, state_word, t
 from agent_tui.messages import (
     CallColleague,
     InsertIntoReply,
@@ -50,27 +51,31 @@ from agent_tui.widgets.status_bar import StatusBar
 from agent_tui.widgets.team_chat import TeamChat
 
 NARROW_BELOW = 110
+MIN_SIZE = (80, 24)  # below this the desk says "terminal too small" instead of drawing a broken desk
 
 # Every desk action: (binding id, default key, action, label key, show in footer, priority).
 # The bindings, the help screen and the command palette are all built from this one list.
+# All are priority bindings: global keys work whatever has focus (the composer's TextArea binds
+# F6/F7 for selections, Inputs bind Ctrl+K — the desk's keys win).
 ACTIONS: list[tuple[str, str, str, str, bool, bool]] = [
-    ("desk.help", "f1", "help", "act.help", True, False),
-    ("desk.conversations", "f2", "show_conversations", "act.conversations", True, False),
-    ("desk.colleagues", "f3", "show_colleagues", "act.colleagues", True, False),
-    ("desk.team", "f4", "show_team", "act.team", True, False),
-    ("desk.customer", "f5", "show_customer", "act.customer", False, False),
-    ("desk.next_conversation", "f6", "next_conversation", "act.next_conv", False, False),
-    ("desk.state", "f7", "choose_state", "act.state", True, False),
+    ("desk.help", "f1", "help", "act.help", True, True),
+    ("desk.conversations", "f2", "show_conversations", "act.conversations", True, True),
+    ("desk.colleagues", "f3", "show_colleagues", "act.colleagues", True, True),
+    ("desk.team", "f4", "show_team", "act.team", True, True),
+    ("desk.customer", "f5", "show_customer", "act.customer", False, True),
+    ("desk.next_conversation", "f6", "next_conversation", "act.next_conv", False, True),
+    ("desk.state", "f7", "choose_state", "act.state", True, True),
     ("desk.accept", "f8", "accept", "act.accept", True, True),
     ("desk.decline", "f9", "decline", "act.decline", True, True),
-    ("desk.suggest", "f10", "suggest", "act.suggest", False, False),
-    ("desk.contrast", "f12", "toggle_contrast", "act.theme", False, False),
+    ("desk.suggest", "f10", "suggest", "act.suggest", False, True),
+    ("desk.contrast", "f12", "toggle_contrast", "act.theme", False, True),
     ("desk.knowledge", "ctrl+k", "knowledge", "act.kb", True, True),
-    ("desk.note", "ctrl+n", "toggle_note", "act.note", True, False),
+    ("desk.note", "ctrl+n", "toggle_note", "act.note", True, True),
     ("desk.transfer", "ctrl+t", "transfer", "act.transfer", True, True),
     ("desk.wrapup", "ctrl+w", "wrapup", "act.wrapup", True, True),
-    ("desk.canned", "ctrl+r", "canned", "act.canned", False, False),
-    ("desk.older", "ctrl+b", "older_messages", "act.older", False, True),
+    ("desk.canned", "ctrl+r", "canned", "act.canned", False, True),
+    # alt+o: ctrl+b marks the pinned announcement read (screens/lead_hooks.py)
+    ("desk.older", "alt+o", "older_messages", "act.older", False, True),
 ]
 
 
@@ -96,18 +101,22 @@ class DeskScreen(Screen[None]):
         super().__init__()
         self._call_bar = call_bar
         self.COMMANDS = set(commands)
-        # Rebuild with the language chosen at start-up (class BINDINGS were made at import).
-        self._bindings = BindingsMap(desk_bindings())
+        # Rebuild with the language chosen at start-up (class BINDINGS were made at import),
+        # keeping Screen's own (Tab / Shift+Tab move the focus between the desk's regions).
+        self._bindings = BindingsMap.merge([BindingsMap(Screen.BINDINGS), BindingsMap(desk_bindings())])
         self.view = "desk"
         self._width = 120
+        self._height = 40
         self.history_cache: dict[str, dict[str, Any]] = {}
         self.suggest_cache: dict[str, list[dict[str, Any]]] = {}
         self._last_typing = 0.0
+        self._rooms_loaded: set[str] = set()  # rooms whose history this session fetched
 
     def compose(self) -> ComposeResult:
         # The view classes before the children mount, so they are styled once, not twice (issue 12).
         self._width = self.app.size.width
         self._apply_view(restyle=False)
+        yield Static("", id="too-small", markup=False)
         yield StatusBar(id="status")
         yield OfferBanner(id="offer")
         with Horizontal(id="main"):
@@ -143,21 +152,28 @@ class DeskScreen(Screen[None]):
         return self.query_one(ConversationPane).current
 
     def on_mount(self) -> None:
-        self._apply_size(self.size.width)
+        self._apply_size(self.size.width, self.size.height)
         self.refresh_all()
         self.query_one(ConversationList).focus()
 
     def on_resize(self, event) -> None:
-        self._apply_size(event.size.width)
+        self._apply_size(event.size.width, event.size.height)
 
-    def _apply_size(self, width: int) -> None:
-        self._width = width
+    def _apply_size(self, width: int, height: int) -> None:
+        self._width, self._height = width, height
+        if self.too_small:
+            self.query_one("#too-small", Static).update(t(
+                "screen.too_small", w=width, h=height, min_w=MIN_SIZE[0], min_h=MIN_SIZE[1]))
         self._apply_view()
+
+    @property
+    def too_small(self) -> bool:
+        return 0 < self._width < MIN_SIZE[0] or 0 < self._height < MIN_SIZE[1]
 
     def _apply_view(self, restyle: bool = True) -> None:
         # One style update for all class changes: each separate change would restyle
         # the whole screen (this was most of the start-up time).
-        wanted = {"-narrow": self._width < NARROW_BELOW}
+        wanted = {"-narrow": self._width < NARROW_BELOW, "-too-small": self.too_small}
         wanted.update({f"-view-{v}": self.view == v for v in ("desk", "colleagues", "side")})
         changed = False
         for cls, enabled in wanted.items():
@@ -210,14 +226,34 @@ class DeskScreen(Screen[None]):
             self.query_one(TeamChat).show(state, now)
 
     def _read_visible_room(self) -> None:
-        """Messages in the room on screen count as read (no center op exists for rooms)."""
+        """Messages in the room on screen count as read; the center keeps the read mark
+        (``team.read``), so the agent's other device agrees."""
         team = self.query_one(TeamChat)
         tabs = self.query_one(TabbedContent)
         visible = tabs.active == "tab-team" and (self.view == "side" or not self.has_class("-narrow"))
-        room = self.app_state.rooms.get(team.room or "")
-        if visible and room is not None and room.get("unread"):
-            self.app_state.mark_room_read(str(team.room))
+        state = self.app_state
+        room = state.rooms.get(team.room or "")
+        if not visible or room is None:
+            return
+        if str(team.room) not in self._rooms_loaded and self.app.online():  # type: ignore[attr-defined]
+            # First look at this room in this session: fetch its recent history (also what came
+            # while away); it counts as read once it is here.
+            self._load_room(str(team.room))
+            return
+        upto = state.room_upto(str(team.room))
+        if room.get("unread"):
+            state.mark_room_read(str(team.room))
             self.app.flush_soon()  # type: ignore[attr-defined]  # status bar unread count
+        if upto > int(room.get("read_upto") or 0) and self.app.online():  # type: ignore[attr-defined]
+            room["read_upto"] = upto
+            self.app.fire("team.read", room=str(team.room), upto=upto)  # type: ignore[attr-defined]
+
+    def load_unread_rooms(self) -> None:
+        """After a login (a fresh snapshot): fetch the rooms with messages the agent has not
+        seen — sent while they were away — without marking them read."""
+        for rid, room in list(self.app_state.rooms.items()):
+            if room.get("unread"):
+                self._load_room(rid)
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
@@ -271,6 +307,7 @@ class DeskScreen(Screen[None]):
         self.query_one(ConversationList).cursor_key = cid
         pane.show(state, self.app.now())  # type: ignore[attr-defined]
         self._show_customer()
+        self._use_conversation_shortcuts(cid)
         self._load_conversation(cid)
 
     @work(group="conv-load")
@@ -303,6 +340,7 @@ class DeskScreen(Screen[None]):
         if self.query_one(ConversationPane).current == cid:
             self.query_one(ConversationPane).show(state, app.now())  # type: ignore[attr-defined]
             self._show_customer()
+            self._use_conversation_shortcuts(cid)
 
     async def _complete_long_texts(self, cid: str) -> None:
         """Fetch the rest of each message that came as a preview (``conv.text``, part by part)."""
@@ -388,14 +426,14 @@ class DeskScreen(Screen[None]):
     @work(group="room-load")
     async def _load_room(self, room: str) -> None:
         app = self.app
-        if not app.online() or self.app_state.room_messages.get(room):  # type: ignore[attr-defined]
+        if not app.online():  # type: ignore[attr-defined]
             return
-        data = await app.command("team.history", room=room, limit=50, quiet=True)  # type: ignore[attr-defined]
+        self._rooms_loaded.add(room)
+        data = await app.command("team.history", room=room, limit=50, peek=True, quiet=True)  # type: ignore[attr-defined]
         if data:
-            msgs = self.app_state.room_messages.setdefault(room, [])
-            known = {m.get("id") for m in msgs}
-            msgs[:0] = [m for m in data.get("messages") or [] if m.get("id") not in known]
-            self.refresh_area("team")
+            self.app_state.merge_room_history(room, data.get("messages") or [])
+            self.app_state._mark("rooms")  # redraw: the room on screen is read now that it is here
+            self.app.flush_soon()  # type: ignore[attr-defined]
 
     # --- knowledge --------------------------------------------------------------------------
     @on(KBQuery)
@@ -439,8 +477,13 @@ class DeskScreen(Screen[None]):
         self.app.action_show_help()  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
-        if self.view != "desk":
-            self.action_show_conversations()
+        """Escape: one step back to a known place — from a chat's input to its room list, from a
+        side view to the conversations, else to the conversation list."""
+        focused = self.app.focused
+        if focused is not None and focused.id == "team-input":
+            self.query_one("#team-rooms").focus()
+            return
+        self.action_show_conversations()
 
     def action_show_conversations(self) -> None:
         self.view = "desk"
@@ -582,7 +625,22 @@ class DeskScreen(Screen[None]):
             if text:
                 self.query_one(ConversationPane).composer.insert_text(str(text))
 
-        self.app.push_screen(CannedScreen(self.app.canned), done)  # type: ignore[attr-defined]
+        self.app.push_screen(CannedScreen(self.app.canned, self.conversation_language()), done)  # type: ignore[attr-defined]
+
+    def conversation_language(self, cid: str | None = None) -> str:
+        """The language the open (or ``cid``'s) customer writes in; the desk's own if unclear."""
+        c = self.app_state.conversations.get(cid or self.query_one(ConversationPane).current or "")
+        said = [str(m.get("text") or "") for m in (c.messages if c else []) if m.get("direction") == "in"]
+        return guess_language(said[-5:] + [str((c.summary if c else {}).get("subject") or "")]) or language()
+
+    def _use_conversation_shortcuts(self, cid: str) -> None:
+        """/shortcuts in the composer expand to the quick reply in the customer's language."""
+        lang = self.conversation_language(cid)
+        mapping: dict[str, str] = {}
+        for item in sorted(self.app.canned, key=lambda c: c.get("lang") == lang):  # type: ignore[attr-defined]
+            mapping[str(item.get("shortcut") or "").lstrip("/").lower()] = str(item.get("text") or "")
+        if mapping:
+            self.query_one(ComposerArea).canned = mapping
 
     def state_label(self) -> str:
         return state_word(str(self.app_state.agent.get("state")))

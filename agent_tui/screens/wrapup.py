@@ -14,8 +14,13 @@ from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from agent_tui.core.desk_state import fmt_duration
-from agent_tui.i18n import t
+from agent_tui.i18n import t, t_or
 from agent_tui.secure.text import literal
+
+
+def code_label(code: dict[str, Any]) -> str:
+    """A wrap-up code's label in the desk's language (the center's label for codes we do not know)."""
+    return t_or(f"wrapcode.{code.get('code')}", str(code.get("label") or code.get("code")))
 
 
 class WrapupScreen(ModalScreen[Any]):
@@ -49,7 +54,7 @@ class WrapupScreen(ModalScreen[Any]):
             yield Static("", id="wrapup-timer")
             yield Label(t("wrapup.code"))
             # Code labels come from the center's database: shown literally, never as markup.
-            yield OptionList(*[Option(literal(f"{c.get('label') or c.get('code')}  ({c.get('code')})",
+            yield OptionList(*[Option(literal(f"{code_label(c)}  ({c.get('code')})",
                                               single_line=True),
                                       id=str(c.get("code"))) for c in self.codes], id="wrapup-codes")
             yield Label(t("wrapup.notes"))

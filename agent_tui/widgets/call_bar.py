@@ -188,6 +188,13 @@ class CallBar(Static):
             return line1
         compact = 0 < self.size.width < 100
         line2 = Text("" if compact else "  ")
+        if self.notice and compact:
+            # 80 columns: the warning alone on line 2, in words, as much of it as fits (the
+            # footer still shows the call keys; the figures come back when it is solved).
+            head = "⚠ " + w("no_headset") + ": "
+            room = max(20, self.size.width - 2 - len(head))
+            line2.append(head + one_line(self.notice, room), style="bold")
+            return Text("\n").join([line1, line2])
         others = [v for v in self.views if v is not main and v.live]
         if main.phase == "connected":
             line2.append_text(quality_text(main.quality, compact))

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
@@ -91,9 +91,14 @@ class Composer(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # Labels in the language chosen at start-up (class BINDINGS were made at import).
+        self._bindings = BindingsMap([Binding("ctrl+s", "send", t("act.send"), id="composer.send"),
+                                      Binding("ctrl+g", "quote", t("help.quote"), id="composer.quote", show=False)])
         self.conversation: dict[str, Any] | None = None
         self.last_customer_text = ""
-        self.note_mode = False
+        # Note mode belongs to one conversation (ids in note mode); a voice call's composer
+        # writes notes only: the caller hears the agent, text never goes to them.
+        self._note_convs: set[str] = set()
         self._drafts: dict[str, tuple[str, str]] = {}
         self._taken: str | None = None  # conversation whose text take() just sent (not a draft edit)
 
@@ -132,14 +137,27 @@ class Composer(Vertical):
             for c, on in wanted.items():
                 self.set_class(on, c, update=False)
             self.update_node_styles()  # once, not per class
+        self.set_class(self.note_mode, "-note")
         self.area.send_on_enter = channel != "email"
         self.area.disabled = summary is None
         self._update_head()
         self._update_count()
 
+    @property
+    def note_mode(self) -> bool:
+        """Whether what is typed now becomes an internal note (of this conversation only)."""
+        c = self.conversation
+        return c is not None and (self.notes_only or str(c.get("id")) in self._note_convs)
+
+    @property
+    def notes_only(self) -> bool:
+        return (self.conversation or {}).get("channel") == "voice"
+
     def toggle_note(self) -> None:
-        self.note_mode = not self.note_mode
-        self.set_class(self.note_mode, "-note")
+        c = self.conversation
+        if c is None or self.notes_only:
+            return
+        self._note_convs ^= {str(c.get("id"))}
         self.set_conversation(self.conversation, self.last_customer_text)
 
     def _update_head(self) -> None:
@@ -152,9 +170,13 @@ class Composer(Vertical):
             cust = c.get("customer") or {}
             if c.get("channel") == "social" and cust.get("handle") and not self.note_mode:
                 head.append("  " + t("composer.to", handle=one_line(cust.get("handle"), 40)))
+            # The mode switch first: at 80×24 the end of this line is cut, not the mode.
+            if self.notes_only:
+                head.append("  " + t("composer.voice_notes"), "dim")
+            else:
+                head.append("  Ctrl+N: " + (t("composer.reply") if self.note_mode else t("composer.note")), "dim")
             if c.get("channel") == "email" and not self.note_mode:
-                head.append("  Ctrl+S: " + t("act.send") + "  Ctrl+G: quote", "dim")
-            head.append("  Ctrl+N: " + (t("composer.reply") if self.note_mode else t("composer.note")), "dim")
+                head.append("  Ctrl+S: " + t("act.send") + "  Ctrl+G: " + t("help.quote"), "dim")
         self.query_one("#composer-head", Static).update(head)
         if self.note_mode:
             self.area.placeholder = t("composer.note_placeholder")

@@ -27,11 +27,16 @@ def hhmm(ts: Any) -> str:
         return "--:--"
 
 
-def message_item(m: dict[str, Any], me: str) -> Item:
-    """One transcript entry for a message; the body is always literal customer text."""
+def message_item(m: dict[str, Any], me: str, customer_name: str = "") -> Item:
+    """One transcript entry for a message; the body is always literal customer text.
+
+    A customer's follow-up can come without a name (the ingress gets only the number or
+    handle): it is labelled with the conversation's customer name, not the raw id."""
     direction = str(m.get("direction") or "in")
     author = m.get("author") or {}
     who = author.get("name") or author.get("id") or ""
+    if direction == "in" and customer_name and who == (author.get("id") or ""):
+        who = customer_name
     if direction == "out" and author.get("id") == me:
         who = t("msg.you")
     head = Text(no_wrap=True, overflow="ellipsis")
@@ -109,7 +114,8 @@ class ConversationPane(Vertical):
         if c.typing_until > now:
             line.append("  " + t("conv.typing", who=one_line(c.typing_who or "…", 20)), "italic dim")
         head.update(line)
-        items = [message_item(m, state.user) for m in c.messages]
+        name = str(cust.get("name") or "") if cust.get("name") != cust.get("id") else ""
+        items = [message_item(m, state.user, name) for m in c.messages]
         if c.older is not None:  # earlier pages stay on the center until asked for
             key = self.app.key_for("desk.older")  # type: ignore[attr-defined]
             items.insert(0, (f"older{c.older}", Text(t("conv.older", keys=key), "dim italic"), "system"))

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from agent_tui.core.desk_state import DeskState, fmt_duration
-from agent_tui.i18n import state_word, t
+from agent_tui.i18n import state_word, t, t_or
 from agent_tui.secure.text import one_line
 
 # State -> style class; the word is always shown too, colour only supports it.
@@ -30,31 +30,43 @@ class StatusBar(Static):
     """
 
     def show(self, state: DeskState, status: Any, now: float) -> None:
-        """Redraw from the desk state and the client's ConnectionStatus at time ``now``."""
+        """Redraw from the desk state and the client's ConnectionStatus at time ``now``.
+
+        Below 100 columns (80×24) the round-trip time and the agent's own name are left out and
+        the separators and the queue figure shrink, so state, link, queued sends, unread and the
+        queue fit (also in Dutch)."""
+        compact = 0 < self.size.width < 100
+        sep = " │ " if compact else "  │ "
         agent = state.agent
         st = str(agent.get("state") or "offline")
         since = float(agent.get("since") or now)
         line = Text(no_wrap=True, overflow="ellipsis")
         who = one_line(state.me.get("name") or state.me.get("user") or t("status.nobody"), 24)
         line.append(f" {state_word(st)} {fmt_duration(now - since)} ", STATE_STYLE.get(st, "reverse"))
-        reason = agent.get("reason")
-        if reason:
-            line.append(f" ({one_line(reason, 20)})", "italic")
+        # The center's own reasons in the desk's language; at 80 columns not the reason of
+        # "missed" (the state word says it already).
+        reason = t_or(f"reason.{agent.get('reason')}", str(agent.get("reason") or ""))
+        if reason and not (compact and st == "missed"):
+            line.append(f"{'' if compact else ' '}({one_line(reason, 20)})", "italic")
         if state.center_read_only:  # the center's disk is full: say so before anything else
             line.append(" " + t("center.read_only") + " ", "bold white on red")
         conn = getattr(status, "state", "offline")
-        line.append("  │ ")
+        line.append(sep)
         line.append(t(f"conn.{conn}"), CONN_STYLE.get(conn, ""))
         rtt = getattr(status, "rtt_ms", None)
-        if rtt is not None and conn == "online":
+        if rtt is not None and conn == "online" and not compact:
             line.append(" " + t("conn.rtt", ms=f"{rtt:.0f}"), "dim")
         queued = getattr(status, "queued", 0) or 0
         if queued:
             line.append(" " + t("conn.queued", n=queued), "bold yellow")
         unread = state.unread_total()
-        line.append("  │ ")
+        line.append(sep)
         line.append(t("status.unread", n=unread), "bold" if unread else "dim")
         waiting, longest = state.queue_totals()
-        line.append("  │ " + t("status.queue", waiting=waiting, longest=fmt_duration(longest)))
-        line.append(f"  │ {who}", "dim")
+        if not compact:
+            line.append(sep + t("status.queue", waiting=waiting, longest=fmt_duration(longest)))
+        elif conn == "online":  # offline the center's queue figures are stale: room for the link words
+            line.append(sep + t("status.queue_short", waiting=waiting, longest=fmt_duration(longest)))
+        if not compact:
+            line.append(f"{sep}{who}", "dim")
         self.update(line)

@@ -30,10 +30,13 @@ def room_label(room: dict[str, Any], state: DeskState) -> str:
 class RoomList(LineList):
     def render_row(self, row: Row, width: int) -> Text:
         label, unread = row.data
+        count = f" ({unread})" if unread else ""
+        if len(label) + len(count) > width > len(count) + 1:
+            label = label[: width - len(count) - 1] + "…"  # the unread count always shows
         text = Text(no_wrap=True)
-        text.append(label)
+        text.append(label, "bold" if unread else "")
         if unread:
-            text.append(f" ({unread})", "bold cyan")
+            text.append(count, "bold cyan")
         return text
 
 
@@ -65,7 +68,9 @@ class TeamChat(Vertical):
         with Horizontal(id="team-body"):
             yield RoomList(id="team-rooms")
             yield Transcript(id="team-transcript")
-        yield Input(placeholder=t("team.placeholder", room=""), id="team-input")
+        box = Input(placeholder=t("team.placeholder", room=""), id="team-input")
+        box.cursor_blink = getattr(self.app, "cursor_blink", True)  # off in snapshot tests: stable images
+        yield box
 
     def select_room(self, room: str) -> None:
         self.room = room

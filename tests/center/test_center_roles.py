@@ -81,6 +81,7 @@ RULES: dict[str, Rule] = {
     "conv.text": _owner_and_lead(lambda w, who: {"conversation": w.conv, "message": w.message}),
     "team.rooms": _everyone(),
     "team.send": _owner_and_lead(lambda w, who: {"room": "team:care", "text": "hi team"}),
+    "team.read": _owner_and_lead(lambda w, who: {"room": "team:care", "upto": 1}),
     "team.history": _owner_and_lead(lambda w, who: {"room": "team:care"}),
     "team.announce": _lead_only(lambda w, who: {"text": "daily start", "team": "care"}),
     "stats.get": _lead_only(),

@@ -59,7 +59,7 @@ async def test_desk_shows_long_text_and_older_pages(center):
             assert "Older messages are on the center" in shown(app)
             while app.state.conversations[convs["sms"]].older is not None:
                 before = app.state.conversations[convs["sms"]].older
-                await pilot.press("ctrl+b")
+                await pilot.press("alt+o")
                 await wait_for(pilot, lambda b=before: app.state.conversations[convs["sms"]].older != b,
                                what="an older page")
             await wait_for(pilot, lambda: "SMS 0:" in shown(app) and "Older messages" not in shown(app),

@@ -61,7 +61,7 @@ async def test_lead_and_three_agents(center, desk_factory):
 
         # ---- escalation → task → assigned → closed
         a2, p2 = agents[1], pilots[1]
-        await p2.press("ctrl+e")
+        await p2.press("alt+e")
         await wait_for(p2, lambda: a2.screen.query("#prompt-input"), what="escalate prompt")
         await type_text(p2, "angry")
         await p2.press("enter")

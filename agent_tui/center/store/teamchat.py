@@ -21,6 +21,16 @@ def mark_read(db: sqlite3.Connection, user: str, room: str, last_id: int) -> Non
     db.execute("INSERT OR REPLACE INTO room_reads(user, room, last_id) VALUES (?,?,?)", (user, room, last_id))
 
 
+def read_mark(db: sqlite3.Connection, user: str, room: str) -> int:
+    """The id of the last message of *room* that *user* has read (0: none)."""
+    row = db.execute("SELECT last_id FROM room_reads WHERE user = ? AND room = ?", (user, room)).fetchone()
+    return int(row["last_id"]) if row else 0
+
+
+def last_message_id(db: sqlite3.Connection, room: str) -> int:
+    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM team_messages WHERE room = ?", (room,)).fetchone()[0])
+
+
 def dm_rooms_of(db: sqlite3.Connection, user: str) -> list[str]:
     """The stored keys of the direct-message rooms *user* is in."""
     keys = []
