@@ -30,7 +30,8 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
     cdir = Path(center_dir)
     if (cdir / "center.yaml").exists() and not force:
         raise InitError(f"{cdir} is already a center directory (center.yaml exists)")
-    cdir.mkdir(parents=True, exist_ok=True)
+    cdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(cdir, 0o700)
     (cdir / "center.yaml").write_text(
         DEFAULT_YAML.format(name="Polder Net & Power (demo)" if demo else "agent-tui center", host=host,
                             port=port, ingress_port=ingress_port, demo="true" if demo else "false"),
@@ -61,7 +62,30 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
             seed_demo.seed_kb(conn)
     finally:
         conn.close()
+    secure_center_files(cdir)
     return cdir
+
+
+# What holds customer data or a log of it: readable by the center's user only.
+PRIVATE_FILES = ("center.db", "center.db-wal", "center.db-shm", "run/serve.log", "run/center.json")
+
+
+def secure_center_files(center_dir: Path) -> None:
+    """The center directory and ``run/`` 0700; the database (with -wal/-shm) and the logs 0600.
+
+    Called by ``center init`` and at every ``center serve`` start (before the database is
+    opened: SQLite gives -wal and -shm the mode of the database file), so a directory made
+    by an older version, or a log the desk created for the center, is tightened too.
+    """
+    os.chmod(center_dir, 0o700)
+    run = center_dir / "run"
+    if run.is_dir():
+        os.chmod(run, 0o700)
+    for name in PRIVATE_FILES:
+        try:
+            os.chmod(center_dir / name, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 def create_kb_schema(conn: sqlite3.Connection) -> None:

@@ -433,9 +433,11 @@ def _ingress_args(body: bytes) -> dict:
 def write_run_file(cfg: CenterConfig, server: CenterServer) -> Path:
     """``DIR/run/center.json``: where this center listens, for ``center inject`` on the same host."""
     run = cfg.dir / "run"
-    run.mkdir(exist_ok=True)
+    run.mkdir(exist_ok=True, mode=0o700)
     path = run / "center.json"
     tmp = run / f".center.json.{os.getpid()}"
-    tmp.write_text(json.dumps({"wss": server.url, "ingress": server.ingress_url, "pid": os.getpid()}))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps({"wss": server.url, "ingress": server.ingress_url, "pid": os.getpid()}))
     os.replace(tmp, path)
     return path

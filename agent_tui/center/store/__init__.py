@@ -20,6 +20,7 @@ call these named functions and never write SQL themselves:
 - :mod:`.teamchat` — team rooms, direct messages, read marks, announcements
 - :mod:`.stats` — the figures of ``stats.get``
 - :mod:`.kb`, :mod:`.seed` — the knowledge base and the seeding of a new database
+- :mod:`.user_changes` — password, role and disable by ``center user``, noticed by a running center
 """
 
 from __future__ import annotations
@@ -159,6 +160,10 @@ CREATE TABLE IF NOT EXISTS wrapup_codes (code TEXT PRIMARY KEY, label TEXT NOT N
 CREATE TABLE IF NOT EXISTS canned (
     shortcut TEXT NOT NULL, lang TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
     PRIMARY KEY (shortcut, lang)
+);
+-- guard: login changes by `center user` (another process) that a running center must act on
+CREATE TABLE IF NOT EXISTS user_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, what TEXT NOT NULL, at REAL NOT NULL
 );
 """
 
