@@ -9,7 +9,7 @@ from agent_tui.ctl.commands import raw_call, run_ctl, simple_op
 from agent_tui.ctl.exits import EXIT_CODES
 from agent_tui.ctl.login import run_login, run_logout
 from agent_tui.ctl.phone import add_phone_parser
-from agent_tui.ctl.session import CONNECT_TIMEOUT
+from agent_tui.ctl.session import CONNECT_TIMEOUT, TIMEOUT
 
 
 def _conn_options(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +36,9 @@ def register(subparsers: Any) -> None:
         epilog=_exit_code_epilog(),
     )
     _conn_options(ctl)
+    ctl.add_argument("--timeout", dest="overall_timeout", type=float, default=TIMEOUT, metavar="S",
+                     help=f"give up after S seconds, exit 7 (default {TIMEOUT:g}); a refused connection is "
+                          "retried within it. events/phone: bounds the login; accept --wait W: S+W")
     ctl.set_defaults(func=run_ctl)
     sub = ctl.add_subparsers(dest="ctl_command", metavar="COMMAND", required=True)
 
@@ -137,7 +140,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(ctl_run=simple_op("team.history", lambda a: {"room": a.room, "limit": a.limit}))
 
     # The headless softphone (pjsua2 is imported only when it runs).
-    add_phone_parser(sub)
+    add_phone_parser(sub).set_defaults(ctl_unbounded=True)  # its --wait/--duration bound it
 
     p = sub.add_parser("call", help="any protocol op with JSON args (see docs/protocol.md)")
     p.add_argument("op")
