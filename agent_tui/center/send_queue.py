@@ -61,6 +61,7 @@ class SendQueue:
         self._items: collections.deque[str] = collections.deque()
         self.queued_bytes = 0
         self.replay = False
+        self.label = "?"  # who is on the other end, for the log (the user once logged in)
         self._allowance = 0  # bytes queued during replay, added to the limit until they are written
         self._wake = asyncio.Event()
         self.closing: tuple[int, str] | None = None
@@ -80,8 +81,8 @@ class SendQueue:
             self._allowance += size
         elif (self.queued_bytes + size > self.max_bytes + self._allowance
               or len(self._items) >= self.max_frames):
-            log.warning("session send queue full (%d frames, %d bytes): closing it; it resumes from the database",
-                        len(self._items), self.queued_bytes)
+            log.warning("send queue of %s full (%d frames, %d bytes): closing the session; it resumes "
+                        "from the database", self.label, len(self._items), self.queued_bytes)
             self.close(CLOSE_BEHIND, "too far behind: send queue full; reconnect and resume")
             return
         self._items.append(text)

@@ -63,6 +63,7 @@ class _Session:
         self.bye = False
         peer = ws.remote_address
         self.addr = str(peer[0]) if peer else "?"
+        self.out.label = self.addr
 
     def send(self, frame: dict) -> None:
         self.out.send(frame)
@@ -144,8 +145,8 @@ class CenterServer:
             now = time.monotonic()
             for s in list(self._sessions):
                 if s.out.stalled_for(now) > self.keepalive_s:
-                    log.warning("session of %s stopped reading for %.0f s: closing it",
-                                s.conn.user if s.conn else s.addr, self.keepalive_s)
+                    log.warning("session of %s stopped reading for %.0f s: closing it", s.out.label,
+                                self.keepalive_s)
                     s.close(CLOSE_BEHIND, "not reading: socket full for the keepalive timeout; reconnect and resume")
 
     def _check_subprotocol(self, connection: ServerConnection, request: Any) -> Any:
@@ -195,6 +196,9 @@ class CenterServer:
                 except Exception:
                     log.exception("detach failed")
             await s.out.finish(5)
+            sent = s.out.closing
+            log.info("session of %s ended: close code %s (%s)", s.out.label, sent[0] if sent else ws.close_code,
+                     sent[1] if sent else (ws.close_reason or "closed by the peer"))
 
     @staticmethod
     async def _drain(ws: ServerConnection) -> None:
@@ -234,6 +238,7 @@ class CenterServer:
                 continue
             resume = frame.get("resume", {}).get("since") if frame.get("resume") else None
             s.conn = Conn(user, sid, s.send, s.close, frame.get("client", ""))
+            s.out.label = f"{user} ({s.addr})"
             s.out.replay = True  # the welcome and a resumed backlog are not held to the queue limit
             try:
                 welcome = self.hub.attach(s.conn, token, resume)
