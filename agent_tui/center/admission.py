@@ -148,8 +148,13 @@ class Admission:
         self.check(user, addr)
         job = asyncio.get_running_loop().create_task(self._hash(user, addr, password, stored))
         self._jobs.add(job)
-        job.add_done_callback(self._jobs.discard)
+        job.add_done_callback(self._job_done)
         return await asyncio.shield(job)
+
+    def _job_done(self, job: asyncio.Task[bool]) -> None:
+        self._jobs.discard(job)
+        if not job.cancelled():
+            job.exception()  # retrieved: a caller that gave up must not leave an "exception never retrieved"
 
     async def _hash(self, user: str, addr: str, password: str, stored: str | None) -> bool:
         lock, users = self._addr_locks.get(addr) or (asyncio.Lock(), 0)

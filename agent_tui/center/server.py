@@ -181,6 +181,7 @@ class CenterServer:
         except Exception:
             log.exception("session failed")
         finally:
+            sent = s.out.closing  # the center's own close (code, reason), if it closed the session
             self._sessions.discard(s)
             s.close()
             # Keep reading (and dropping) until the close handshake is done: websockets stops
@@ -196,7 +197,6 @@ class CenterServer:
                 except Exception:
                     log.exception("detach failed")
             await s.out.finish(5)
-            sent = s.out.closing
             log.info("session of %s ended: close code %s (%s)", s.out.label, sent[0] if sent else ws.close_code,
                      sent[1] if sent else (ws.close_reason or "closed by the peer"))
 
