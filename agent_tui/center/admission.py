@@ -115,6 +115,10 @@ class Admission:
 
     # ------------------------------------------------------------------ unauthenticated connections
 
+    def busy(self, addr: str) -> bool:
+        """*addr* has as many unauthenticated connections as it may (refuse the next before its upgrade)."""
+        return self._prelogin[addr] >= self.max_prelogin
+
     def enter(self, addr: str) -> bool:
         """A connection from *addr* starts its login; False when that address has too many."""
         if self._prelogin[addr] >= self.max_prelogin:

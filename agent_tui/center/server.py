@@ -153,6 +153,10 @@ class CenterServer:
         offered = request.headers.get("Sec-WebSocket-Protocol", "")
         if m.SUBPROTOCOL not in [p.strip() for p in offered.split(",")]:
             return connection.respond(400, f"this is an agent-tui center; use subprotocol {m.SUBPROTOCOL}\n")
+        peer = connection.remote_address
+        if peer and self.admission.busy(str(peer[0])):
+            # Cheaper than upgrading and then closing: a crowd from one address costs less.
+            return connection.respond(503, "too many logins in progress from your address; try again later\n")
         return None
 
     # ------------------------------------------------------------------ websocket sessions
