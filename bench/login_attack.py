@@ -25,11 +25,11 @@ import benchlib
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from agent_tui.center.init import init_center  # noqa: E402
-from tests.kit.center_proc import CenterProcess, copy_center  # noqa: E402
-from tests.kit.login_attack import Attack  # noqa: E402
-from tests.kit.paths import child_env  # noqa: E402
-from tests.kit.wsclient import WsClient  # noqa: E402
+from agent_tui.center.init import init_center
+from tests.kit.center_proc import CenterProcess, copy_center
+from tests.kit.login_attack import Attack
+from tests.kit.paths import child_env
+from tests.kit.wsclient import WsClient
 
 
 async def _attacker(url: str, ca: str, n: int, seconds: float) -> None:
@@ -76,7 +76,7 @@ def main() -> None:
                  str(20 + args.logins * 3)], stdout=subprocess.PIPE, text=True, env=child_env())
             # Let the attack build up: its hellos are answered, then rate limited.
             cp.log.wait(lambda ln: "failed login" in ln.text, 60, what="the attack's first failed login")
-            time.sleep(5)  # noqa: TID251 — a bench's ramp-up, not a test's synchronisation
+            time.sleep(5)  # the attack ramps up (a bench, not a test)
             took = asyncio.run(_logins(cp.url, cp.ca_file, args.logins))
             print(_line(f"during attack by {args.hostile} connections", took))
             rss = cp.rss_mb()
