@@ -114,7 +114,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    # deferred: the center's server stack (hub, websockets, ~0.15 s) loads only for `center serve`
+    # deferred: the center's server stack (hub, websockets, ~0.15 s; ctypes for malloc) loads only for `center serve`
+    from agent_tui.center.memory import freeze_startup_objects
     from agent_tui.center.run import RunningCenter, run_center
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
@@ -124,6 +125,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Exactly these two lines on stdout: the desk's `agent-tui demo` and scripts parse them.
         print(f"listening {rc.url}", flush=True)
         print(f"ingress {rc.ingress_url}", flush=True)
+        # This process is the center alone (a test's center on a thread must not freeze the test's objects).
+        freeze_startup_objects()
 
     async def main() -> None:
         stop = asyncio.Event()
