@@ -34,6 +34,7 @@ async def test_passwd_closes_a_live_session_within_a_second(center):
     took, code = await _closed_within(c, lambda: _user_cli(center.dir, "passwd", "agent2", "--password-stdin",
                                                             stdin="n3w-secret\n"))
     assert took < 1.0 and code == CLOSE_LOGIN_CHANGED
+    print(f"\npasswd: the live session closed {took * 1000:.0f} ms after the CLI exited")
     with pytest.raises(LoginError) as old_token:
         await WsClient.login(center.url, center.ca_file, "agent2", token=token)
     assert old_token.value.code == "token_invalid"
