@@ -10,11 +10,12 @@ connections must not make a real login wait. So:
   another address does not slow the agent down at all; the agent who mistypes a few
   times waits seconds, not minutes.
 - **A global cap on password hashing** (:data:`HASH_WORKERS` scrypt runs at once, in
-  their own small thread pool, ~16 MiB each), **fair between addresses**: one address
-  has at most one hash running or waiting, so a real login waits for at most one hash
-  per other address in front of it.
+  their own small thread pool, ~16 MiB each), **fair between addresses**: free slots go
+  round-robin to the addresses that wait (:class:`FairSlots`), so a real login waits for
+  at most one hash per other waiting address, however many a crowd has queued.
 - **Unauthenticated connections per address** are capped (:data:`MAX_PRELOGIN_PER_ADDR`)
-  and get :data:`LOGIN_DEADLINE_S` to log in.
+  and get :data:`LOGIN_DEADLINE_S` to log in (time spent waiting for a password check
+  does not count: a burst of real logins behind one office NAT must not time out).
 - Token logins do not pass through here: a token check is one SHA-256 and one lookup.
 
 All of it is memory only, in the center's event loop; a restart forgets the delays
@@ -99,6 +100,59 @@ class FailureTable:
         return len(self._records)
 
 
+class FairSlots:
+    """*n* slots handed out round-robin between the addresses that wait for one.
+
+    Within an address, first come first served; between addresses, one each in turn. So a crowd
+    from one address can use every slot while nobody else waits, and someone from another address
+    gets the next free slot however long the crowd's queue is.
+    """
+
+    def __init__(self, n: int):
+        self.free = n
+        self._waiting: collections.OrderedDict[str, collections.deque[asyncio.Future[None]]] = \
+            collections.OrderedDict()
+
+    async def acquire(self, addr: str) -> None:
+        if self.free > 0 and not self._waiting:
+            self.free -= 1
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(addr, collections.deque()).append(fut)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.release()  # it was handed a slot just as it gave up: pass it on
+            else:
+                self._forget(addr, fut)
+            raise
+
+    @property
+    def waiting(self) -> int:
+        """How many wait for a slot (all addresses)."""
+        return sum(len(q) for q in self._waiting.values())
+
+    def release(self) -> None:
+        while self._waiting:
+            addr, queue = next(iter(self._waiting.items()))
+            fut = queue.popleft()
+            del self._waiting[addr]
+            if queue:
+                self._waiting[addr] = queue  # to the back of the ring: the next address goes first
+            if not fut.done():
+                fut.set_result(None)
+                return
+        self.free += 1
+
+    def _forget(self, addr: str, fut: asyncio.Future[None]) -> None:
+        queue = self._waiting.get(addr)
+        if queue is not None and fut in queue:
+            queue.remove(fut)
+            if not queue:
+                del self._waiting[addr]
+
+
 class Admission:
     """Login admission for one center (see the module docstring)."""
 
@@ -109,8 +163,7 @@ class Admission:
         self.max_prelogin = max_prelogin
         self._prelogin: collections.Counter[str] = collections.Counter()
         self._pool = concurrent.futures.ThreadPoolExecutor(hash_workers, thread_name_prefix="scrypt")
-        self._hash_slots = asyncio.Semaphore(hash_workers)
-        self._addr_locks: dict[str, tuple[asyncio.Lock, int]] = {}  # addr -> (lock, logins using it)
+        self._hash_slots = FairSlots(hash_workers)
         self._jobs: set[asyncio.Task[bool]] = set()
 
     # ------------------------------------------------------------------ unauthenticated connections
@@ -161,20 +214,13 @@ class Admission:
             job.exception()  # retrieved: a caller that gave up must not leave an "exception never retrieved"
 
     async def _hash(self, user: str, addr: str, password: str, stored: str | None) -> bool:
-        lock, users = self._addr_locks.get(addr) or (asyncio.Lock(), 0)
-        self._addr_locks[addr] = (lock, users + 1)
+        await self._hash_slots.acquire(addr)
         try:
-            async with lock:  # one hash per address at a time: fair between addresses
-                self.check(user, addr)  # failures counted while this one waited
-                async with self._hash_slots:
-                    loop = asyncio.get_running_loop()
-                    ok = await loop.run_in_executor(self._pool, auth.verify_password, password, stored)
+            self.check(user, addr)  # failures counted while this one waited
+            loop = asyncio.get_running_loop()
+            ok = await loop.run_in_executor(self._pool, auth.verify_password, password, stored)
         finally:
-            lock, users = self._addr_locks[addr]
-            if users <= 1:
-                del self._addr_locks[addr]
-            else:
-                self._addr_locks[addr] = (lock, users - 1)
+            self._hash_slots.release()
         if ok:
             self.by_user_addr.succeed((user, addr))
         else:
