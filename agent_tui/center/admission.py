@@ -11,8 +11,9 @@ connections must not make a real login wait. So:
   times waits seconds, not minutes.
 - **A global cap on password hashing** (:data:`HASH_WORKERS` scrypt runs at once, in
   their own small thread pool, ~16 MiB each), **fair between addresses**: free slots go
-  round-robin to the addresses that wait (:class:`FairSlots`), so a real login waits for
-  at most one hash per other waiting address, however many a crowd has queued.
+  round-robin to the addresses that wait, and no address holds more than all but one
+  (:class:`FairSlots`), so a real login from elsewhere finds a free slot or waits for one
+  hash per other waiting address, however many a crowd has queued.
 - **Unauthenticated connections per address** are capped (:data:`MAX_PRELOGIN_PER_ADDR`)
   and get :data:`LOGIN_DEADLINE_S` to log in (time spent waiting for a password check
   does not count: a burst of real logins behind one office NAT must not time out).
@@ -103,19 +104,26 @@ class FailureTable:
 class FairSlots:
     """*n* slots handed out round-robin between the addresses that wait for one.
 
-    Within an address, first come first served; between addresses, one each in turn. So a crowd
-    from one address can use every slot while nobody else waits, and someone from another address
-    gets the next free slot however long the crowd's queue is.
+    Within an address, first come first served; between addresses, one each in turn; and no
+    address holds more than ``n - 1`` slots (at least 1), so one slot is always left for someone
+    else: a login from another address waits for no hash of the crowd's, however long its queue.
     """
 
     def __init__(self, n: int):
         self.free = n
+        self.per_addr = max(1, n - 1)
+        self._held: collections.Counter[str] = collections.Counter()
         self._waiting: collections.OrderedDict[str, collections.deque[asyncio.Future[None]]] = \
             collections.OrderedDict()
 
+    @property
+    def waiting(self) -> int:
+        """How many wait for a slot (all addresses)."""
+        return sum(len(q) for q in self._waiting.values())
+
     async def acquire(self, addr: str) -> None:
-        if self.free > 0 and not self._waiting:
-            self.free -= 1
+        if self.free > 0 and self._held[addr] < self.per_addr and addr not in self._waiting:
+            self._take(addr)
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(addr, collections.deque()).append(fut)
@@ -123,27 +131,37 @@ class FairSlots:
             await fut
         except asyncio.CancelledError:
             if fut.done() and not fut.cancelled():
-                self.release()  # it was handed a slot just as it gave up: pass it on
+                self.release(addr)  # it was handed a slot just as it gave up: pass it on
             else:
                 self._forget(addr, fut)
             raise
 
-    @property
-    def waiting(self) -> int:
-        """How many wait for a slot (all addresses)."""
-        return sum(len(q) for q in self._waiting.values())
+    def release(self, addr: str) -> None:
+        self._held[addr] -= 1
+        if self._held[addr] <= 0:
+            del self._held[addr]
+        self.free += 1
+        self._hand_out()
 
-    def release(self) -> None:
-        while self._waiting:
-            addr, queue = next(iter(self._waiting.items()))
-            fut = queue.popleft()
-            del self._waiting[addr]
+    def _take(self, addr: str) -> None:
+        self.free -= 1
+        self._held[addr] += 1
+
+    def _hand_out(self) -> None:
+        for addr in list(self._waiting):
+            if self.free <= 0:
+                return
+            if self._held[addr] >= self.per_addr:
+                continue
+            queue = self._waiting.pop(addr)
+            while queue and queue[0].done():  # given up meanwhile
+                queue.popleft()
+            if queue:
+                fut = queue.popleft()
+                self._take(addr)
+                fut.set_result(None)
             if queue:
                 self._waiting[addr] = queue  # to the back of the ring: the next address goes first
-            if not fut.done():
-                fut.set_result(None)
-                return
-        self.free += 1
 
     def _forget(self, addr: str, fut: asyncio.Future[None]) -> None:
         queue = self._waiting.get(addr)
@@ -220,7 +238,7 @@ class Admission:
             loop = asyncio.get_running_loop()
             ok = await loop.run_in_executor(self._pool, auth.verify_password, password, stored)
         finally:
-            self._hash_slots.release()
+            self._hash_slots.release(addr)
         if ok:
             self.by_user_addr.succeed((user, addr))
         else:

@@ -240,9 +240,8 @@ class CenterServer:
             try:
                 user, sid, token = await self._authenticate(frame, s.addr)
             except RateLimited as exc:
-                # Answer only when the wait is over (or the login deadline comes): a client that
-                # retries at once on the same connection must not keep the center busy.
-                await asyncio.sleep(max(0.0, min(exc.retry_after, deadline - time.monotonic())))
+                # Answered at once, and the connection stays: a refusal without a hash is cheaper
+                # than the TLS handshake of a reconnect (holding the answer back made crowds reconnect).
                 if not s.protocol_error(codec.error_frame("rate_limited", str(exc))):
                     return False
                 continue
