@@ -105,8 +105,10 @@ class SendQueue:
     # ------------------------------------------------------------------ for the server
 
     def stalled_for(self, now: float) -> float:
-        """Seconds the writer has been blocked on one frame (0 when it is not)."""
-        return 0.0 if self._blocked_since is None else now - self._blocked_since
+        """Seconds the writer has been blocked on one frame (0 when it is not, or once it is being shut)."""
+        if self._blocked_since is None or self._closer is not None:
+            return 0.0
+        return now - self._blocked_since
 
     def protocol_error(self, frame: dict) -> bool:
         """Send an error frame; return False when the error budget is spent (close 1008)."""
@@ -151,7 +153,7 @@ class SendQueue:
                     await self.ws.send(text)
                 finally:
                     self._blocked_since = None
-                    self.queued_bytes -= len(text)
+                    self.queued_bytes = max(0, self.queued_bytes - len(text))  # 0 after a drop
                     self._allowance = max(0, self._allowance - len(text))
         except ConnectionClosed:
             return
