@@ -139,7 +139,7 @@ async def with_client(
             welcome = await client.wait_online(max(0.01, min(args.connect_timeout, remaining)))
             break
         except UnreachableError as exc:
-            await client.close(logout=False)
+            await _close_within(client, 0.5)  # an attempt still hanging in a handshake must not outlast --timeout
             remaining = started + timeout - loop.time()
             if remaining <= 0:
                 raise CtlFailure(EXIT_TIMEOUT, f"center unreachable within {timeout:g} s (--timeout): {exc}") from None
@@ -164,6 +164,15 @@ async def with_client(
         try:
             return await asyncio.wait_for(body(client, welcome), max(0.01, started + budget - loop.time()))
         except asyncio.TimeoutError:
+            await _close_within(client, 0.5)
             raise CtlFailure(EXIT_TIMEOUT, f"no answer from the center within {timeout:g} s (--timeout)") from None
     finally:
         await client.close(logout=False)
+
+
+async def _close_within(client: CenterClient, seconds: float) -> None:
+    """Close, but give up waiting after *seconds* (what is left is cancelled when ctl exits)."""
+    try:
+        await asyncio.wait_for(client.close(logout=False), seconds)
+    except asyncio.TimeoutError:
+        pass
