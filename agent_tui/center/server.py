@@ -50,6 +50,8 @@ WS_MAX_SIZE = 4 * m.MAX_FRAME_BYTES
 PRELOGIN_MAX_SIZE = 64 * 1024
 # Incoming frames websockets buffers per connection before it stops reading the socket.
 WS_MAX_QUEUE = 4
+# The transport's own buffer: ws.send waits (and the writer counts as blocked) above this.
+WS_WRITE_LIMIT = 32 * 1024
 STALL_CHECK_S = 1.0  # how often sessions are checked for a writer stuck on a full socket
 
 
@@ -99,7 +101,7 @@ class CenterServer:
     async def start(self) -> None:
         self._ws_server = await serve(
             self._handle, self.host, self.port, ssl=self.ssl, subprotocols=[Subprotocol(m.SUBPROTOCOL)],
-            compression="deflate", max_size=WS_MAX_SIZE, max_queue=WS_MAX_QUEUE,
+            compression="deflate", max_size=WS_MAX_SIZE, max_queue=WS_MAX_QUEUE, write_limit=WS_WRITE_LIMIT,
             ping_interval=self.keepalive_s / 2, ping_timeout=self.keepalive_s / 2,
             close_timeout=5, process_request=self._check_subprotocol,
         )
