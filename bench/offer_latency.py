@@ -75,14 +75,15 @@ def make_center(base: Path, n_agents: int) -> Path:
 
 
 class Agent:
-    def __init__(self, user: str):
+    def __init__(self, user: str, source: str = "127.0.0.1"):
         self.user = user
+        self.source = source  # agents work from home: each from its own address, not 200 behind one
         self.ws = None
         self.offers = 0
 
     async def run(self, url: str, ctx: ssl.SSLContext, ready: asyncio.Event, rec: dict, go: asyncio.Event) -> None:
         async with connect(url, ssl=ctx, subprotocols=["agent-tui.v1"], max_size=None, open_timeout=60,
-                           ping_interval=None) as ws:
+                           ping_interval=None, local_addr=(self.source, 0)) as ws:
             self.ws = ws
             await ws.send(codec.encode({"type": "hello", "v": 1, "auth": {"user": self.user, "password": "bench"}}))
             w = json.loads(await ws.recv())
@@ -164,7 +165,7 @@ async def bench(n_agents: int, n_contacts: int, concurrency: int, per_hour: floa
         key = (d / "secrets" / "ingress.key").read_text().strip()
         rec: dict = {"_total": {"n": n_contacts}}
         go = asyncio.Event()
-        agents = [Agent(f"bench{i:03d}") for i in range(n_agents)]
+        agents = [Agent(f"bench{i:03d}", f"127.0.1.{1 + i % 250}") for i in range(n_agents)]
         readies = [asyncio.Event() for _ in agents]
         t0 = time.time()
         tasks = []

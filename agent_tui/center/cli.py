@@ -31,6 +31,7 @@ from agent_tui.center import auth, store
 from agent_tui.center.config import CenterConfigError, load_center_config
 from agent_tui.center.lease import lock_path, stop_when_unused
 from agent_tui.center.store import agents as agent_store
+from agent_tui.center.store import user_changes
 from agent_tui.center.voice import call_cli
 from agent_tui.protocol import messages as m
 
@@ -77,12 +78,14 @@ def register(sub: Any) -> None:
     p.add_argument("--text", required=True)
     p.set_defaults(func=cmd_inject)
 
-    p = csub.add_parser("user", help="add a user or set a password (the center must be stopped or not; both work)")
-    p.add_argument("action", choices=("add", "passwd", "list"))
+    p = csub.add_parser("user", help="add a user, set a password or role, disable a user (the center may run: "
+                                     "a change closes that user's live sessions within a second)")
+    p.add_argument("action", choices=("add", "passwd", "role", "disable", "list"))
     p.add_argument("dir", type=Path)
     p.add_argument("user", nargs="?")
     p.add_argument("--name")
-    p.add_argument("--role", choices=("agent", "supervisor"), default="agent")
+    p.add_argument("--role", choices=("agent", "supervisor"), default="agent",
+                   help="the role for `add` and `role` (default agent)")
     p.add_argument("--team", default="team", help="team id (made if missing)")
     p.add_argument("--skills", default="general", help="comma-separated skills, e.g. general,billing")
     p.add_argument("--lang", choices=("en", "nl"), default="en")
@@ -116,7 +119,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    # deferred: the center's server stack (hub, websockets, ~0.15 s) loads only for `center serve`
+    # deferred: the center's server stack (hub, websockets, ~0.15 s; ctypes for malloc) loads only for `center serve`
+    from agent_tui.center.memory import freeze_startup_objects
     from agent_tui.center.run import RunningCenter, run_center
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
@@ -126,6 +130,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Exactly these two lines on stdout: the desk's `agent-tui demo` and scripts parse them.
         print(f"listening {rc.url}", flush=True)
         print(f"ingress {rc.ingress_url}", flush=True)
+        # This process is the center alone (a test's center on a thread must not freeze the test's objects).
+        freeze_startup_objects()
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -221,13 +227,15 @@ def post_ingress(base_url: str, ca_file: Path, key: str, path: str, body: dict |
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    """Manage users in the center database. A running center picks new users up at its next start."""
+    """Manage users in the center database. A running center finds new users at their first login and
+    closes the live sessions of a user whose password or role changed, or who was disabled, within a second."""
     try:
         cfg = load_center_config(args.dir)
     except CenterConfigError as exc:
         return _fail(str(exc))
     conn = store.connect(cfg.db_path)
     try:
+        store.create_schema(conn)  # idempotent: a database made by an older version gets new tables
         if args.action == "list":
             for r in agent_store.list_login_users(conn):
                 print(json.dumps(r, ensure_ascii=False))
@@ -237,18 +245,28 @@ def cmd_user(args: argparse.Namespace) -> int:
         if args.action == "add" and not USER_NAME.fullmatch(args.user):
             # Room keys are "dm:<a>|<b>" and mentions "@name": other characters would break them.
             return _fail(f"user name {args.user!r}: use 1 to 64 letters, digits, '.', '_' or '-'")
+        exists = agent_store.user_exists(conn, args.user)
+        if args.action in ("role", "disable"):
+            if not exists:
+                return _fail(f"no user {args.user!r}")
+            if args.action == "role":
+                user_changes.set_role(conn, args.user, args.role, time.time())
+                print(f"role of {args.user} is now {args.role}")
+            else:
+                user_changes.disable(conn, args.user, time.time())
+                print(f"user {args.user} disabled (`center user passwd` enables it again)")
+            return 0
         if not args.password_stdin:
             return _fail("give the password on stdin with --password-stdin (never on the command line)")
         password = sys.stdin.readline().rstrip("\r\n")
         if len(password) < 4:
             return _fail("password too short (at least 4 characters)")
         pw_hash = auth.hash_password(password)
-        exists = agent_store.user_exists(conn, args.user)
         if args.action == "passwd":
             if not exists:
                 return _fail(f"no user {args.user!r}")
-            # A new password ends every session of the user.
-            agent_store.change_password(conn, args.user, pw_hash)
+            # A new password ends every session of the user (a running center closes them).
+            user_changes.change_password(conn, args.user, pw_hash, time.time())
             print(f"password of {args.user} changed")
             return 0
         if exists:

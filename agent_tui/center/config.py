@@ -40,6 +40,8 @@ class CenterConfig:
     presence_batch_s: float = 1.0
     stats_tick_s: float = 2.0
     token_ttl_hours: float = 12.0
+    # A session that takes no bytes (no pong, socket full) for this long is closed; it resumes later.
+    keepalive_s: float = 60.0
     event_retention_days: float = 7.0
     capacity: dict[str, int] = field(default_factory=lambda: dict(m.DEFAULT_CAPACITY))
     sla_s: dict[str, int] = field(
@@ -76,7 +78,8 @@ class CenterConfig:
 
 
 _NUM = ("grace_seconds", "offer_timeout_s", "acw_seconds", "reoffer_after_s", "presence_batch_s",
-        "stats_tick_s", "token_ttl_hours", "event_retention_days", "simulate_interval_s", "simulate_speed")
+        "stats_tick_s", "token_ttl_hours", "event_retention_days", "simulate_interval_s", "simulate_speed",
+        "keepalive_s")
 _BOOL = ("demo", "simulate_customers", "simulate_colleagues")
 _STR = ("host", "ingress_host", "name")
 _PORT = ("port", "ingress_port")

@@ -51,6 +51,7 @@ def init_center(center_dir: str | Path, *, demo: bool = False, host: str = "127.
         raise
     # Kamailio's files name the TLS files by absolute path: write them for the final place.
     write_kamailio_config(final, load_center_config(final))
+    secure_center_files(final)
     return final
 
 
@@ -100,6 +101,28 @@ def _build(cdir: Path, *, demo: bool, host: str, port: int, ingress_port: int,
             seed_demo.seed_kb(conn)
     finally:
         conn.close()
+
+
+# What holds customer data or a log of it: readable by the center's user only.
+PRIVATE_FILES = ("center.db", "center.db-wal", "center.db-shm", "run/serve.log", "run/center.json")
+
+
+def secure_center_files(center_dir: Path) -> None:
+    """The center directory and ``run/`` 0700; the database (with -wal/-shm) and the logs 0600.
+
+    Called by ``center init`` and at every ``center serve`` start (before the database is
+    opened: SQLite gives -wal and -shm the mode of the database file), so a directory made
+    by an older version, or a log the desk created for the center, is tightened too.
+    """
+    os.chmod(center_dir, 0o700)
+    run = center_dir / "run"
+    if run.is_dir():
+        os.chmod(run, 0o700)
+    for name in PRIVATE_FILES:
+        try:
+            os.chmod(center_dir / name, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 def create_kb_schema(conn: sqlite3.Connection) -> None:

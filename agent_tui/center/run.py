@@ -16,7 +16,9 @@ from typing import Any
 from agent_tui.center import store
 from agent_tui.center.config import CenterConfig, load_center_config
 from agent_tui.center.hub import Hub
-from agent_tui.center.init import create_kb_schema
+from agent_tui.center.init import create_kb_schema, secure_center_files
+from agent_tui.center.login_changes import POLL_S, LoginChanges
+from agent_tui.center.memory import TRIM_EVERY_S, trim, tune_malloc
 from agent_tui.center.server import CenterServer, write_run_file
 from agent_tui.center.simulate import Simulation
 from agent_tui.center.voice.bridge import VoiceBridge
@@ -47,12 +49,17 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
                      stop: asyncio.Event | None = None) -> None:
     """Serve until *stop* is set. Calls *ready* once both endpoints listen."""
     cfg = load_center_config(center_dir)
+    secure_center_files(cfg.dir)
+    tune_malloc()  # memory returns after floods (see center/memory.py)
     conn = store.connect(cfg.db_path)
     store.create_schema(conn)
     create_kb_schema(conn)
     hub = Hub(cfg, conn)
     hub.start()
     hub.kb.prepare()  # the KB search index before agents search, not at the first search (issue 12)
+    # `center user passwd|role|disable` from another process: close that user's sessions at once.
+    hub.timers.every(POLL_S, LoginChanges(conn, hub.agents, hub.sessions).poll)
+    hub.timers.every(TRIM_EVERY_S, trim)
     server = CenterServer(hub, cfg, host=host, port=port, ingress_port=ingress_port)
     extras: list[Any] = []
     try:

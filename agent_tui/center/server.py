@@ -19,7 +19,6 @@ disconnected and resumes from the database).
 from __future__ import annotations
 
 import asyncio
-import collections
 import hmac
 import json
 import logging
@@ -33,9 +32,10 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from agent_tui.center import auth
+from agent_tui.center.admission import LOGIN_DEADLINE_S, Admission, RateLimited
 from agent_tui.center.config import CenterConfig
-from agent_tui.center.hub import MAX_CONN_BACKLOG, Conn, DomainError, Hub
+from agent_tui.center.hub import Conn, DomainError, Hub
+from agent_tui.center.send_queue import CLOSE_BEHIND, CLOSE_BUSY, SendQueue
 from agent_tui.center.storage import StorageFull
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
@@ -43,61 +43,39 @@ from agent_tui.secure.tls import server_ssl_context
 
 log = logging.getLogger("agent_tui.center.server")
 
-HELLO_TIMEOUT_S = 10.0
-MAX_ERRORS = 20
-ERROR_WINDOW_S = 60.0
 # websockets refuses (closes) messages above this; frames between MAX_FRAME_BYTES and this
 # get a `too_large` error reply and the connection stays open.
 WS_MAX_SIZE = 4 * m.MAX_FRAME_BYTES
-# Password guessing: after this many failures for one user within the window, refuse for a while.
-MAX_LOGIN_FAILURES = 10
-LOGIN_FAIL_WINDOW_S = 60.0
-_CLOSE = object()
+# Before login a connection may send only small frames (a hello is well under 4 KiB): a crowd of
+# unauthenticated peers must not make the center buffer a megabyte each.
+PRELOGIN_MAX_SIZE = 64 * 1024
+# Incoming frames websockets buffers per connection before it stops reading the socket.
+WS_MAX_QUEUE = 4
+# The transport's own buffer: ws.send waits (and the writer counts as blocked) above this.
+WS_WRITE_LIMIT = 32 * 1024
+STALL_CHECK_S = 1.0  # how often sessions are checked for a writer stuck on a full socket
 
 
 class _Session:
-    """Per-connection plumbing: the outgoing queue, its writer task and the error budget."""
+    """Per-connection state: the send queue (:class:`SendQueue`), the login, the peer address."""
 
     def __init__(self, ws: ServerConnection):
         self.ws = ws
-        self.queue: asyncio.Queue[Any] = asyncio.Queue()
-        self.errors: collections.deque[float] = collections.deque()
+        self.out = SendQueue(ws)
         self.conn: Conn | None = None
         self.bye = False
-        self.writer = asyncio.get_running_loop().create_task(self._write())
+        peer = ws.remote_address
+        self.addr = str(peer[0]) if peer else "?"
+        self.out.label = self.addr
 
     def send(self, frame: dict) -> None:
-        if self.queue.qsize() > MAX_CONN_BACKLOG:
-            # Too slow to keep up: drop it; it will resume from the database.
-            self.close(1008, "too far behind; reconnect and resume")
-            return
-        self.queue.put_nowait(frame)
+        self.out.send(frame)
 
     def close(self, code: int = 1000, reason: str = "") -> None:
-        self.queue.put_nowait((_CLOSE, code, reason))
-
-    async def _write(self) -> None:
-        try:
-            while True:
-                item = await self.queue.get()
-                if isinstance(item, tuple) and item and item[0] is _CLOSE:
-                    await self.ws.close(item[1], item[2])
-                    return
-                await self.ws.send(codec.encode(item))
-        except ConnectionClosed:
-            pass
+        self.out.close(code, reason)
 
     def protocol_error(self, frame: dict) -> bool:
-        """Send an error frame; return False when the error budget is spent (close 1008)."""
-        self.send(frame)
-        now = time.monotonic()
-        self.errors.append(now)
-        while self.errors and self.errors[0] < now - ERROR_WINDOW_S:
-            self.errors.popleft()
-        if len(self.errors) > MAX_ERRORS:
-            self.close(1008, "too many protocol errors")
-            return False
-        return True
+        return self.out.protocol_error(frame)
 
 
 class CenterServer:
@@ -115,16 +93,20 @@ class CenterServer:
         self._ws_server: Any = None
         self._http_server: asyncio.AbstractServer | None = None
         self._sessions: set[_Session] = set()
-        self._login_failures: dict[str, collections.deque[float]] = {}
+        self.admission = Admission()
+        self.keepalive_s = cfg.keepalive_s
+        self._watchdog: asyncio.Task[None] | None = None
         self.url = ""
         self.ingress_url = ""
 
     async def start(self) -> None:
         self._ws_server = await serve(
             self._handle, self.host, self.port, ssl=self.ssl, subprotocols=[Subprotocol(m.SUBPROTOCOL)],
-            compression="deflate", max_size=WS_MAX_SIZE, ping_interval=30, ping_timeout=30,
-            process_request=self._check_subprotocol,
+            compression="deflate", max_size=WS_MAX_SIZE, max_queue=WS_MAX_QUEUE, write_limit=WS_WRITE_LIMIT,
+            ping_interval=self.keepalive_s / 2, ping_timeout=self.keepalive_s / 2,
+            close_timeout=5, process_request=self._check_subprotocol,
         )
+        self._watchdog = asyncio.get_running_loop().create_task(self._watch_stalls())
         port = self._ws_server.sockets[0].getsockname()[1]
         self.url = f"wss://{self._url_host(self.host)}:{port}"
         self._http_server = await asyncio.start_server(
@@ -137,6 +119,8 @@ class CenterServer:
         return f"[{host}]" if ":" in host else host
 
     async def stop(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         for s in list(self._sessions):
             s.close(1001, "center stopping")
         if self._http_server is not None:
@@ -152,11 +136,30 @@ class CenterServer:
                 await asyncio.wait_for(self._http_server.wait_closed(), 2)
             except asyncio.TimeoutError:
                 pass
+        self.admission.close()
+
+    async def _watch_stalls(self) -> None:
+        """Close sessions whose writer has been stuck on a full socket for the keepalive timeout.
+
+        websockets' own ping cannot: it waits behind the blocked write, so its timeout never starts.
+        """
+        while True:
+            await asyncio.sleep(STALL_CHECK_S)
+            now = time.monotonic()
+            for s in list(self._sessions):
+                if s.out.stalled_for(now) > self.keepalive_s:
+                    log.warning("session of %s stopped reading for %.0f s: closing it", s.out.label,
+                                self.keepalive_s)
+                    s.close(CLOSE_BEHIND, "not reading: socket full for the keepalive timeout; reconnect and resume")
 
     def _check_subprotocol(self, connection: ServerConnection, request: Any) -> Any:
         offered = request.headers.get("Sec-WebSocket-Protocol", "")
         if m.SUBPROTOCOL not in [p.strip() for p in offered.split(",")]:
             return connection.respond(400, f"this is an agent-tui center; use subprotocol {m.SUBPROTOCOL}\n")
+        peer = connection.remote_address
+        if peer and self.admission.busy(str(peer[0])):
+            # Cheaper than upgrading and then closing: a crowd from one address costs less.
+            return connection.respond(503, "too many logins in progress from your address; try again later\n")
         return None
 
     # ------------------------------------------------------------------ websocket sessions
@@ -165,13 +168,23 @@ class CenterServer:
         s = _Session(ws)
         self._sessions.add(s)
         try:
-            if await self._login(s):
-                await self._serve_session(s)
+            if not self.admission.enter(s.addr):
+                s.close(CLOSE_BUSY, "too many connections from your address are logging in; try again later")
+            else:
+                try:
+                    ws.protocol.max_message_size = PRELOGIN_MAX_SIZE
+                    logged_in = await self._login(s)
+                finally:
+                    self.admission.leave(s.addr)
+                if logged_in:
+                    ws.protocol.max_message_size = WS_MAX_SIZE
+                    await self._serve_session(s)
         except ConnectionClosed:
             pass
         except Exception:
             log.exception("session failed")
         finally:
+            sent = s.out.closing  # the center's own close (code, reason), if it closed the session
             self._sessions.discard(s)
             s.close()
             # Keep reading (and dropping) until the close handshake is done: websockets stops
@@ -186,10 +199,9 @@ class CenterServer:
                     self.hub.detach(s.conn, bye=s.bye)
                 except Exception:
                     log.exception("detach failed")
-            try:
-                await asyncio.wait_for(s.writer, 5)
-            except Exception:  # noqa: BLE001 — a stuck writer is cancelled, whatever stopped it
-                s.writer.cancel()
+            await s.out.finish(5)
+            log.info("session of %s ended: close code %s (%s)", s.out.label, sent[0] if sent else ws.close_code,
+                     sent[1] if sent else (ws.close_reason or "closed by the peer"))
 
     @staticmethod
     async def _drain(ws: ServerConnection) -> None:
@@ -197,17 +209,19 @@ class CenterServer:
             pass
 
     async def _login(self, s: _Session) -> bool:
-        deadline = time.monotonic() + HELLO_TIMEOUT_S
+        """Read frames until a good hello (True) or the end of the connection (False).
+
+        The connection has LOGIN_DEADLINE_S to log in; time spent waiting for a password check
+        (the hashing queue) does not count, so a burst of real logins does not time out.
+        """
+        deadline = time.monotonic() + LOGIN_DEADLINE_S
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                s.send(codec.error_frame("not_authenticated", "no hello within 10 s"))
-                s.close(1008, "no hello")
-                return False
             try:
-                text = await asyncio.wait_for(s.ws.recv(), remaining)
+                text = await asyncio.wait_for(s.ws.recv(), max(0.0, deadline - time.monotonic()))
             except asyncio.TimeoutError:
-                continue
+                s.send(codec.error_frame("not_authenticated", f"no login within {LOGIN_DEADLINE_S:g} s"))
+                s.close(1008, "no login in time")
+                return False
             try:
                 frame = codec.decode_client_frame(text)
             except codec.ProtocolError as exc:
@@ -225,41 +239,51 @@ class CenterServer:
                                                           frame.get("id"))):
                     return False
                 continue
+            checking = time.monotonic()
             try:
-                user, sid, token = await self._authenticate(frame)
+                user, sid, token = await self._authenticate(frame, s.addr)
+            except RateLimited as exc:
+                # Answered at once, and the connection stays: a refusal without a hash is cheaper
+                # than the TLS handshake of a reconnect (holding the answer back made crowds reconnect).
+                if not s.protocol_error(codec.error_frame("rate_limited", str(exc))):
+                    return False
+                continue
             except DomainError as exc:
                 if not s.protocol_error(codec.error_frame(exc.code, exc.message)):
                     return False
                 continue
+            finally:
+                deadline += time.monotonic() - checking
             resume = frame.get("resume", {}).get("since") if frame.get("resume") else None
             s.conn = Conn(user, sid, s.send, s.close, frame.get("client", ""))
             s.conn.max_frame = frame["max_frame"]
-            welcome = self.hub.attach(s.conn, token, resume)
+            s.out.label = f"{user} ({s.addr})"
+            s.out.replay = True  # the welcome and a resumed backlog are not held to the queue limit
+            try:
+                welcome = self.hub.attach(s.conn, token, resume)
+            finally:
+                s.out.replay = False
             log.info("session %s: %s logged in (%s, %s)", sid, user, frame.get("client", "?"),
                      "resumed" if welcome["resumed"] else "snapshot")
             return True
 
-    async def _authenticate(self, hello: dict) -> tuple[str, str, str]:
+    async def _authenticate(self, hello: dict, addr: str) -> tuple[str, str, str]:
         a = hello["auth"]
-        if "token" in a:
+        if "token" in a:  # cheap (one SHA-256 and a lookup): not rate limited, no hashing slot
             user, sid = self.hub.check_token(a["token"])
             return user, sid, a["token"]
         user = a["user"]
-        fails = self._login_failures.setdefault(user, collections.deque())
-        now = time.monotonic()
-        while fails and fails[0] < now - LOGIN_FAIL_WINDOW_S:
-            fails.popleft()
-        if len(fails) >= MAX_LOGIN_FAILURES:
-            raise DomainError("rate_limited", "too many failed logins for this user; wait a minute")
+        self.admission.check(user, addr)  # before any database or hashing work
         stored = self.hub.check_password_row(user)
-        loop = asyncio.get_running_loop()
-        # scrypt is deliberately slow: keep it off the event loop.
-        ok = await loop.run_in_executor(None, auth.verify_password, a["password"], stored)
+        # scrypt is deliberately slow: off the event loop, within the global hashing cap.
+        ok = await self.admission.verify(user, addr, a["password"], stored)
         if not ok or user not in self.hub.agents:
-            fails.append(time.monotonic())
-            log.warning("failed login for user %r", user[:64])
+            if stored is None:
+                # Never echo an unknown name: it may be a password typed into the user field.
+                log.warning("failed login from %s: unknown user name", addr)
+            else:
+                log.warning("failed login from %s for user %s: wrong password", addr, user)
             raise DomainError("auth_failed", "wrong user name or password")
-        fails.clear()
         for fn in list(self.hub.password_listeners):  # e.g. the voice bridge keeps Kamailio's HA1 current
             try:
                 fn(user, a["password"])
@@ -304,7 +328,7 @@ class CenterServer:
                 except _NoRequest:
                     break
                 except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, ValueError,
-                        asyncio.LimitOverrunError):
+                        asyncio.LimitOverrunError, RecursionError):
                     status, body = 400, _err("malformed", "bad HTTP request")
                 except Exception:
                     log.exception("ingress request failed")
@@ -402,8 +426,8 @@ def _err(code: str, message: str) -> dict:
 def _json_body(body: bytes) -> dict:
     try:
         obj = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise DomainError("malformed", "body must be JSON") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: JSON nested too deeply
+        raise DomainError("malformed", "body must be JSON (not nested too deeply)") from None
     if not isinstance(obj, dict):
         raise DomainError("malformed", "body must be a JSON object")
     return obj
@@ -435,9 +459,11 @@ def _ingress_args(body: bytes) -> dict:
 def write_run_file(cfg: CenterConfig, server: CenterServer) -> Path:
     """``DIR/run/center.json``: where this center listens, for ``center inject`` on the same host."""
     run = cfg.dir / "run"
-    run.mkdir(exist_ok=True)
+    run.mkdir(exist_ok=True, mode=0o700)
     path = run / "center.json"
     tmp = run / f".center.json.{os.getpid()}"
-    tmp.write_text(json.dumps({"wss": server.url, "ingress": server.ingress_url, "pid": os.getpid()}))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps({"wss": server.url, "ingress": server.ingress_url, "pid": os.getpid()}))
     os.replace(tmp, path)
     return path

@@ -10,7 +10,7 @@ from agent_tui.ctl.exits import EXIT_CODES
 from agent_tui.ctl.lead import add_lead_parsers
 from agent_tui.ctl.login import run_login, run_logout
 from agent_tui.ctl.phone import add_phone_parser
-from agent_tui.ctl.session import CONNECT_TIMEOUT
+from agent_tui.ctl.session import CONNECT_TIMEOUT, TIMEOUT
 
 
 def _conn_options(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +37,9 @@ def register(subparsers: Any) -> None:
         epilog=_exit_code_epilog(),
     )
     _conn_options(ctl)
+    ctl.add_argument("--timeout", dest="overall_timeout", type=float, default=TIMEOUT, metavar="S",
+                     help=f"give up after S seconds, exit 7 (default {TIMEOUT:g}); a refused connection is "
+                          "retried within it. events/phone: bounds the login; accept --wait W: S+W")
     ctl.set_defaults(func=run_ctl)
     sub = ctl.add_subparsers(dest="ctl_command", metavar="COMMAND", required=True)
 
@@ -160,7 +163,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(ctl_run=simple_op("voice.monitor.stop", lambda a: {"conversation": a.conversation}))
 
     # The headless softphone (pjsua2 is imported only when it runs).
-    add_phone_parser(sub)
+    add_phone_parser(sub).set_defaults(ctl_unbounded=True)  # its --wait/--duration bound it
     # The team lead's actions and the report (ctl/lead.py).
     add_lead_parsers(sub)
 

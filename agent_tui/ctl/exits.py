@@ -18,7 +18,7 @@ EXIT_AUTH = 3         # wrong user/password, or the stored token was rejected an
 EXIT_TRUST = 4        # the center's certificate is not signed by the CA file
 EXIT_UNREACHABLE = 5  # connection refused / unreachable / timed out / link lost
 EXIT_LOGIN = 6        # no login settings: missing config/keyring entries, keyring unavailable
-EXIT_TIMEOUT = 7      # events --count not reached within --timeout; accept --wait with no offer
+EXIT_TIMEOUT = 7      # ctl --timeout passed; events --count not reached in time; accept --wait with no offer
 
 EXIT_CODES = {
     EXIT_OK: "success",
@@ -28,7 +28,7 @@ EXIT_CODES = {
     EXIT_TRUST: "the center's TLS certificate is not trusted by the CA file",
     EXIT_UNREACHABLE: "the center cannot be reached",
     EXIT_LOGIN: "no usable login (config, keyring)",
-    EXIT_TIMEOUT: "timed out waiting",
+    EXIT_TIMEOUT: "timed out (--timeout; also events --count, accept --wait)",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -10,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui.core import credentials
-from agent_tui.core.client import AuthError, CenterClient
+from agent_tui.core.client import AuthError, CenterClient, UnreachableError
 from agent_tui.core.config import ConfigError, load_config
-from agent_tui.ctl.exits import EXIT_LOGIN, CtlFailure
+from agent_tui.ctl.exits import EXIT_LOGIN, EXIT_TIMEOUT, CtlFailure
 
-CONNECT_TIMEOUT = 15.0
+CONNECT_TIMEOUT = 15.0  # one connection attempt: TCP, TLS, hello, welcome
+TIMEOUT = 30.0  # the whole command (`ctl --timeout`); a refused connection is retried within it
+RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0)  # between connection attempts (the last one repeats)
 
 
 @dataclass
@@ -93,6 +96,17 @@ def _persist_token(login: Login) -> Callable[[str], None] | None:
     return store
 
 
+def body_budget(args: argparse.Namespace) -> float | None:
+    """Seconds the command may take once logged in (None: bounded by its own options).
+
+    ``events`` and ``phone`` run as long as their own ``--timeout``/``--count``/``--follow`` or
+    ``--wait``/``--duration`` say; ``accept``/``decline --wait S`` get S on top of ``--timeout``.
+    """
+    if getattr(args, "ctl_special", None) == "events" or getattr(args, "ctl_unbounded", False):
+        return None
+    return float(getattr(args, "overall_timeout", TIMEOUT)) + float(getattr(args, "wait", 0.0) or 0.0)
+
+
 async def with_client(
     args: argparse.Namespace,
     body: Callable[[CenterClient, dict[str, Any]], Awaitable[int]],
@@ -102,24 +116,63 @@ async def with_client(
     on_status: Callable[[Any], None] | None = None,
     on_welcome: Callable[[dict[str, Any]], None] | None = None,
 ) -> int:
-    """Log in, run ``body(client, welcome)``, close the socket (no logout: see :mod:`agent_tui.ctl`)."""
+    """Log in, run ``body(client, welcome)``, close the socket (no logout: see :mod:`agent_tui.ctl`).
+
+    Everything happens within ``--timeout`` (exit 7 when it passes): a center that refuses or
+    cannot be reached is tried again until then, so a script may start ctl next to a center
+    that is still starting.
+    """
     login = resolve_login(args)
-    client = CenterClient(
-        login.server, login.ca_file, login.user, password=login.password, token=login.token,
-        on_event=on_event, on_welcome=on_welcome, on_token=_persist_token(login), on_status=on_status,
-        client_name="agent-tui ctl", since=since, ping_interval=getattr(args, "ping_interval", 10.0),
-    )
-    await client.start()
-    try:
+    timeout = float(getattr(args, "overall_timeout", TIMEOUT))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    attempt = 0
+    while True:
+        client = CenterClient(
+            login.server, login.ca_file, login.user, password=login.password, token=login.token,
+            on_event=on_event, on_welcome=on_welcome, on_token=_persist_token(login), on_status=on_status,
+            client_name="agent-tui ctl", since=since, ping_interval=getattr(args, "ping_interval", 10.0),
+        )
+        await client.start()
         try:
-            welcome = await client.wait_online(args.connect_timeout)
+            remaining = started + timeout - loop.time()
+            welcome = await client.wait_online(max(0.01, min(args.connect_timeout, remaining)))
+            break
+        except UnreachableError as exc:
+            await _close_within(client, 0.5)  # an attempt still hanging in a handshake must not outlast --timeout
+            remaining = started + timeout - loop.time()
+            if remaining <= 0:
+                raise CtlFailure(EXIT_TIMEOUT, f"center unreachable within {timeout:g} s (--timeout): {exc}") from None
+            # Pacing between attempts (a backoff), not a wait for something to happen.
+            await asyncio.sleep(min(RETRY_PAUSES[min(attempt, len(RETRY_PAUSES) - 1)], remaining))
+            attempt += 1
         except AuthError:
+            await client.close(logout=False)
             if login.stored and login.token and login.password is None:
                 try:
                     credentials.forget_token(login.server, login.user)
                 except credentials.KeyringUnavailable:
                     pass
             raise
-        return await body(client, welcome)
+        except BaseException:
+            await client.close(logout=False)
+            raise
+    try:
+        budget = body_budget(args)
+        if budget is None:
+            return await body(client, welcome)
+        try:
+            return await asyncio.wait_for(body(client, welcome), max(0.01, started + budget - loop.time()))
+        except asyncio.TimeoutError:
+            await _close_within(client, 0.5)
+            raise CtlFailure(EXIT_TIMEOUT, f"no answer from the center within {timeout:g} s (--timeout)") from None
     finally:
         await client.close(logout=False)
+
+
+async def _close_within(client: CenterClient, seconds: float) -> None:
+    """Close, but give up waiting after *seconds* (what is left is cancelled when ctl exits)."""
+    try:
+        await asyncio.wait_for(client.close(logout=False), seconds)
+    except asyncio.TimeoutError:
+        pass

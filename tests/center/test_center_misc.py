@@ -11,7 +11,7 @@ from tests.kit.wsclient import CmdError, WsClient
 
 
 async def test_no_hello_in_time_closes_the_connection(center, monkeypatch):
-    monkeypatch.setattr(center_server, "HELLO_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(center_server, "LOGIN_DEADLINE_S", 0.5)
     c = await WsClient.open(center.url, center.ca_file)
     f = await c.wait_frame(lambda f: f["type"] == "error")
     assert f["code"] == "not_authenticated"

@@ -22,8 +22,8 @@ from agent_tui.ctl.exits import (
     EXIT_LOGIN,
     EXIT_OK,
     EXIT_REFUSED,
+    EXIT_TIMEOUT,
     EXIT_TRUST,
-    EXIT_UNREACHABLE,
 )
 from agent_tui.jsonout import dumps
 from tests.client.agent_events import reasons
@@ -81,13 +81,14 @@ def test_untrusted_certificate_names_the_ca_file(center, other_ca):
     assert "not trusted" in line and str(other_ca) in line
 
 
-def test_unreachable_port(center):
+def test_unreachable_port_is_retried_until_the_timeout(center):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = run(*conn_args(center, url=f"wss://127.0.0.1:{port}"), "whoami", stdin="demo\n")
-    assert proc.returncode == EXIT_UNREACHABLE
-    assert "unreachable" in one_error_line(proc)
+    proc = run(*conn_args(center, url=f"wss://127.0.0.1:{port}"), "--timeout", "1", "whoami", stdin="demo\n")
+    assert proc.returncode == EXIT_TIMEOUT
+    line = one_error_line(proc)
+    assert "unreachable within 1 s" in line and "refused" in line
 
 
 def test_refused_command_exits_1_with_the_center_message(center):

@@ -48,8 +48,9 @@ class WsClient:
 
     @classmethod
     async def login(cls, url: str, ca_file: str | Path, user: str, password: str | None = "demo", *,
-                    token: str | None = None, since: int | None = None) -> WsClient:
-        c = await cls.open(url, ca_file)
+                    token: str | None = None, since: int | None = None, **kw: Any) -> WsClient:
+        """Open and log in; *kw* goes to ``websockets.connect`` (e.g. ``local_addr=("127.0.0.2", 0)``)."""
+        c = await cls.open(url, ca_file, **kw)
         try:
             await c.hello(user, password, token=token, since=since)
         except BaseException:

@@ -21,6 +21,7 @@ call these named functions and never write SQL themselves:
 - :mod:`.stats` — the figures of ``stats.get``
 - :mod:`.tasks`, :mod:`.lead` — the team lead's tasks and figures (report windows, 15-minute buckets)
 - :mod:`.kb`, :mod:`.seed` — the knowledge base and the seeding of a new database
+- :mod:`.user_changes` — password, role and disable by ``center user``, noticed by a running center
 """
 
 from __future__ import annotations
@@ -187,6 +188,10 @@ CREATE TABLE IF NOT EXISTS announcement_reads (
     announcement INTEGER NOT NULL, user TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (announcement, user)
 ) WITHOUT ROWID;
+-- guard: login changes by `center user` (another process) that a running center must act on
+CREATE TABLE IF NOT EXISTS user_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, what TEXT NOT NULL, at REAL NOT NULL
+);
 """
 
 

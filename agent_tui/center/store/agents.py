@@ -1,6 +1,7 @@
 """SQL of the people and the organisation: users, teams, queues and the state log.
 
-Also the ``agent-tui center user list|add|passwd`` administration, which runs
+Also the ``agent-tui center user list|add`` administration (``passwd``, ``role`` and ``disable``:
+:mod:`.user_changes`), which runs
 without the hub (the center may be stopped) and so opens its own transactions.
 """
 
@@ -47,15 +48,6 @@ def list_login_users(db: sqlite3.Connection) -> list[dict]:
 
 def user_exists(db: sqlite3.Connection, name: str) -> bool:
     return db.execute("SELECT 1 FROM users WHERE user = ?", (name,)).fetchone() is not None
-
-
-def change_password(db: sqlite3.Connection, name: str, pw_hash: str) -> None:
-    """Set a new password hash and end every session of the user: both or neither."""
-    # The connection autocommits, so the two statements need their own transaction.
-    db.execute("BEGIN")
-    db.execute("UPDATE users SET pw_hash = ? WHERE user = ?", (pw_hash, name))
-    db.execute("UPDATE sessions SET revoked = 1 WHERE user = ?", (name,))
-    db.execute("COMMIT")
 
 
 def add_login_user(db: sqlite3.Connection, *, name: str, display_name: str, role: str, team: str,
