@@ -219,6 +219,14 @@ def account_config(spec: AccountSpec, cfg: EngineConfig, transport_id: int) -> A
     if spec.password is not None:
         data_type = pj.PJSIP_CRED_DATA_DIGEST if spec.password_is_ha1 else pj.PJSIP_CRED_DATA_PLAIN_PASSWD
         sip.authCreds.append(pj.AuthCredInfo("digest", "*", spec.user, data_type, spec.password))
+    # Session timers (RFC 4028), short: a party that vanished without BYE is found within
+    # minutes even when media says nothing. pjsip as UAC leaves the refresher to the UAS, which
+    # picks the UAC: the center's engine, which places every agent leg, refreshes those; the
+    # non-refresher ends the dialog with BYE when no refresh came in time.
+    cc = acc.callConfig
+    cc.timerUse = pj.PJSUA_SIP_TIMER_OPTIONAL
+    cc.timerMinSESec = 90
+    cc.timerSessExpiresSec = max(90, spec.session_expires_s)
     nat = acc.natConfig
     nat.udpKaIntervalSec = spec.keepalive_s
     nat.iceEnabled = False

@@ -19,6 +19,7 @@ customer hold music again.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import time
 from collections.abc import Callable
@@ -28,11 +29,12 @@ import pjsua2 as pj
 
 from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, Player, wire_customer
 from agent_tui.center.voice.prompts import ensure_prompts
+from agent_tui.center.voice.watchdog import SilenceWatch
 from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
 from agent_tui.sip.endpoint import account_config
 from agent_tui.sip.engine import SipEngine
-from agent_tui.sip.media import HELD, audio_state, call_audio, call_op, stream_codec
+from agent_tui.sip.media import HELD, active_rx_packets, audio_state, call_audio, call_op, stream_codec
 
 Emit = Callable[[dict], None]
 # Call slots. pjsua2 clamps maxCalls to its compile-time PJSUA_MAX_CALLS, and the
@@ -54,8 +56,13 @@ class VoiceEngine:
                  registrar: str = "", proxy: str = "", sip_user: str = "", sip_ha1: str = "",
                  domain: str = "", ring_timeout_s: float = 20.0, log_level: int = 1,
                  queue_number: str = "+31201234567", max_calls: int = DEFAULT_MAX_CALLS,
-                 index: int = 0) -> None:
+                 index: int = 0, proxy_token: str = "", rtp_timeout_s: float = 20.0,
+                 max_waiting_per_caller: int = 2) -> None:
         self.emit = emit
+        # Full setup: only requests that came through Kamailio (they carry its secret) count.
+        self.proxy_token = proxy_token
+        self.max_waiting_per_caller = max_waiting_per_caller
+        self._silence = SilenceWatch(rtp_timeout_s)
         self.ring_timeout_s = ring_timeout_s
         # The center offers the softphone's "normal" profile: G.722 first, wideband, and it
         # survives the engine's decode/re-encode (speex, a CELP speech codec, goes unstable on
@@ -82,6 +89,7 @@ class VoiceEngine:
         self._players: dict[str, Player] = {}
         self.sip.on_shutdown(self._drop_pjsua2_objects)
         self.sip.every(0.0, self._expire_rings)
+        self.sip.every(1.0, self._watch_media)
         try:
             prompts = ensure_prompts(media_dir)
             self._ann_file = str(prompts["announcement"])
@@ -214,6 +222,16 @@ class VoiceEngine:
     def on_incoming(self, acc: pj.Account, prm: pj.OnIncomingCallParam) -> None:
         msg = str(prm.rdata.wholeMsg)
         user = sipuri.request_user(msg)
+        if self.proxy_token and not hmac.compare_digest(
+                sipuri.header(msg, "X-Agent-Tui-Proxy").encode(), self.proxy_token.encode()):
+            # Full setup: this request did not come through Kamailio (no limits, no auth, and its
+            # X-Agent-Tui-Agent would be a forgery). Refuse it without trusting anything in it.
+            leg = Leg(self, acc, prm.callId, role="park", cid="refused")
+            self.sip.retire(leg)
+            self.emit({"ev": "refused", "reason": "not through the proxy",
+                       "source": str(prm.rdata.srcAddress)})
+            leg.answer(call_op(403))
+            return
         if user.startswith("pickup-"):
             self._on_pickup(acc, prm, user[len("pickup-"):])
             return
@@ -249,10 +267,17 @@ class VoiceEngine:
             leg.answer(call_op(486))
             return
         ci = leg.getInfo()
+        caller = sipuri.uri_user(ci.remoteUri) or "anonymous"
+        same = sum(1 for c in self.customers.values() if c.caller == caller and c.agent_leg is None)
+        if same >= self.max_waiting_per_caller:
+            # One number filling the queue (a flood, a redialling PBX): busy, not another caller.
+            self.sip.retire(leg)
+            self.emit({"ev": "busy", "from": caller, "waiting": same})
+            leg.answer(call_op(486))
+            return
         self._seq += 1
         cid = f"call-e{self.index}-{int(time.time())}-{self._seq}"
         leg.cid = cid
-        caller = sipuri.uri_user(ci.remoteUri) or "anonymous"
         name = ""
         remote = str(ci.remoteUri)
         if remote.startswith('"') and '"' in remote[1:]:
@@ -305,10 +330,11 @@ class VoiceEngine:
                 return
             if cust is None:
                 return
+            reason = leg.dead_reason or str(ci.lastReason)
             if leg.role == "customer":
-                self._customer_gone(cust, ci.lastStatusCode, str(ci.lastReason))
+                self._customer_gone(cust, ci.lastStatusCode, reason)
             else:
-                self._agent_gone(cust, leg, ci.lastStatusCode, str(ci.lastReason))
+                self._agent_gone(cust, leg, ci.lastStatusCode, reason)
 
     def on_leg_media(self, leg: Leg) -> None:
         if leg.role == "sim":
@@ -423,7 +449,12 @@ class VoiceEngine:
         leg.sim_acc, leg.talk_s = acc, talk_s
         leg.hangup_at = time.time() + give_up_s
         self._sims.append(leg)
-        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", call_op())
+        prm = call_op()
+        if self.proxy_token:  # our own demo caller, straight to our listener: vouch for it
+            h = pj.SipHeader()
+            h.hName, h.hValue = "X-Agent-Tui-Proxy", self.proxy_token
+            prm.txOption.headers.append(h)
+        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", prm)
 
     def _expire_rings(self) -> None:
         now = time.time()
@@ -438,6 +469,22 @@ class VoiceEngine:
             if not sim.gone and sim.hangup_at is not None and now >= sim.hangup_at:
                 sim.hangup_at = None
                 self._hangup(sim)
+
+    def _watch_media(self) -> None:
+        """Hang up a leg whose active audio stream received nothing for the RTP timeout."""
+        now = time.monotonic()
+        legs = [lg for lg in self._legs() if not lg.gone and lg.role in ("customer", "agent")]
+        self._silence.keep_only({lg.key for lg in legs})
+        for leg in legs:
+            watched = leg.role == "customer" or (leg.connected and leg.agent_leg_of(self.customers))
+            rx = active_rx_packets(leg) if watched else None
+            if self._silence.sample(leg.key, rx, now):
+                self._silence.forget(leg.key)
+                who = "caller" if leg.role == "customer" else f"agent {leg.agent}"
+                leg.dead_reason = f"no audio from the {who} for {self._silence.timeout_s:g} s"
+                self.emit({"ev": "dead_leg", "call": leg.cid, "role": leg.role, "agent": leg.agent,
+                           "reason": leg.dead_reason})
+                self._hangup(leg)
 
     def _agent_connected(self, cust: Customer, leg: Leg) -> None:
         if leg.connected:
@@ -466,6 +513,8 @@ class VoiceEngine:
             # The agent hung up: the call is over for the customer too.
             cust.agent_leg = None
             self.emit({"ev": "agent_hangup", "call": cust.cid, "agent": leg.agent})
+            if leg.dead_reason:
+                cust.leg.dead_reason = leg.dead_reason
             self._hangup(cust.leg)
         elif not leg.connected:
             self.emit({"ev": "agent_failed", "call": cust.cid, "agent": leg.agent, "code": code,
