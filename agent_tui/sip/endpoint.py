@@ -48,6 +48,45 @@ def quiet_pjlib() -> None:
         log.debug("pj_log_set_level not available; pjlib may print at startup")
 
 
+def sip_host(uri_or_host: str) -> str:
+    """The host part of ``sip:user@host:port;params`` (or of a bare ``host:port``)."""
+    rest = uri_or_host.strip()
+    for scheme in ("sips:", "sip:"):
+        if rest.lower().startswith(scheme):
+            rest = rest[len(scheme):]
+    rest = rest.split(";", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    if rest.startswith("["):
+        return rest[1:rest.find("]")] if "]" in rest else ""
+    return rest.rsplit(":", 1)[0] if rest.count(":") == 1 else rest
+
+
+def source_address(server: str) -> str:
+    """The local address the kernel would use to reach *server* (a host or a SIP URI).
+
+    A softphone binds its TLS transport and its RTP to this address instead of 0.0.0.0: it
+    needs only its connection to the registrar and its media ports, not a listener on every
+    interface. '' when the server is unknown or unreachable (then pjsua picks, as before).
+    No packet is sent: connecting a UDP socket only asks the routing table.
+    """
+    host = sip_host(server)
+    if not host:
+        return ""
+    try:
+        infos = socket.getaddrinfo(host, 5061, type=socket.SOCK_DGRAM)
+    except OSError:
+        return ""
+    for family, _type, _proto, _name, addr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect(addr)
+                return str(s.getsockname()[0])
+        except OSError:
+            continue
+    return ""
+
+
 def _tcp_keepalive(tls: Any, idle_s: int) -> None:
     """Ask the kernel to probe the TLS connection after ``idle_s`` quiet seconds.
 

@@ -9,6 +9,7 @@ headless tester phone, to a WAV player/recorder.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
 import re
 import threading
@@ -23,6 +24,7 @@ from agent_tui.sip import events as ev
 from agent_tui.sip import profiles
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
+from agent_tui.sip.endpoint import source_address
 from agent_tui.sip.engine import EngineConfig, SipEngine, SipError, describe
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,11 @@ class Softphone:
         level_interval: float | None = None,
     ) -> None:
         profiles.get_profile(engine_config.profile)  # fail early on a bad profile name
+        if not engine_config.bind_address:
+            # Listen only where the registrar (or, in direct mode, the center) is reached from:
+            # TLS and RTP are not opened on every interface of the agent's machine.
+            server = account.registrar or account.proxy or account.domain
+            engine_config = dataclasses.replace(engine_config, bind_address=source_address(server))
         self.account_spec = account
         self.media_spec = media
         self._listener = on_event

@@ -34,7 +34,14 @@ from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
 from agent_tui.sip.endpoint import account_config
 from agent_tui.sip.engine import SipEngine
-from agent_tui.sip.media import HELD, active_rx_packets, audio_state, call_audio, call_op, stream_codec
+from agent_tui.sip.media import (
+    HELD,
+    active_rx_packets,
+    audio_state,
+    call_audio,
+    call_op,
+    stream_codec,
+)
 
 Emit = Callable[[dict], None]
 # Call slots. pjsua2 clamps maxCalls to its compile-time PJSUA_MAX_CALLS, and the
@@ -73,6 +80,10 @@ class VoiceEngine:
             ca_file=ca_file, cert_file=cert_file, key_file=key_file, tls_port=port,
             bind_address=host, user_agent="agent-tui voice engine", max_calls=max_calls,
             vad=False, log_level=log_level, log_console=True, poll_ms=10,
+            # Full setup: Kamailio reaches us over our own registration connection, so nobody
+            # needs to connect to our listener: only holders of a center-CA certificate may
+            # (mutual TLS), and a stranger's connection ends in the handshake, before any SIP.
+            verify_client=bool(proxy_token),
         ))
         self.sip.open()  # from here on this thread owns pjsua2
         self.max_calls = max_calls
@@ -332,7 +343,7 @@ class VoiceEngine:
                 return
             reason = leg.dead_reason or str(ci.lastReason)
             if leg.role == "customer":
-                self._customer_gone(cust, ci.lastStatusCode, reason)
+                self._customer_gone(cust, ci.lastStatusCode, reason, dead=bool(leg.dead_reason))
             else:
                 self._agent_gone(cust, leg, ci.lastStatusCode, reason)
 
@@ -520,7 +531,7 @@ class VoiceEngine:
             self.emit({"ev": "agent_failed", "call": cust.cid, "agent": leg.agent, "code": code,
                        "reason": reason})
 
-    def _customer_gone(self, cust: Customer, code: int, reason: str) -> None:
+    def _customer_gone(self, cust: Customer, code: int, reason: str, dead: bool = False) -> None:
         for leg in [cust.agent_leg, *cust.ringing.values()]:
             if leg is not None and not leg.gone:
                 self._hangup(leg)
@@ -532,7 +543,7 @@ class VoiceEngine:
             if cid == cust.cid:
                 del self._pickups[tok]
         talk = round(time.time() - cust.answered_at, 1) if cust.answered_at else 0.0
-        self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason,
+        self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason, "dead": dead,
                    "talk_s": talk})
 
     def _play_announcement(self, cust: Customer) -> None:
