@@ -47,6 +47,7 @@ class _Dialog:
     ruri: str
     to: str
     from_user: str
+    from_domain: str = "load.invalid"
     cseq: int = 1
     authed: bool = False
 
@@ -57,7 +58,7 @@ def _request(method: str, d: _Dialog, local: str, *, branch: str | None = None, 
     head = (f"{method} {ruri or d.ruri} SIP/2.0\r\n"
             f"Via: SIP/2.0/TLS {local};branch={branch or d.branch};rport\r\n"
             f"Max-Forwards: 70\r\n"
-            f"From: <sip:{d.from_user}@load.invalid>;tag={d.from_tag}\r\n"
+            f"From: <sip:{d.from_user}@{d.from_domain}>;tag={d.from_tag}\r\n"
             f"To: {to or d.to}\r\n"
             f"Call-ID: {d.call_id}\r\n"
             f"CSeq: {cseq if cseq is not None else d.cseq} {method}\r\n"
@@ -145,10 +146,24 @@ def probe(host: str, port: int, ca_file: Path, to_uri: str, *, pad_to: int = 0, 
                 return 0, ""
             code = _status(msg)
             if code >= 200:
-                if method == "INVITE" and code >= 300:
-                    s.sendall(_request("ACK", d, local, to=_hdr(msg, "To")))
+                if method == "INVITE":
+                    _end_invite(s, d, msg, code, local)
                 return code, msg
         return 0, ""
+
+
+def _end_invite(s: ssl.SSLSocket, d: _Dialog, msg: str, code: int, local: str) -> None:
+    """What a UA does with the final answer to its INVITE: ACK it; a 2xx is also hung up at once."""
+    to = _hdr(msg, "To") or _hdr(msg, "t")
+    if code >= 300:
+        s.sendall(_request("ACK", d, local, to=to))
+        return
+    contact = re.search(r"<([^>]+)>", _hdr(msg, "Contact") or _hdr(msg, "m"))
+    target = contact.group(1) if contact else d.ruri
+    routes = "".join(f"Route: {r}\r\n" for r in _all_hdr(msg, "Record-Route"))
+    s.sendall(_request("ACK", d, local, to=to, ruri=target, branch="z9hG4bK" + secrets.token_hex(8), extra=routes))
+    s.sendall(_request("BYE", d, local, to=to, ruri=target, branch="z9hG4bK" + secrets.token_hex(8),
+                       cseq=d.cseq + 1, extra=routes))
 
 
 @dataclass
@@ -200,7 +215,8 @@ class Flood:
             caller = f"+3169{i:07d}" if self.vary_caller else "+31690000000"
             d = _Dialog(call_id=secrets.token_hex(10), from_tag=secrets.token_hex(4),
                         branch="z9hG4bK" + secrets.token_hex(8), ruri=self.to_uri, to=f"<{self.to_uri}>",
-                        from_user=self.user or caller)
+                        from_user=self.user or caller,
+                        from_domain=self.to_uri.split("@", 1)[-1].split(";", 1)[0] if self.user else "load.invalid")
             with lock:
                 dialogs[k][d.call_id] = d
                 try:
@@ -246,9 +262,8 @@ class Flood:
                     self.errors += 1
 
     def _final(self, s: ssl.SSLSocket, d: _Dialog, msg: str, code: int, local: str) -> None:
-        to = _hdr(msg, "To") or _hdr(msg, "t")
         if code >= 300:
-            s.sendall(_request("ACK", d, local, to=to))
+            _end_invite(s, d, msg, code, local)
         if code in (401, 407) and self.password and not d.authed:
             hname = "WWW-Authenticate" if code == 401 else "Proxy-Authenticate"
             aname = "Authorization" if code == 401 else "Proxy-Authorization"
@@ -259,14 +274,7 @@ class Flood:
             return
         self.codes[code] += 1
         if 200 <= code < 300:
-            # A UA that got through: ACK, then hang up at once (frees the engine's slot).
-            contact = re.search(r"<([^>]+)>", _hdr(msg, "Contact") or _hdr(msg, "m"))
-            target = contact.group(1) if contact else d.ruri
-            routes = "".join(f"Route: {r}\r\n" for r in _all_hdr(msg, "Record-Route"))
-            s.sendall(_request("ACK", d, local, to=to, ruri=target, branch="z9hG4bK" + secrets.token_hex(8),
-                               extra=routes))
-            s.sendall(_request("BYE", d, local, to=to, ruri=target, branch="z9hG4bK" + secrets.token_hex(8),
-                               cseq=d.cseq + 1, extra=routes))
+            _end_invite(s, d, msg, code, local)
 
     def _answer_request(self, s: ssl.SSLSocket, msg: str, lock: threading.Lock) -> None:
         """A request to us (the engine's BYE after an unanswered 200, an OPTIONS): 200 OK."""
