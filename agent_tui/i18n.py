@@ -280,6 +280,10 @@ NL: dict[str, str] = {
     "audio.kept": "Bewaard voor deze sessie. Zet dit in je configuratiebestand om het te houden:",
 }
 
+# voice (issue 10): the call bar's dead-air warning
+EN.update({"call.no_audio": "NO AUDIO FROM THE OTHER SIDE"})
+NL.update({"call.no_audio": "GEEN GELUID VAN DE ANDERE KANT"})
+
 TABLES = {"en": EN, "nl": NL}
 
 

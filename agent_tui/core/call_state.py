@@ -41,6 +41,7 @@ class CallQualityView:
     mos: float = 0.0
     degraded: bool = False
     warning: str = ""
+    no_audio: bool = False  # dead air: the bar says so and shows no MOS
 
 
 @dataclass
@@ -329,6 +330,11 @@ class CallBoard:
             v = self.by_conversation(str(data.get("conversation") or ""))
             if v is not None and v.offered_only and v.live:
                 return self._drop_offer(v, str(data.get("reason") or ""))
+            if v is not None and v.phase == "connected" and not v.consult_of \
+                    and self.clock() - float(ts or self.clock()) <= OFFER_MAX_AGE_S:
+                # Direct mode behind a home NAT the engine's BYE may never arrive: the center's
+                # word ends the SIP call too (a replayed, old voice.ended does not).
+                return [HangUpSip(v.key)]
             return []
         if kind == "offer.revoked":
             oid = str(data.get("offer") or "")
