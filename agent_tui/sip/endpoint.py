@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,40 @@ def source_address(server: str) -> str:
         except OSError:
             continue
     return ""
+
+
+def stop_accepting(port: int) -> bool:
+    """Stop this process's TLS listener on *port* from taking connections; True when done.
+
+    For a process that needs no incoming connections (the center's voice engine behind
+    Kamailio, which reaches it over the engine's own registration connection). pjsua2 cannot
+    create a TLS transport without a listener, and every accepted socket takes an ioqueue slot
+    that is recycled only after 500 ms: a connection flood aborts the process in pjlib. Shutting
+    down the read side of the listening socket makes the kernel refuse new connections (the
+    process never sees them); pjsip's accept fails and it stops polling the listener. Outgoing
+    connections are sockets of their own and keep working. Linux; elsewhere nothing happens.
+    """
+    done = False
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return False
+    for name in fds:
+        try:
+            sock = socket.socket(fileno=os.dup(int(name)))
+        except (OSError, ValueError):
+            continue
+        try:
+            local = sock.getsockname()
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and isinstance(local, tuple) \
+                    and local[1] == port and sock.type == socket.SOCK_STREAM:
+                sock.shutdown(socket.SHUT_RD)
+                done = True
+        except OSError:
+            pass
+        finally:
+            sock.close()  # our duplicate only; the library keeps its own descriptor
+    return done
 
 
 def _tcp_keepalive(tls: Any, idle_s: int) -> None:

@@ -46,8 +46,9 @@ def _queue_call_gets_through(center: Path, seen: list) -> bool:
 
 def _engine_takes_sip_only_through_kamailio(eng, center: Path) -> None:
     ready = eng.events[0]
+    assert ready["listening"] is False  # its listener refuses connections: the kernel says no
     ca = center / "tls" / "ca.pem"
-    # Straight at the engine's port: the TLS handshake wants a center certificate; no SIP is read.
+    # Straight at the engine's port: refused (and were it open, the handshake wants a center certificate).
     try:
         code = probe(ready["host"], ready["port"], ca, "sip:+31201234567@127.0.0.1", timeout=5)[0]
     except (ssl.SSLError, OSError):

@@ -32,7 +32,7 @@ from agent_tui.center.voice.prompts import ensure_prompts
 from agent_tui.center.voice.watchdog import SilenceWatch
 from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
-from agent_tui.sip.endpoint import account_config
+from agent_tui.sip.endpoint import account_config, stop_accepting
 from agent_tui.sip.engine import SipEngine
 from agent_tui.sip.media import (
     HELD,
@@ -86,6 +86,10 @@ class VoiceEngine:
             verify_client=bool(proxy_token),
         ))
         self.sip.open()  # from here on this thread owns pjsua2
+        # Full setup: Kamailio reaches us over our own registration connection; nobody else may
+        # connect at all (a connection flood straight at the port aborted pjlib before).
+        self.listening = not (proxy_token and stop_accepting(self.sip.sip_port))
+        self._proxy = proxy if proxy_token else ""
         self.max_calls = max_calls
         self.port = self.sip.sip_port
         self.host = host
@@ -141,7 +145,7 @@ class VoiceEngine:
 
     def run(self) -> None:
         """Handle SIP events and center commands on this thread until ``quit``, then shut down."""
-        self.emit({"ev": "ready", "host": self.host, "port": self.port})
+        self.emit({"ev": "ready", "host": self.host, "port": self.port, "listening": self.listening})
         try:
             self.sip.run_forever()
         finally:
@@ -452,7 +456,9 @@ class VoiceEngine:
         The caller "speaks" a generated murmur, hangs up *talk_s* after an agent answers, or
         gives up after *give_up_s* in the queue.
         """
-        spec = AccountSpec(user=number, domain=self.host, display_name=name, nat_traversal=False)
+        # Full setup: through Kamailio like any customer (our listener takes no connections).
+        spec = AccountSpec(user=number, domain=self.domain if self._proxy else self.host, display_name=name,
+                           nat_traversal=False, proxy=self._proxy)
         acc = pj.Account()
         acc.create(account_config(spec, self.sip.config, self.sip.transport_id))
         self._seq += 1
@@ -460,12 +466,9 @@ class VoiceEngine:
         leg.sim_acc, leg.talk_s = acc, talk_s
         leg.hangup_at = time.time() + give_up_s
         self._sims.append(leg)
-        prm = call_op()
-        if self.proxy_token:  # our own demo caller, straight to our listener: vouch for it
-            h = pj.SipHeader()
-            h.hName, h.hValue = "X-Agent-Tui-Proxy", self.proxy_token
-            prm.txOption.headers.append(h)
-        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", prm)
+        target = (f"sip:{self.queue_number}@{self.domain};transport=tls" if self._proxy
+                  else f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls")
+        leg.makeCall(target, call_op())
 
     def _expire_rings(self) -> None:
         now = time.time()
