@@ -24,7 +24,7 @@ from agent_tui.sip import events as ev
 from agent_tui.sip import profiles
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
-from agent_tui.sip.endpoint import source_address
+from agent_tui.sip.endpoint import source_address, stop_accepting
 from agent_tui.sip.engine import EngineConfig, SipEngine, SipError, describe
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ class Softphone:
         self._registered: bool | None = None  # None until the registrar answered (or no registrar)
         self._registration_error = ""
         self._call_states: dict[str, str] = {}
+        self.listening = True  # False once the TLS listener refuses connections (registered phones)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, timeout: float = 15.0) -> None:
@@ -136,6 +137,10 @@ class Softphone:
         except BaseException:
             self.engine.stop()
             raise
+        if self.account_spec.registrar:
+            # Calls reach a registered phone over its own connection to the registrar: nobody
+            # needs to connect to it, and a connection flood would abort pjlib (desk included).
+            self.listening = not stop_accepting(self.engine.sip_port)
         if isinstance(self.media_spec, HeadsetSpec):
             self._open_headset()
 
