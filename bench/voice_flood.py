@@ -150,11 +150,12 @@ def main() -> int:
             a0, c0, t0 = _audio_s(leg), _audio_s(cust_rec), time.monotonic()
             flood.run()
             wall = time.monotonic() - t0
+            heard_a, heard_c = _audio_s(leg) - a0, _audio_s(cust_rec) - c0
             after = _until_200(host, port, ca, f"sip:+31201234567@{domain}")
             out[name] = {
-                "sent": flood.sent, "codes": dict(sorted(flood.codes.items())), "send_s": round(flood.elapsed, 2),
-                "wall_s": round(wall, 2),
-                "audio_at_agent_s": round(_audio_s(leg) - a0, 2), "audio_at_customer_s": round(_audio_s(cust_rec) - c0, 2),
+                "sent": flood.sent, "errors": flood.errors, "codes": dict(sorted(flood.codes.items())),
+                "send_s": round(flood.elapsed, 2), "wall_s": round(wall, 2),
+                "audio_at_agent_s": round(heard_a, 2), "audio_at_customer_s": round(heard_c, 2),
                 "rang_agent1": sum(1 for e in phone.events[rings_before:] if e.get("ev") == "ringing"),
                 "engine_up": eng.proc.poll() is None, "kamailio_up": kam.running(), "phone_up": phone.proc.poll() is None,
                 "legit_call_after_s": None if after is None else round(after, 2),

@@ -230,11 +230,12 @@ class Flood:
         while time.monotonic() < deadline and sum(self.codes.values()) < self.sent:
             time.sleep(0.05)  # polling the counters of the reader threads, with a deadline
         stop.set()
-        for s in socks:
-            try:
-                s.close()
-            except OSError:
-                pass
+        with lock:  # not while a reader thread is still answering on a socket
+            for s in socks:
+                try:
+                    s.close()
+                except OSError:
+                    pass
         return self
 
     def _read(self, s: ssl.SSLSocket, dialogs: dict[str, _Dialog], lock: threading.Lock,
@@ -272,9 +273,9 @@ class Flood:
             auth = _digest(self.user, self.password, "INVITE", d.ruri, _hdr(msg, hname))
             s.sendall(_request("INVITE", d, local, extra=f"{aname}: {auth}\r\n", body=sdp(self.host)))
             return
-        self.codes[code] += 1
         if 200 <= code < 300:
             _end_invite(s, d, msg, code, local)
+        self.codes[code] += 1  # counted once answered in full: run() closes the sockets after the last
 
     def _answer_request(self, s: ssl.SSLSocket, msg: str, lock: threading.Lock) -> None:
         """A request to us (the engine's BYE after an unanswered 200, an OPTIONS): 200 OK."""
