@@ -7,24 +7,55 @@ conversation closes with the reason in its transcript, and no agent is offered t
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
 
 import pytest
 
 from agent_tui.center.store import conversations as conv_store
+from agent_tui.center.voice import settings as vs
 from tests.kit.voicekit import PY, start_phone
-from tests.kit.waiting import until
+from tests.kit.waiting import LineLog, until
 from tests.kit.wsclient import WsClient
 
 pytestmark = pytest.mark.slow
 
-TIMEOUT_S = 4
+TIMEOUT_S = 3
 
 
 def _caller(procs, center_dir, number: str, tones, tmp_path):
     return procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center_dir), "--from", number,
                   "--play", str(tones["customer"]), "--record", str(tmp_path / f"{number}.wav"),
                   "--duration", "120", "--timeout", "30", "--events"], "customer")
+
+
+def _headless_agent(center, user: str, tones, tmp_path) -> tuple[subprocess.Popen, LineLog]:
+    """`agent-tui ctl phone --auto-answer` logged in as *user*, with its progress lines."""
+    pw = tmp_path / f"pw-{user}"
+    pw.write_text("demo\n")
+    pw.chmod(0o600)
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "agent_tui", "ctl", "--server", center.url, "--ca", str(center.ca_file),
+         "--user", user, "--password-stdin", "phone", "--auto-answer", "--wait", "40",
+         "--duration", "60", "--play", str(tones["agent2"]), "--events"],
+        stdin=pw.open(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    progress: LineLog[dict] = LineLog()
+
+    def read_progress() -> None:
+        assert agent.stderr is not None
+        for line in agent.stderr:
+            if line.startswith("{"):
+                progress.append(json.loads(line))
+        progress.close()
+
+    threading.Thread(target=read_progress, daemon=True).start()
+    return agent, progress
 
 
 def _open_voice(center, number: str):
@@ -75,3 +106,21 @@ async def test_a_killed_caller_ends_while_queued_and_while_talking(make_center, 
     assert _open_voice(center, "+31600000402") is None or \
         _open_voice(center, "+31600000402")["status"] in ("wrapup", "closed")
     await a1.close(bye=True)
+
+    # 3. The engine dies mid-call, so its BYE never comes (as behind a NAT in direct mode): the
+    # center's voice.ended makes the headless phone hang up at once, not sit in a silent call.
+    agent, progress = _headless_agent(center, "agent2", tones, tmp_path)
+    try:
+        _caller(procs, center.dir, "+31600000403", tones, tmp_path)
+        await asyncio.to_thread(progress.wait, lambda e: e.get("ev") == "answered", 40,
+                                what="the headless phone's answered call")
+        os.kill(json.loads(vs.engine_address_file(center.dir).read_text())["pid"], signal.SIGKILL)
+        killed = time.monotonic()
+        out, _err = await asyncio.to_thread(agent.communicate, timeout=30)
+        assert time.monotonic() - killed < 15  # not the 60 s of --duration
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+            agent.wait(10)
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["result"] == "completed" and result["ended_by"] == "remote", result
