@@ -68,12 +68,17 @@ def _texts(center, conv: str) -> list[str]:
 
 
 async def test_a_killed_caller_ends_while_queued_and_while_talking(make_center, tones, procs, tmp_path):
-    center = make_center(voice={"enabled": True, "rtp_timeout_s": TIMEOUT_S})
+    center = make_center(voice={"enabled": True, "rtp_timeout_s": TIMEOUT_S, "max_waiting_per_caller": 1})
 
     # 1. Queued: nobody is available; the caller's phone dies without a BYE.
     queued = _caller(procs, center.dir, "+31600000401", tones, tmp_path)
     row = await until(lambda: _open_voice(center, "+31600000401"), 30, "the queued voice conversation")
     await asyncio.to_thread(queued.wait, lambda e: e.get("ev") == "media", 15)
+    # The same number again while it waits: busy, not a second junk conversation.
+    again = procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center.dir), "--from", "+31600000401",
+                   "--duration", "1", "--timeout", "15"], "customer-again")
+    refused = await asyncio.to_thread(again.wait, lambda e: "result" in e, 20)
+    assert not refused["answered"] and refused["code"] == 486, refused
     queued.proc.kill()
     killed = time.monotonic()
     await until(lambda: _open_voice(center, "+31600000401") is None, TIMEOUT_S + 8, "the dead call to close")
