@@ -331,9 +331,11 @@ class CallBoard:
             if v is not None and v.offered_only and v.live:
                 return self._drop_offer(v, str(data.get("reason") or ""))
             if v is not None and v.phase == "connected" and not v.consult_of \
+                    and data.get("reason") != "transferred" \
                     and self.clock() - float(ts or self.clock()) <= OFFER_MAX_AGE_S:
                 # Direct mode behind a home NAT the engine's BYE may never arrive: the center's
-                # word ends the SIP call too (a replayed, old voice.ended does not).
+                # word ends the SIP call too (a replayed, old voice.ended does not; a transfer
+                # ends through its own REFER/NOTIFY and must show as transferred, not ended).
                 return [HangUpSip(v.key)]
             return []
         if kind == "offer.revoked":
@@ -396,8 +398,8 @@ class CallBoard:
             failed = self.views.get(e.call)
             if failed is not None and failed.phase == "transferring":
                 failed.phase, failed.transfer_target = "connected", ""
-            if e.command == "ring":
-                return []
+            if e.command == "ring" or (e.command == "hangup" and (failed is None or not failed.live)):
+                return []  # hanging up a call that has just ended (e.g. the center's voice.ended) is done
             return [notice("phone.command_failed", "error", command=e.command, why=e.message)]
         v = self.views.get(e.call)
         if v is None:

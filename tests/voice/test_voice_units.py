@@ -20,7 +20,9 @@ from agent_tui.core.call_state import (
     CallBoard,
     CallQualityView,
     HangUpSip,
+    Notice,
     SipCallState,
+    SipCommandFailed,
     SipRinging,
 )
 from agent_tui.i18n import set_language
@@ -85,9 +87,18 @@ def test_voice_ended_for_a_connected_call_hangs_the_sip_call_up():
     now = [1_000_000.0]
     b = _connected(now)
     assert b.center_event("voice.ended", {"conversation": "c-1", "reason": "hangup"}, now[0]) == [HangUpSip("c1")]
+    # A transfer ends through its own REFER/NOTIFY (the bar shows TRANSFERRED, not ENDED).
+    moved = _connected(now)
+    assert moved.center_event("voice.ended", {"conversation": "c-1", "reason": "transferred"}, now[0]) == []
     # A replayed voice.ended from long ago (after a reconnect) does not end today's call.
     old = _connected(now)
     assert old.center_event("voice.ended", {"conversation": "c-1", "reason": "hangup"}, now[0] - 3600) == []
+    # The BYE won the race: the call had ended when our hang-up ran. No error for the agent then,
+    # but a failed hang-up of a live call still says so.
+    b.sip_event(SipCallState("c1", "ended"))
+    assert b.sip_event(SipCommandFailed("hangup", "no call c1 (it has ended)", "c1")) == []
+    live = _connected(now)
+    assert isinstance(live.sip_event(SipCommandFailed("hangup", "pjsua said no", "c1"))[0], Notice)
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "NO AUDIO FROM THE OTHER SIDE"),
