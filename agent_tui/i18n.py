@@ -475,6 +475,9 @@ NL.update({
     "kb.outcome.rejected": "Je kennisbankwijziging is afgewezen: {title} {why}",
     "mytasks.title": "Mijn taken", "mytasks.none": "Geen open taken.",
 })
+# voice (issue 10): the call bar's dead-air warning
+EN.update({"call.no_audio": "NO AUDIO FROM THE OTHER SIDE"})
+NL.update({"call.no_audio": "GEEN GELUID VAN DE ANDERE KANT"})
 
 TABLES = {"en": EN, "nl": NL}
 

@@ -29,6 +29,8 @@ class Stats:
         self.presence = presence
         self.views = views
         self._last_tick: list[tuple[str, int, int, int]] | None = None  # what the last stats.tick showed
+        # Health of parts outside the hub (e.g. "voice": {"degraded": …}), set by them; in stats.get.
+        self.health: dict[str, dict] = {}
 
     def queue_figures(self) -> list[dict]:
         """Per queue: waiting, longest wait and how many agents could take one now."""
@@ -97,7 +99,7 @@ class Stats:
         waiting_rows = stats_store.waiting(self.db)
         urgent = [self.views.summary(r) for r in waiting_rows
                   if r["priority"] >= 2 or now - (r["queued_at"] or now) > self.cfg.sla_s.get(r["channel"], 1e9)][:20]
-        return {"queues": self.queue_figures(), "agents": agents,
+        return {"queues": self.queue_figures(), "agents": agents, "health": dict(self.health),
                 "teams": sorted(teams),
                 "team": {"incoming_today": incoming, "handled_today": handled_team, "waiting": len(waiting_rows),
                          "urgent": urgent, "hours_worked": hours}}

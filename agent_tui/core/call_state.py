@@ -42,6 +42,7 @@ class CallQualityView:
     mos: float = 0.0
     degraded: bool = False
     warning: str = ""
+    no_audio: bool = False  # dead air: the bar says so and shows no MOS
 
 
 @dataclass
@@ -349,6 +350,13 @@ class CallBoard:
             v = self.by_conversation(str(data.get("conversation") or ""))
             if v is not None and v.offered_only and v.live:
                 return self._drop_offer(v, str(data.get("reason") or ""))
+            if v is not None and v.phase == "connected" and not v.consult_of \
+                    and data.get("reason") != "transferred" \
+                    and self.clock() - float(ts or self.clock()) <= OFFER_MAX_AGE_S:
+                # Direct mode behind a home NAT the engine's BYE may never arrive: the center's
+                # word ends the SIP call too (a replayed, old voice.ended does not; a transfer
+                # ends through its own REFER/NOTIFY and must show as transferred, not ended).
+                return [HangUpSip(v.key)]
             return []
         if kind == "voice.monitor":
             return self._monitored(data)
@@ -412,10 +420,8 @@ class CallBoard:
             failed = self.views.get(e.call)
             if failed is not None and failed.phase == "transferring":
                 failed.phase, failed.transfer_target = "connected", ""
-            if e.command == "ring":
-                return []
-            if e.command == "hangup" and (failed is None or not failed.live):
-                return []  # it had ended already (the far end hung up after a transfer): nothing to say
+            if e.command == "ring" or (e.command == "hangup" and (failed is None or not failed.live)):
+                return []  # hanging up a call that has just ended (e.g. the center's voice.ended) is done
             return [notice("phone.command_failed", "error", command=e.command, why=e.message)]
         v = self.views.get(e.call)
         if v is None:

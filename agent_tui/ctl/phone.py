@@ -21,6 +21,7 @@ import asyncio
 import json
 import queue
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,8 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
 
     domain, registrar, proxy = sip_settings(args, ctx)
     pickups: queue.Queue[str] = queue.Queue()
+    center_ended = threading.Event()
+    offered: set[str] = set()  # conversations whose pickup we were given
     previous = ctx.client.on_event
 
     def on_event(frame: dict) -> None:
@@ -156,6 +159,14 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
             uri = data.get("pickup") if isinstance(data, dict) else None
             if uri and args.auto_answer:
                 pickups.put(str(uri))
+                offered.add(str(data.get("conversation") or ""))
+        elif frame.get("kind") == "voice.ended":
+            data = frame.get("data") or {}
+            # The center ended our call (not a withdrawn offer, not a transfer): in direct mode
+            # behind a NAT the engine's BYE may never arrive, so hang the SIP call up too.
+            if isinstance(data, dict) and str(data.get("conversation") or "") in offered \
+                    and data.get("reason") not in ("timeout", "declined", "cancelled", "transferred"):
+                center_ended.set()
         if previous is not None:
             previous(frame)
 
@@ -219,7 +230,7 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
 
         opts.progress = progress
     try:
-        result = await asyncio.to_thread(headless.run_headless, opts, pickups)
+        result = await asyncio.to_thread(headless.run_headless, opts, pickups, None, center_ended)
     finally:
         ctx.client.on_event = previous
     sys.stdout.write(json.dumps(result, sort_keys=True) + "\n")

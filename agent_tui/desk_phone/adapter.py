@@ -103,7 +103,7 @@ def call_input(e: object) -> SipInput | None:
     if isinstance(e, ev.CallQuality):
         return SipQuality(e.call, CallQualityView(rtt_ms=e.rtt_ms, jitter_ms=e.jitter_ms,
                                                   loss_pct=e.loss_pct, mos=e.mos, degraded=e.degraded,
-                                                  warning=e.warning))
+                                                  warning=e.warning, no_audio=e.no_audio))
     if isinstance(e, ev.TransferStatus):
         return SipTransfer(e.call, e.status_code, e.reason, e.final)
     if isinstance(e, ev.CommandFailed):

@@ -78,6 +78,8 @@ class SipCall(pj.Call):
         self.first_counters: quality.RtpCounters | None = None
         self.last_counters: quality.RtpCounters | None = None
         self.prev_counters: quality.RtpCounters | None = None
+        self.silent_since: float | None = None  # received level at digital silence since (dead air)
+        self.rx_quiet_since: float | None = None  # no packet received (while we send) since
         self.peers: set[str] = set()  # conference: keys of calls whose audio we mix with
         self.ended = False
 
@@ -200,23 +202,53 @@ class SipCall(pj.Call):
         dt = cur.at - prev.at
         loss = quality.interval_loss_pct(prev, cur)
         verdict = quality.assess(self.codec, cur.rtt_ms, cur.jitter_ms, loss, self.ptime_ms or 20)
+        no_audio = self._no_audio(prev, cur)
         self.engine.emit(
             ev.CallQuality(
                 call=self.key,
                 rtt_ms=cur.rtt_ms,
                 jitter_ms=round(cur.jitter_ms, 1),
                 loss_pct=round(loss, 2),
-                mos=verdict.mos,
+                # A call that receives nothing has no quality to estimate: never a MOS for it.
+                mos=0.0 if no_audio else verdict.mos,
                 tx_kbps=self._kbps(
                     cur.tx_payload_bytes - prev.tx_payload_bytes, cur.tx_packets - prev.tx_packets, dt
                 ),
                 rx_kbps=self._kbps(
                     cur.rx_payload_bytes - prev.rx_payload_bytes, cur.rx_packets - prev.rx_packets, dt
                 ),
-                degraded=verdict.degraded,
-                warning=verdict.warning,
+                degraded=verdict.degraded or no_audio,
+                warning=quality.NO_AUDIO_WARNING if no_audio else verdict.warning,
+                no_audio=no_audio,
             )
         )
+
+    def _no_audio(self, prev: quality.RtpCounters, cur: quality.RtpCounters) -> bool:
+        """Dead air: nothing arrives while we send, or what arrives is digital silence for a while.
+
+        The second case is a stream that still flows but carries nothing (a mixer relaying a
+        party that vanished): transport figures look perfect there, the received level does not.
+        """
+        if self.media_status != "active":
+            self.rx_quiet_since = self.silent_since = None
+            return False  # on hold (either side): silence is expected
+        if cur.rx_packets != prev.rx_packets:
+            self.rx_quiet_since = None
+        elif cur.tx_packets > prev.tx_packets:
+            # Longer than a silence-suppressing sender's keep-alive gap (5 s in pjmedia).
+            self.rx_quiet_since = self.rx_quiet_since or prev.at
+            if cur.at - self.rx_quiet_since >= quality.NO_RX_S:
+                return True
+        try:
+            level = int(self.audio.getRxLevel()) if self.audio is not None else -1
+        except pj.Error:
+            level = -1
+        if level < 0 or level > quality.SILENT_RX_LEVEL:
+            self.silent_since = None
+            return False
+        if self.silent_since is None:
+            self.silent_since = cur.at
+        return cur.at - self.silent_since >= quality.DEAD_AIR_S
 
     def summary(self) -> dict:
         """Whole-call figures (the headless phone's JSON uses these)."""
@@ -250,7 +282,7 @@ class SipCall(pj.Call):
             loss_pct=round(loss, 2),
             jitter_ms=round(last.jitter_ms, 1),
             rtt_ms=None if last.rtt_ms is None else round(last.rtt_ms, 1),
-            mos=verdict.mos,
+            mos=verdict.mos if last.rx_packets > 0 else None,  # nothing received: no MOS
             media_s=round(secs, 2),
         )
         return out

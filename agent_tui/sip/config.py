@@ -69,6 +69,7 @@ class AccountSpec:
     # behind a home NAT needs them; a center process on a known address turns them off.
     nat_traversal: bool = True
     contact_params: str = ""  # e.g. ";q=0.9": Kamailio forks serially in q order
+    session_expires_s: int = 120  # RFC 4028 Session-Expires (pjsua's default is 1,800 s)
     key: str = "main"
 
     @property

@@ -69,6 +69,77 @@ def g722_level_correct() -> None:
         lib.pjmedia_codec_g722_set_pcm_shift(ctypes.c_uint(shift))
     except (OSError, AttributeError):  # pragma: no cover - depends on the wheel's build
         log.warning("pjmedia_codec_g722_set_pcm_shift not available: G.722 levels may be off by 6 dB")
+def sip_host(uri_or_host: str) -> str:
+    """The host part of ``sip:user@host:port;params`` (or of a bare ``host:port``)."""
+    rest = uri_or_host.strip()
+    for scheme in ("sips:", "sip:"):
+        if rest.lower().startswith(scheme):
+            rest = rest[len(scheme):]
+    rest = rest.split(";", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    if rest.startswith("["):
+        return rest[1:rest.find("]")] if "]" in rest else ""
+    return rest.rsplit(":", 1)[0] if rest.count(":") == 1 else rest
+
+
+def source_address(server: str) -> str:
+    """The local address the kernel would use to reach *server* (a host or a SIP URI).
+
+    A softphone binds its TLS transport and its RTP to this address instead of 0.0.0.0: it
+    needs only its connection to the registrar and its media ports, not a listener on every
+    interface. '' when the server is unknown or unreachable (then pjsua picks, as before).
+    No packet is sent: connecting a UDP socket only asks the routing table.
+    """
+    host = sip_host(server)
+    if not host:
+        return ""
+    try:
+        infos = socket.getaddrinfo(host, 5061, type=socket.SOCK_DGRAM)
+    except OSError:
+        return ""
+    for family, _type, _proto, _name, addr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect(addr)
+                return str(s.getsockname()[0])
+        except OSError:
+            continue
+    return ""
+
+
+def stop_accepting(port: int) -> bool:
+    """Stop this process's TLS listener on *port* from taking connections; True when done.
+
+    For a process that needs no incoming connections (the center's voice engine behind
+    Kamailio, which reaches it over the engine's own registration connection). pjsua2 cannot
+    create a TLS transport without a listener, and every accepted socket takes an ioqueue slot
+    that is recycled only after 500 ms: a connection flood aborts the process in pjlib. Shutting
+    down the read side of the listening socket makes the kernel refuse new connections (the
+    process never sees them); pjsip's accept fails and it stops polling the listener. Outgoing
+    connections are sockets of their own and keep working. Linux; elsewhere nothing happens.
+    """
+    done = False
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return False
+    for name in fds:
+        try:
+            sock = socket.socket(fileno=os.dup(int(name)))
+        except (OSError, ValueError):
+            continue
+        try:
+            local = sock.getsockname()
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) and isinstance(local, tuple) \
+                    and local[1] == port and sock.type == socket.SOCK_STREAM:
+                sock.shutdown(socket.SHUT_RD)
+                done = True
+        except OSError:
+            pass
+        finally:
+            sock.close()  # our duplicate only; the library keeps its own descriptor
+    return done
 
 
 def _tcp_keepalive(tls: Any, idle_s: int) -> None:
@@ -243,6 +314,14 @@ def account_config(spec: AccountSpec, cfg: EngineConfig, transport_id: int) -> A
     if spec.password is not None:
         data_type = pj.PJSIP_CRED_DATA_DIGEST if spec.password_is_ha1 else pj.PJSIP_CRED_DATA_PLAIN_PASSWD
         sip.authCreds.append(pj.AuthCredInfo("digest", "*", spec.user, data_type, spec.password))
+    # Session timers (RFC 4028), short: a party that vanished without BYE is found within
+    # minutes even when media says nothing. pjsip as UAC leaves the refresher to the UAS, which
+    # picks the UAC: the center's engine, which places every agent leg, refreshes those; the
+    # non-refresher ends the dialog with BYE when no refresh came in time.
+    cc = acc.callConfig
+    cc.timerUse = pj.PJSUA_SIP_TIMER_OPTIONAL
+    cc.timerMinSESec = 90
+    cc.timerSessExpiresSec = max(90, spec.session_expires_s)
     nat = acc.natConfig
     nat.udpKaIntervalSec = spec.keepalive_s
     nat.iceEnabled = False

@@ -116,6 +116,7 @@ class CallQuality:
     rx_kbps: float
     degraded: bool
     warning: str = ""
+    no_audio: bool = False  # dead air: nothing (or only digital silence) received; mos is 0 then
 
 
 @dataclass(frozen=True)

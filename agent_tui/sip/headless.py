@@ -151,10 +151,13 @@ def run_headless(
     opts: HeadlessOptions,
     pickups: queue.Queue[str] | None = None,
     on_ready: Any = None,
+    center_ended: threading.Event | None = None,
 ) -> dict:
     """Run one call and return the result dict (codec, result, packets, kbit/s, loss, jitter, RTT, MOS).
 
     ``on_ready(sip_port)`` is called once the library listens (test peers announce their port).
+    ``center_ended`` set (the center's ``voice.ended`` for our call) hangs up the calls in progress:
+    in direct mode behind a NAT the engine's BYE may never reach us.
     """
     inbox = _Inbox()
     media = opts.headset or FileMediaSpec(play=opts.play, record=opts.record)
@@ -193,13 +196,30 @@ def run_headless(
         return _finish(result, None)
     if on_ready is not None:
         on_ready(phone.engine.sip_port)
+    done = threading.Event()
+    if center_ended is not None:
+        threading.Thread(target=_hang_up_when, args=(phone, center_ended, done), daemon=True,
+                         name="headless-center-ended").start()
     try:
         _run_call(phone, opts, inbox, pickups, result)
     except SipError as exc:
         result.setdefault("message", str(exc))
     finally:
+        done.set()
+        if center_ended is not None:
+            center_ended.set()  # releases the watcher
         phone.stop()
     return _finish(result, inbox)
+
+
+def _hang_up_when(phone: Softphone, center_ended: threading.Event, done: threading.Event) -> None:
+    """Wait for the center to say our call ended; then hang up every call still in progress."""
+    center_ended.wait()
+    if done.is_set():
+        return
+    for key, state in phone.snapshot()["calls"].items():
+        if state not in ("ended", "failed"):
+            phone.hangup(key)
 
 
 def _run_call(

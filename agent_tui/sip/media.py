@@ -74,3 +74,20 @@ def call_op(code: int = 0) -> Any:
     prm.opt.audioCount = 1
     prm.opt.videoCount = 0
     return prm
+
+
+def active_rx_packets(call: pj.Call) -> int | None:
+    """RTP packets received so far on the call's active audio stream; None when it has none.
+
+    None also for a held stream: a held party may rightly send nothing.
+    """
+    try:
+        ci = call.getInfo()  # bind it: the media vector lives inside this copy
+        for i, mi in enumerate(ci.media):
+            if mi.type == pj.PJMEDIA_TYPE_AUDIO:
+                if mi.status != pj.PJSUA_CALL_MEDIA_ACTIVE:
+                    return None
+                return int(call.getStreamStat(i).rtcp.rxStat.pkt)
+    except pj.Error:
+        return None
+    return None

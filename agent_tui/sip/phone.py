@@ -9,6 +9,7 @@ headless tester phone, to a WAV player/recorder.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
 import re
 import threading
@@ -23,6 +24,7 @@ from agent_tui.sip import events as ev
 from agent_tui.sip import profiles
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
+from agent_tui.sip.endpoint import source_address, stop_accepting
 from agent_tui.sip.engine import EngineConfig, SipEngine, SipError, describe
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,11 @@ class Softphone:
         level_interval: float | None = None,
     ) -> None:
         profiles.get_profile(engine_config.profile)  # fail early on a bad profile name
+        if not engine_config.bind_address:
+            # Listen only where the registrar (or, in direct mode, the center) is reached from:
+            # TLS and RTP are not opened on every interface of the agent's machine.
+            server = account.registrar or account.proxy or account.domain
+            engine_config = dataclasses.replace(engine_config, bind_address=source_address(server))
         self.account_spec = account
         self.media_spec = media
         self._listener = on_event
@@ -119,6 +126,7 @@ class Softphone:
         self._registered: bool | None = None  # None until the registrar answered (or no registrar)
         self._registration_error = ""
         self._call_states: dict[str, str] = {}
+        self.listening = True  # False once the TLS listener refuses connections (registered phones)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, timeout: float = 15.0) -> None:
@@ -129,6 +137,10 @@ class Softphone:
         except BaseException:
             self.engine.stop()
             raise
+        if self.account_spec.registrar:
+            # Calls reach a registered phone over its own connection to the registrar: nobody
+            # needs to connect to it, and a connection flood would abort pjlib (desk included).
+            self.listening = not stop_accepting(self.engine.sip_port)
         if isinstance(self.media_spec, HeadsetSpec):
             self._open_headset()
 

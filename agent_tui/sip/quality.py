@@ -101,6 +101,15 @@ def r_to_mos(r: float) -> float:
     return max(1.0, 1.0 + 0.035 * r + 7e-6 * r * (r - 60.0) * (100.0 - r))
 
 
+# Dead air (issue 10): the warning when nothing is received for NO_RX_S while we send, or when what is received
+# is digital silence (conference-bridge level ≤ SILENT_RX_LEVEL, about −80 dBFS and below; a live
+# microphone's noise floor is well above it) for DEAD_AIR_S seconds.
+NO_AUDIO_WARNING = "no audio from the other side"
+NO_RX_S = 6.0
+SILENT_RX_LEVEL = 1
+DEAD_AIR_S = 10.0
+
+
 def assess(
     codec: str, rtt_ms: float | None, jitter_ms: float, loss: float, ptime_ms: float = 20.0
 ) -> Assessment:

@@ -66,12 +66,16 @@ def quality_text(q: CallQualityView | None, compact: bool = False) -> Text:
     if q is None:
         out.append(w("measuring"), style="dim")
         return out
+    mos = "–" if q.no_audio else f"{q.mos:.1f}"  # a call that receives nothing has no MOS
     if compact:
         rtt = "–" if q.rtt_ms is None else f"{q.rtt_ms:.0f}ms"
-        out.append(f"RTT {rtt} jit {q.jitter_ms:.0f}ms loss {q.loss_pct:.1f}% MOS {q.mos:.1f}")
+        out.append(f"RTT {rtt} jit {q.jitter_ms:.0f}ms loss {q.loss_pct:.1f}% MOS {mos}")
     else:
         rtt = "–" if q.rtt_ms is None else f"{q.rtt_ms:.0f} ms"
-        out.append(f"RTT {rtt} · jitter {q.jitter_ms:.0f} ms · loss {q.loss_pct:.1f}% · MOS {q.mos:.1f}")
+        out.append(f"RTT {rtt} · jitter {q.jitter_ms:.0f} ms · loss {q.loss_pct:.1f}% · MOS {mos}")
+    if q.no_audio:
+        out.append(" ⚠ " + w("no_audio"), style="bold reverse")
+        return out
     if q.degraded:
         out.append(" ⚠ " + w("warn"), style="bold reverse")
         if q.warning and not compact:

@@ -90,6 +90,7 @@ RULES: dict[str, Rule] = {
     "kb.suggest": _owner_and_lead(lambda w, who: {"conversation": w.conv}),
     "kb.propose": Rule(ALLOW, ALLOW, ALLOW, lambda w, who: {"title": "T", "body": "B", "lang": "en"}),
     "kb.proposals": _lead_only(),
+    "voice.status": _lead_only(),  # registered by the voice bridge when voice runs
     "voice.monitor": _lead_only(lambda w, who: {"conversation": w.conv, "mode": "listen"}),
     "voice.monitor.stop": _lead_only(lambda w, who: {"conversation": w.conv}),
     # the team lead's desk (issue 11)

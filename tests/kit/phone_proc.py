@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 
 from agent_tui.sip.headless import HeadlessOptions, run_headless
 from agent_tui.sip.phone import HeadsetSpec
@@ -21,13 +22,21 @@ def main() -> int:
     if headset:
         opts.headset = HeadsetSpec(**headset)
 
+    lock = threading.Lock()
+
+    def say(obj: dict) -> None:
+        # Lines come from two threads (the runner and the phone's owner thread): one write each.
+        with lock:
+            sys.stdout.write(json.dumps(obj) + "\n")
+            sys.stdout.flush()
+
     def ready(port: int) -> None:
-        print(json.dumps({"ready": port}), flush=True)
+        say({"ready": port})
 
     if raw_progress:
-        opts.progress = lambda event: print(json.dumps(event), flush=True)
+        opts.progress = say
     result = run_headless(opts, on_ready=ready)
-    print(json.dumps(result), flush=True)
+    say(result)
     return 0
 
 

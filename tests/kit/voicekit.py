@@ -10,9 +10,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from agent_tui.center.config import load_center_config
+from agent_tui.center.voice import kamailio
 from agent_tui.center.voice.prompts import write_tone_wav
 from agent_tui.secure.pki import make_ca, make_server_cert
 from tests.kit.paths import child_env
@@ -181,3 +184,25 @@ def speech_wav(path: Path, text: str = "Hello, thank you for calling. How can I 
                    capture_output=True)
     raw.unlink()
     return path
+@pytest.fixture
+def kam_running(center_dir: Path) -> Iterator[tuple[Path, Any]]:
+    """A center dir with kamailio enabled, agent1/agent2 HA1s, and Kamailio running: (dir, handle)."""
+    (center_dir / "center.yaml").write_text(
+        "voice:\n  enabled: true\n  kamailio: {enabled: true, port: 0}\n", encoding="utf-8")
+    kamailio.write_kamailio_config(center_dir, load_center_config(center_dir))
+    for user in ("agent1", "agent2"):
+        kamailio.set_sip_password(center_dir, user, "s3cret-" + user)
+    handle = kamailio.start_kamailio(center_dir)
+    try:
+        yield center_dir, handle
+    finally:
+        handle.stop()
+        assert not handle.running()
+        with pytest.raises(ProcessLookupError):  # no forked child left behind either
+            os.killpg(handle.proc.pid, 0)
+
+
+@pytest.fixture
+def kam_center(kam_running: tuple[Path, Any]) -> Path:
+    """The center dir of :func:`kam_running`."""
+    return kam_running[0]

@@ -209,3 +209,4 @@ def test_colleagues_call_each_other_through_the_centers_kamailio(make_center, to
     assert sum(tone_windows(heard, rate, 700)) >= 6
     heard, rate = read_wav(tmp_path / "agent2.wav")
     assert sum(tone_windows(heard, rate, 440)) >= 6
+

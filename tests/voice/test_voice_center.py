@@ -204,6 +204,10 @@ async def test_engine_crash_ends_its_calls_and_a_new_engine_takes_calls(make_cen
             return False
 
     await until(restarted, 30, "a new voice engine")
+    # The lead's figures said voice was degraded meanwhile, and say it recovered (stats.get health).
+    health = await until(lambda: (h := center.call(lambda hub: dict(hub.stats.health.get("voice", {})))) and
+                         not h["degraded"] and h, 30, "voice health back to normal")
+    assert health["restarts_10min"] == 1 and health["engines_down"] == []
     cust2 = procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center.dir), "--from", "+31600011133",
                    "--duration", "1"], "customer2")
     offer2 = await a1.wait_event("offer.new", lambda d: d["conversation"]["customer"]["id"] == "+31600011133",

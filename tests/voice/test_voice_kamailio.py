@@ -17,26 +17,6 @@ from tests.voice.voice_audio import band_share, rms, windows
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def kam_center(center_dir: Path):
-    """A center dir with kamailio enabled, agent1/agent2 HA1s, and Kamailio running."""
-    (center_dir / "center.yaml").write_text(
-        "voice:\n  enabled: true\n  kamailio: {enabled: true, port: 0}\n", encoding="utf-8")
-    from agent_tui.center.config import load_center_config
-
-    kamailio.write_kamailio_config(center_dir, load_center_config(center_dir))
-    for user in ("agent1", "agent2"):
-        kamailio.set_sip_password(center_dir, user, "s3cret-" + user)
-    handle = kamailio.start_kamailio(center_dir)
-    try:
-        yield center_dir
-    finally:
-        handle.stop()
-        assert not handle.running()
-        with pytest.raises(ProcessLookupError):  # no forked child left behind either
-            os.killpg(handle.proc.pid, 0)
-
-
 def _registrar(center: Path) -> str:
     a = kamailio.address(center)
     return f"sip:{a['host']}:{a['port']};transport=tls"

@@ -27,6 +27,9 @@ Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name
 ``ports`` {ports} (reply to the ``ports`` diagnostics command),
 ``monitor_pickup`` {call, lead, uri}, ``monitor_started``/``monitor_mode`` {call, lead, mode},
 ``monitor_ended`` {call, lead, reason}, ``monitor_failed`` {call, lead, code, reason} (monitor.py).
+``busy`` {from, ...} (a caller refused: no slot, or that number already waits),
+``refused`` {reason, source} (full setup: a request that did not come through Kamailio),
+``dead_leg`` {call, role, agent, reason} (no RTP for the timeout: the leg is hung up).
 """
 
 from __future__ import annotations
@@ -86,13 +89,14 @@ def main(argv: list[str] | None = None) -> int:
             events.write(json.dumps(ev) + "\n")
             events.flush()
 
-    registrar = proxy = user = ha1 = ""
+    registrar = proxy = user = ha1 = token = ""
     domain = vset.host
     if vset.kamailio.enabled:
         k = kamailio.address(cdir)
         registrar = f"sip:{k['host']}:{k['port']};transport=tls"
         proxy = f"sip:{k['host']}:{k['port']};transport=tls;lr"
         user, ha1 = kamailio.engine_credentials(cdir, k["domain"])
+        token = kamailio.proxy_token(cdir)
         domain = k["domain"]
 
     engine = VoiceEngine(
@@ -101,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         host=vset.host, port=vset.port + args.index if vset.port else 0, emit=emit, registrar=registrar, proxy=proxy,
         sip_user=user, sip_ha1=ha1, domain=domain, ring_timeout_s=vset.ring_timeout_s,
         log_level=args.log_level, queue_number=vset.queue_number, max_calls=vset.max_calls,
-        index=args.index,
+        index=args.index, proxy_token=token, rtp_timeout_s=vset.rtp_timeout_s,
+        max_waiting_per_caller=vset.max_waiting_per_caller,
     )
     addr = {"host": engine.host, "port": engine.port, "pid": os.getpid(),
             "queue_number": vset.queue_number}

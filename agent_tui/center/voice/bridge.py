@@ -67,6 +67,14 @@ class _EngineProc:
     ready: asyncio.Future | None = None
     addr: dict[str, Any] = field(default_factory=dict)
     restarts: list[float] = field(default_factory=list)
+    failures: int = 0  # consecutive restarts that failed or crashed soon after (backoff)
+    started_at: float = 0.0
+    restarter: asyncio.Future | None = None
+
+
+def restart_delay(failures: int) -> float:
+    """Seconds before the next restart after *failures* consecutive failures: 1, 2, 4 … 60."""
+    return float(min(60, 2 ** min(failures, 6)))
 
 
 class VoiceBridge:
@@ -91,6 +99,8 @@ class VoiceBridge:
             engine_addr=lambda call: (self.call_engine.get(call) or self.engines[0]).addr,
             ring_uri=lambda lead: (f"sip:{lead}@{self.settings.kamailio.domain};transport=tls"
                                    if self.settings.kamailio.enabled else None))
+        self.health: dict[str, Any] = {"degraded": False, "problem": "", "engines": len(self.engines),
+                                       "engines_down": [], "restarts_10min": 0}
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -120,6 +130,7 @@ class VoiceBridge:
         if hasattr(self.hub, "register_op"):
             self.hub.register_op("voice.dial", self._op_dial, role="agent")
             self.monitoring.register()
+            self.hub.register_op("voice.status", self._op_status, role="supervisor")
         if getattr(self.cfg, "demo", False) and getattr(self.cfg, "simulate_customers", False) \
                 and self.settings.simulate_calls_s > 0:
             self._sim_task = asyncio.create_task(self._simulate_callers())
@@ -130,8 +141,12 @@ class VoiceBridge:
         """The first engine's address (direct mode: where softphones send transfers)."""
         return self.engines[0].addr
 
-    async def _spawn(self, eng: _EngineProc, timeout: float) -> None:
-        """Start one engine process and wait for its ``ready``."""
+    async def _spawn(self, eng: _EngineProc, timeout: float, stop_all: bool = True) -> None:
+        """Start one engine process and wait for its ``ready``.
+
+        On failure: with *stop_all* (start-up) everything stops; otherwise (a restart) only this
+        engine's process is ended, and the caller tries again later.
+        """
         log_path = vs.run_dir(self.dir) / "engine.log"
         if self._stderr is None:
             # Kept open for the engines' lifetime (their stderr), closed in stop().
@@ -145,25 +160,61 @@ class VoiceBridge:
         eng.reader = asyncio.create_task(self._read_events(eng))
         try:
             eng.addr = await asyncio.wait_for(eng.ready, timeout)
+            eng.started_at = time.monotonic()
         except (asyncio.TimeoutError, RuntimeError):
-            await self.stop()
+            if stop_all:
+                await self.stop()
+            elif eng.proc.returncode is None:
+                eng.proc.kill()
+                await eng.proc.wait()
             raise RuntimeError(f"voice engine did not start in {timeout:.0f}s — see {log_path}") from None
 
     async def _restart(self, eng: _EngineProc) -> None:
-        """An engine died: its calls are lost (their conversations went to wrap-up); start a new one."""
+        """An engine died: its calls are lost (their conversations went to wrap-up); start a new one.
+
+        Never gives up: consecutive failures back off 1, 2, 4 … 60 s, and until the engine is
+        back the center says "voice degraded" in its log and in the lead's figures.
+        """
         now = time.monotonic()
-        eng.restarts = [t for t in eng.restarts if now - t < 60] + [now]
-        if len(eng.restarts) > 5 or self._stopping:
-            log.error("voice engine %d keeps failing; it stays off until `center serve` restarts", eng.idx)
-            return
-        try:
-            await self._spawn(eng, 30.0)
+        eng.restarts = [t for t in eng.restarts if now - t < 600] + [now]
+        while not self._stopping:
+            delay = restart_delay(eng.failures)
+            self._set_health(f"engine {eng.idx} down; restart in {delay:g} s "
+                             f"({len(eng.restarts)} restarts in 10 min)")
+            await asyncio.sleep(delay)  # backoff between restarts (a timer, not a sync)
+            if self._stopping:
+                return
+            try:
+                await self._spawn(eng, 30.0, stop_all=False)
+            except RuntimeError as exc:
+                eng.failures += 1
+                log.error("voice degraded: engine %d restart failed: %s", eng.idx, exc)
+                continue
             extras = getattr(self.hub, "welcome_extras", None)
             if isinstance(extras, dict):
                 extras["voice"] = self.sip_info()
             log.warning("voice engine %d restarted on port %s", eng.idx, eng.addr.get("port"))
-        except RuntimeError as exc:
-            log.error("voice engine restart failed: %s", exc)
+            self._set_health("")
+            return
+
+    def _set_health(self, problem: str) -> None:
+        """Log and publish whether voice is degraded (``stats.get`` → ``health.voice``)."""
+        down = [e.idx for e in self.engines if e.proc is None or e.proc.returncode is not None]
+        degraded = bool(problem) or bool(down)
+        self.health = {"degraded": degraded, "problem": problem, "engines": len(self.engines),
+                       "engines_down": down, "restarts_10min": sum(
+                           sum(1 for t in e.restarts if time.monotonic() - t < 600) for e in self.engines)}
+        if problem:
+            log.error("voice degraded: %s", problem)
+        elif not degraded:
+            log.warning("voice recovered: all %d engines running", len(self.engines))
+        health = getattr(getattr(self.hub, "stats", None), "health", None)
+        if isinstance(health, dict):
+            health["voice"] = dict(self.health)
+
+    def _op_status(self, conn: Any, args: dict) -> dict:
+        """``voice.status`` (supervisor): is voice degraded, which engines are down, restarts."""
+        return dict(self.health)
 
     async def _simulate_callers(self) -> None:
         """Demo life: now and then a made-up customer calls, while someone can take it."""
@@ -228,6 +279,10 @@ class VoiceBridge:
         with contextlib.suppress(ValueError):
             self.hub.conversation_listeners.remove(self._on_conversation)
         for eng in self.engines:
+            if eng.restarter is not None and not eng.restarter.done():
+                eng.restarter.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await eng.restarter
             if eng.proc is not None and eng.proc.returncode is None:
                 with contextlib.suppress(Exception):
                     self._send({"cmd": "quit"}, eng)
@@ -279,11 +334,13 @@ class VoiceBridge:
         if lost:
             log.error("voice engine %d exited with %d calls", eng.idx, len(lost))
             for c in lost:
-                self._call_ended(c, "engine stopped")
+                self._call_ended(c, "voice engine stopped", note=True)
         if not self._stopping and eng.ready is not None and eng.ready.done() \
                 and not eng.ready.cancelled() and eng.ready.exception() is None:
-            # It had started and nobody asked it to stop: a crash. Start a fresh one.
-            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(self._restart(eng)))
+            # It had started and nobody asked it to stop: a crash. Start a fresh one (backoff when
+            # it keeps crashing soon after starting, e.g. under a flood).
+            eng.failures = eng.failures + 1 if time.monotonic() - eng.started_at < 60 else 0
+            eng.restarter = asyncio.ensure_future(self._restart(eng))
 
     # --- engine events -> domain ---------------------------------------------------------------
 
@@ -294,6 +351,12 @@ class VoiceBridge:
                 eng.ready.set_result(ev)
             return
         if kind == "incoming":
+            waiting = sum(1 for c in self.calls.values() if c.caller == ev["from"] and c.agent is None)
+            if waiting >= self.settings.max_waiting_per_caller:
+                # Each engine caps its own callers; this caps one number across all engines.
+                log.warning("voice: %s already has %d waiting calls; refused another", ev["from"], waiting)
+                self._send({"cmd": "hangup", "call": ev["call"]}, eng)
+                return
             summary = self.hub.open_conversation(
                 "voice", ev["from"], name=ev.get("name") or None, queue=self._queue_for(ev.get("to", "")))
             c = _Call(call=ev["call"], conv=summary["id"], caller=ev["from"])
@@ -338,7 +401,7 @@ class VoiceBridge:
         elif kind == "transfer":
             self._transfer(c, ev)
         elif kind == "ended":
-            self._call_ended(c, ev.get("reason", ""))
+            self._call_ended(c, ev.get("reason", ""), note=bool(ev.get("dead")))
         elif str(kind).startswith("monitor_"):
             self.monitoring.on_engine(c, ev)
 
@@ -389,7 +452,7 @@ class VoiceBridge:
         if src:
             self.hub.emit_voice(src, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
 
-    def _call_ended(self, c: _Call, reason: str) -> None:
+    def _call_ended(self, c: _Call, reason: str, note: bool = False) -> None:
         self.monitoring.call_ended(c)
         self.calls.pop(c.call, None)
         self.call_engine.pop(c.call, None)
@@ -397,6 +460,10 @@ class VoiceBridge:
         for agent in {*(c.offers or {}), *([c.agent] if c.agent else [])}:
             with contextlib.suppress(Exception):
                 self.hub.emit_voice(agent, "voice.ended", {"conversation": c.conv, "reason": reason or "hangup"})
+        if note and reason:
+            # Why the call ended is part of the conversation (e.g. "no audio from the caller for 20 s").
+            with contextlib.suppress(Exception):
+                self.hub.add_system_message(c.conv, f"Call ended: {reason}")
         with contextlib.suppress(Exception):
             self.hub.end_conversation(c.conv, "customer-left")
 

@@ -19,6 +19,7 @@ customer hold music again.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import time
 from collections.abc import Callable
@@ -36,11 +37,19 @@ from agent_tui.center.voice.legs import (
     wire_monitor,
 )
 from agent_tui.center.voice.prompts import ensure_prompts
+from agent_tui.center.voice.watchdog import SilenceWatch
 from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
-from agent_tui.sip.endpoint import account_config
+from agent_tui.sip.endpoint import account_config, stop_accepting
 from agent_tui.sip.engine import SipEngine
-from agent_tui.sip.media import HELD, audio_state, call_audio, call_op, stream_codec
+from agent_tui.sip.media import (
+    HELD,
+    active_rx_packets,
+    audio_state,
+    call_audio,
+    call_op,
+    stream_codec,
+)
 
 Emit = Callable[[dict], None]
 # Call slots. pjsua2 clamps maxCalls to its compile-time PJSUA_MAX_CALLS, and the
@@ -62,8 +71,13 @@ class VoiceEngine:
                  registrar: str = "", proxy: str = "", sip_user: str = "", sip_ha1: str = "",
                  domain: str = "", ring_timeout_s: float = 20.0, log_level: int = 1,
                  queue_number: str = "+31201234567", max_calls: int = DEFAULT_MAX_CALLS,
-                 index: int = 0) -> None:
+                 index: int = 0, proxy_token: str = "", rtp_timeout_s: float = 20.0,
+                 max_waiting_per_caller: int = 2) -> None:
         self.emit = emit
+        # Full setup: only requests that came through Kamailio (they carry its secret) count.
+        self.proxy_token = proxy_token
+        self.max_waiting_per_caller = max_waiting_per_caller
+        self._silence = SilenceWatch(rtp_timeout_s)
         self.ring_timeout_s = ring_timeout_s
         # The center offers the softphone's "normal" profile: G.722 first, wideband, and it
         # survives the engine's decode/re-encode (speex, a CELP speech codec, goes unstable on
@@ -74,8 +88,16 @@ class VoiceEngine:
             ca_file=ca_file, cert_file=cert_file, key_file=key_file, tls_port=port,
             bind_address=host, user_agent="agent-tui voice engine", max_calls=max_calls,
             vad=False, log_level=log_level, log_console=True, poll_ms=10, profile="center",
+            # Full setup: Kamailio reaches us over our own registration connection, so nobody
+            # needs to connect to our listener: only holders of a center-CA certificate may
+            # (mutual TLS), and a stranger's connection ends in the handshake, before any SIP.
+            verify_client=bool(proxy_token),
         ))
         self.sip.open()  # from here on this thread owns pjsua2
+        # Full setup: Kamailio reaches us over our own registration connection; nobody else may
+        # connect at all (a connection flood straight at the port aborted pjlib before).
+        self.listening = not (proxy_token and stop_accepting(self.sip.sip_port))
+        self._proxy = proxy if proxy_token else ""
         self.max_calls = max_calls
         self.port = self.sip.sip_port
         self.host = host
@@ -91,6 +113,7 @@ class VoiceEngine:
         self.monitors = monitor.Monitors(self)  # leads listening in (monitor.py)
         self.sip.on_shutdown(self._drop_pjsua2_objects)
         self.sip.every(0.0, self._expire_rings)
+        self.sip.every(1.0, self._watch_media)
         try:
             prompts = ensure_prompts(media_dir)
             self._ann_file = str(prompts["announcement"])
@@ -131,7 +154,7 @@ class VoiceEngine:
 
     def run(self) -> None:
         """Handle SIP events and center commands on this thread until ``quit``, then shut down."""
-        self.emit({"ev": "ready", "host": self.host, "port": self.port})
+        self.emit({"ev": "ready", "host": self.host, "port": self.port, "listening": self.listening})
         try:
             self.sip.run_forever()
         finally:
@@ -225,6 +248,16 @@ class VoiceEngine:
     def on_incoming(self, acc: pj.Account, prm: pj.OnIncomingCallParam) -> None:
         msg = str(prm.rdata.wholeMsg)
         user = sipuri.request_user(msg)
+        if self.proxy_token and not hmac.compare_digest(
+                sipuri.header(msg, "X-Agent-Tui-Proxy").encode(), self.proxy_token.encode()):
+            # Full setup: this request did not come through Kamailio (no limits, no auth, and its
+            # X-Agent-Tui-Agent would be a forgery). Refuse it without trusting anything in it.
+            leg = Leg(self, acc, prm.callId, role="park", cid="refused")
+            self.sip.retire(leg)
+            self.emit({"ev": "refused", "reason": "not through the proxy",
+                       "source": str(prm.rdata.srcAddress)})
+            leg.answer(call_op(403))
+            return
         if user.startswith("pickup-"):
             self._on_pickup(acc, prm, user[len("pickup-"):])
             return
@@ -263,10 +296,17 @@ class VoiceEngine:
             leg.answer(call_op(486))
             return
         ci = leg.getInfo()
+        caller = sipuri.uri_user(ci.remoteUri) or "anonymous"
+        same = sum(1 for c in self.customers.values() if c.caller == caller and c.agent_leg is None)
+        if same >= self.max_waiting_per_caller:
+            # One number filling the queue (a flood, a redialling PBX): busy, not another caller.
+            self.sip.retire(leg)
+            self.emit({"ev": "busy", "from": caller, "waiting": same})
+            leg.answer(call_op(486))
+            return
         self._seq += 1
         cid = f"call-e{self.index}-{int(time.time())}-{self._seq}"
         leg.cid = cid
-        caller = sipuri.uri_user(ci.remoteUri) or "anonymous"
         name = ""
         remote = str(ci.remoteUri)
         if remote.startswith('"') and '"' in remote[1:]:
@@ -324,10 +364,11 @@ class VoiceEngine:
                 return
             if cust is None:
                 return
+            reason = leg.dead_reason or str(ci.lastReason)
             if leg.role == "customer":
-                self._customer_gone(cust, ci.lastStatusCode, str(ci.lastReason))
+                self._customer_gone(cust, ci.lastStatusCode, reason, dead=bool(leg.dead_reason))
             else:
-                self._agent_gone(cust, leg, ci.lastStatusCode, str(ci.lastReason))
+                self._agent_gone(cust, leg, ci.lastStatusCode, reason)
 
     def on_leg_media(self, leg: Leg) -> None:
         if leg.role == "sim":
@@ -436,7 +477,9 @@ class VoiceEngine:
         The caller "speaks" a generated murmur, hangs up *talk_s* after an agent answers, or
         gives up after *give_up_s* in the queue.
         """
-        spec = AccountSpec(user=number, domain=self.host, display_name=name, nat_traversal=False)
+        # Full setup: through Kamailio like any customer (our listener takes no connections).
+        spec = AccountSpec(user=number, domain=self.domain if self._proxy else self.host, display_name=name,
+                           nat_traversal=False, proxy=self._proxy)
         acc = pj.Account()
         acc.create(account_config(spec, self.sip.config, self.sip.transport_id))
         self._seq += 1
@@ -444,7 +487,9 @@ class VoiceEngine:
         leg.sim_acc, leg.talk_s = acc, talk_s
         leg.hangup_at = time.time() + give_up_s
         self._sims.append(leg)
-        leg.makeCall(f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls", call_op())
+        target = (f"sip:{self.queue_number}@{self.domain};transport=tls" if self._proxy
+                  else f"sip:{self.queue_number}@{self.host}:{self.port};transport=tls")
+        leg.makeCall(target, call_op())
 
     def _expire_rings(self) -> None:
         now = time.time()
@@ -460,6 +505,22 @@ class VoiceEngine:
             if not sim.gone and sim.hangup_at is not None and now >= sim.hangup_at:
                 sim.hangup_at = None
                 self._hangup(sim)
+
+    def _watch_media(self) -> None:
+        """Hang up a leg whose active audio stream received nothing for the RTP timeout."""
+        now = time.monotonic()
+        legs = [lg for lg in self._legs() if not lg.gone and lg.role in ("customer", "agent")]
+        self._silence.keep_only({lg.key for lg in legs})
+        for leg in legs:
+            watched = leg.role == "customer" or (leg.connected and leg.agent_leg_of(self.customers))
+            rx = active_rx_packets(leg) if watched else None
+            if self._silence.sample(leg.key, rx, now):
+                self._silence.forget(leg.key)
+                who = "caller" if leg.role == "customer" else f"agent {leg.agent}"
+                leg.dead_reason = f"no audio from the {who} for {self._silence.timeout_s:g} s"
+                self.emit({"ev": "dead_leg", "call": leg.cid, "role": leg.role, "agent": leg.agent,
+                           "reason": leg.dead_reason})
+                self._hangup(leg)
 
     def _agent_connected(self, cust: Customer, leg: Leg) -> None:
         if leg.connected:
@@ -488,12 +549,14 @@ class VoiceEngine:
             # The agent hung up: the call is over for the customer too.
             cust.agent_leg = None
             self.emit({"ev": "agent_hangup", "call": cust.cid, "agent": leg.agent})
+            if leg.dead_reason:
+                cust.leg.dead_reason = leg.dead_reason
             self._hangup(cust.leg)
         elif not leg.connected:
             self.emit({"ev": "agent_failed", "call": cust.cid, "agent": leg.agent, "code": code,
                        "reason": reason})
 
-    def _customer_gone(self, cust: Customer, code: int, reason: str) -> None:
+    def _customer_gone(self, cust: Customer, code: int, reason: str, dead: bool = False) -> None:
         for leg in [cust.agent_leg, cust.monitor, *cust.ringing.values()]:
             if leg is not None and not leg.gone:
                 self._hangup(leg)
@@ -505,7 +568,7 @@ class VoiceEngine:
             if cid == cust.cid:
                 del self._pickups[tok]
         talk = round(time.time() - cust.answered_at, 1) if cust.answered_at else 0.0
-        self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason,
+        self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason, "dead": dead,
                    "talk_s": talk})
 
     def _play_announcement(self, cust: Customer) -> None:

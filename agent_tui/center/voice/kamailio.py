@@ -46,6 +46,13 @@ _VERSION = ("id(int,auto) table_name(string) table_version(int) \n"
             "0:version:1\n0:subscriber:7\n0:location:9\n0:location_attrs:1\n")
 
 
+# pjsip in the pjsua2 wheel drops any message over PJSIP_MAX_PKT_LEN (4,000 bytes). Kamailio
+# answers 513 to a request bigger than MAX_SIP_IN: the margin is what it adds on the way (Via with
+# branch/received/rport, Record-Route, the contact alias, the X-Agent-Tui headers).
+PJSIP_MAX_PKT_LEN = 4000
+MAX_SIP_IN = PJSIP_MAX_PKT_LEN - 600
+
+
 class KamailioError(Exception):
     """Kamailio is missing, its config is bad, or it did not start; the message says which."""
 
@@ -135,10 +142,12 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
     (kdir / "run").mkdir(exist_ok=True)
     text = _KAMAILIO_CFG.format(
         host=s.host, port=port, domain=s.domain, mpath=_modules_dir(), tls_cfg=kdir / "tls.cfg",
-        db=db, run=kdir / "run", engine=ENGINE_USER,
+        db=db, run=kdir / "run", engine=ENGINE_USER, max_in=MAX_SIP_IN, max_out=PJSIP_MAX_PKT_LEN,
+        per_user=s.calls_per_user_s, per_target=s.calls_per_agent_s, per_source=s.calls_per_source_s,
+        global_calls=s.customer_calls_s, retry_after=s.retry_after_s, proxy_token=proxy_token(cdir),
     )
     path = kdir / "kamailio.cfg"
-    path.write_text(text, encoding="utf-8")
+    _write_private(path, text)  # it holds the proxy token the engine checks
     engine_credentials(cdir, s.domain)  # the engine's own account exists from the start
     return path
 
@@ -186,6 +195,25 @@ def _set_ha1(center_dir: Path, user: str, domain: str, digest: str) -> bool:
     stamp = max(time.time(), float(int(before)) + 1.0)
     os.utime(path, (stamp, stamp))
     return True
+
+
+def proxy_token(center_dir: Path) -> str:
+    """The secret Kamailio adds to every request it sends the engine (``X-Agent-Tui-Proxy``).
+
+    Made once and kept in DIR/secrets (0600). The engine in the full setup refuses requests
+    without it, so a caller that bypasses Kamailio cannot pose as an agent.
+    """
+    path = Path(center_dir) / "secrets" / "voice-proxy.token"
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+        if len(token) >= 24:
+            return token
+    except FileNotFoundError:
+        pass
+    token = secrets.token_urlsafe(24)
+    _write_private(path, token)
+    os.chmod(path.parent, 0o700)
+    return token
 
 
 def engine_credentials(center_dir: Path, domain: str) -> tuple[str, str]:
@@ -390,6 +418,7 @@ loadmodule "auth.so"
 loadmodule "auth_db.so"
 loadmodule "nathelper.so"
 loadmodule "sdpops.so"
+loadmodule "pipelimit.so"
 
 modparam("tls", "config", "{tls_cfg}")
 # Non-caching: db_text re-reads a table file when it changed (new HA1 after a password login).
@@ -412,6 +441,10 @@ modparam("auth_db", "password_column", "ha1")
 modparam("auth_db", "load_credentials", "$avp(sub_user)=username")
 modparam("auth_db", "use_domain", 0)
 modparam("auth", "nonce_expire", 300)
+# Flood limits: one-second tail-drop counters, created per key on first use, dropped when idle.
+modparam("pipelimit", "timer_interval", 1)
+modparam("pipelimit", "clean_unused", 30)
+modparam("pipelimit", "hash_size", 8)
 
 ####### Routing logic ########
 request_route {{
@@ -420,6 +453,13 @@ request_route {{
         exit;
     }}
     if (!sanity_check("17895", "7")) {{
+        exit;
+    }}
+    # pjsip (the phones, the engine) drops any message over 4,000 bytes and the rest of it stays
+    # on the shared TLS connection, poisoning the next message. Nothing that big goes on: the
+    # margin leaves room for what this proxy adds (Via, Record-Route, alias, X- headers).
+    if ($ml > {max_in}) {{
+        sl_send_reply("513", "Message Too Large");
         exit;
     }}
     force_rport();
@@ -467,6 +507,12 @@ request_route {{
             exit;
         }}
         consume_credentials();
+        if ($au != "{engine}") {{
+            # A colleague's calls: bounded per caller and per agent rung (the engine is exempt:
+            # it rings agents once per offer, and the center already bounds that).
+            if (!pl_check("user:$au", "TAILDROP", {per_user})) {{ route(TOO_MANY); }}
+            if (!pl_check("to:$rU", "TAILDROP", {per_target})) {{ route(TOO_MANY); }}
+        }}
         if (!lookup("location")) {{
             t_newtran();
             t_reply("480", "Temporarily Unavailable");
@@ -478,14 +524,23 @@ request_route {{
     # Any other number (a queue number, a queue name): the voice engine answers it.
     # An agent (or the engine) calling out must authenticate; the engine learns who it is.
     remove_hf("X-Agent-Tui-Agent");
+    remove_hf("X-Agent-Tui-Proxy");
     if (is_subscriber("$fu", "subscriber", "0")) {{
         if (!auth_check("$fd", "subscriber", "1")) {{
             auth_challenge("$fd", "0");
             exit;
         }}
         consume_credentials();
+        if ($au != "{engine}" && !pl_check("user:$au", "TAILDROP", {per_user})) {{ route(TOO_MANY); }}
         append_hf("X-Agent-Tui-Agent: $au\r\n");
+    }} else if (is_method("INVITE")) {{
+        # A customer call: bounded per source address and for all sources together.
+        if (!pl_check("src:$si", "TAILDROP", {per_source})) {{ route(TOO_MANY); }}
+        if (!pl_check("customers", "TAILDROP", {global_calls})) {{ route(TOO_MANY); }}
     }}
+    # The engine believes only requests that carry this proxy's secret (it came through here,
+    # so X-Agent-Tui-Agent was set by us, not by the caller).
+    append_hf("X-Agent-Tui-Proxy: {proxy_token}\r\n");
     $ru = "sip:{engine}@{domain}";
     if (!lookup("location")) {{
         sl_send_reply("503", "Voice engine not registered");
@@ -523,6 +578,13 @@ route[SRTP_ONLY] {{
         sl_send_reply("488", "Not Acceptable Here");
         exit;
     }}
+}}
+
+route[TOO_MANY] {{
+    xlog("L_WARN", "rate limit: 503 to $rm from $si:$sp ($fU -> $rU)\n");
+    append_to_reply("Retry-After: {retry_after}\r\n");
+    sl_send_reply("503", "Too Many Requests");
+    exit;
 }}
 
 route[RELAY] {{
@@ -573,6 +635,22 @@ route[REGISTRAR] {{
         sl_reply_error();
     }}
     exit;
+}}
+
+reply_route {{
+    # A reply too big for pjsip is never passed on (it would poison the connection it goes on).
+    if ($ml > {max_in}) {{
+        xlog("L_WARN", "dropped a $ml-byte reply $rs from $si:$sp\n");
+        drop;
+    }}
+}}
+
+onsend_route {{
+    # Last line of defence: whatever this proxy made bigger than pjsip's 4,000 bytes stays here.
+    if ($snd(len) > {max_out}) {{
+        xlog("L_WARN", "not sending a $snd(len)-byte $rm to $sndto(ip):$sndto(port)\n");
+        drop;
+    }}
 }}
 
 onreply_route[MANAGE_REPLY] {{

@@ -66,6 +66,12 @@ class Leg(pj.Call):
         self.sim_acc: pj.Account | None = None  # role "sim": its own account (its caller id)
         self.talk_s = 0.0
         self.hangup_at: float | None = None
+        self.dead_reason = ""  # set when the engine ends a leg that went silent
+
+    def agent_leg_of(self, customers: dict[str, Customer]) -> bool:
+        """True when this leg is the connected agent leg of its customer (not a ringing one)."""
+        cust = customers.get(self.cid)
+        return cust is not None and cust.agent_leg is self
 
     def call_id_str(self) -> str:
         try:

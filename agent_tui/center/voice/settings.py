@@ -24,6 +24,12 @@ class KamailioSettings:
     host: str = "127.0.0.1"
     port: int = 5061  # TLS listener (sips); 0 = pick a free port at init
     domain: str = "127.0.0.1"  # SIP domain of the agents (sip:agent1@DOMAIN)
+    # Flood limits (new calls per second); over them Kamailio answers 503 with Retry-After.
+    customer_calls_s: int = 20  # customer calls to the queue, all sources together
+    calls_per_source_s: int = 5  # customer calls from one address
+    calls_per_user_s: int = 3  # calls placed by one authenticated agent
+    calls_per_agent_s: int = 2  # calls ringing one agent (the engine's own rings are exempt)
+    retry_after_s: int = 5
 
 
 @dataclass
@@ -42,7 +48,15 @@ class VoiceSettings:
     # engine processes share the calls (each connected customer needs two slots).
     max_calls: int = 4
     engines: int = 1
+    # A call leg whose audio stream receives no RTP for this long is hung up (dead caller or
+    # phone); above pjmedia's 5 s keep-alive frame under silence suppression.
+    rtp_timeout_s: float = 20.0
+    max_waiting_per_caller: int = 2  # waiting voice conversations one caller number may have
     kamailio: KamailioSettings = field(default_factory=KamailioSettings)
+
+
+_KAM_LIMITS = ("customer_calls_s", "calls_per_source_s", "calls_per_user_s", "calls_per_agent_s",
+               "retry_after_s")
 
 
 def _want(cond: bool, name: str, why: str) -> None:
@@ -69,6 +83,14 @@ def parse_voice_settings(raw: dict[str, Any] | None) -> VoiceSettings:
         elif key in ("queue_number", "queue"):
             _want(isinstance(value, (str, int)) and str(value).strip() != "", key, "must be a string")
             setattr(s, key, str(value))
+        elif key == "rtp_timeout_s":
+            _want(isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 3,
+                  key, "must be a number ≥ 3 (seconds)")
+            s.rtp_timeout_s = float(value)
+        elif key == "max_waiting_per_caller":
+            _want(isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 100,
+                  key, "must be a whole number 1..100")
+            s.max_waiting_per_caller = value
         elif key == "ring_timeout_s":
             _want(isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
                   key, "must be a number > 0")
@@ -100,6 +122,10 @@ def parse_voice_settings(raw: dict[str, Any] | None) -> VoiceSettings:
                 _want(isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
                       "kamailio.port", "must be a port 0..65535")
                 s.kamailio.port = value
+            elif key in _KAM_LIMITS:
+                _want(isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10000,
+                      f"kamailio.{key}", "must be a whole number 1..10000")
+                setattr(s.kamailio, key, value)
             else:
                 raise VoiceConfigError(f"center.yaml: voice.kamailio.{key}: unknown setting")
     return s
