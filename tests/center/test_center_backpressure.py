@@ -29,7 +29,7 @@ from tests.kit.wsclient import WsClient
 KEEPALIVE_S = 4.0
 STUCK_USERS = ["agent2", "agent3", "agent4", "agent5", "agent6"]  # two stuck sessions each
 DMS_PER_USER = 100  # 100 × 32 KB per session: more than the kernel buffers take, so the writers block
-RSS_BOUND_MB = 128.0  # see docs/reliability-guard.md ("## 2. Backpressure") for the measured figures
+RSS_BOUND_MB = 128.0  # see docs/reliability.md ("## 2. Backpressure") for the measured figures
 
 
 async def _stuck_session(url: str, ca_file: Path, user: str) -> tuple[object, socket.socket]:
