@@ -107,6 +107,11 @@ def running_center(center_dir: Path) -> str | None:
         return None
 
 
+def _private(path: str, flags: int) -> int:
+    """``open`` opener: files the desk writes into the center directory are the owner's only."""
+    return os.open(path, flags, 0o600)
+
+
 PORTS_FILE = "demo-ports.json"  # under DIR/run/: the ports of the last demo center (kept after it stops)
 
 
@@ -159,13 +164,15 @@ def start_center(center_dir: Path, quiet: bool, rate: float | None = None) -> tu
         if rate is not None:
             cmd += ["--rate", str(rate)]
         # The center's output goes to log files, kept out of the desk's screen.
-        with open(log_dir / "serve.log", "ab") as log, open(log_dir / "serve.out", "wb") as out:
+        with open(log_dir / "serve.log", "ab", opener=_private) as log, \
+                open(log_dir / "serve.out", "wb", opener=_private) as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=log, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         urls = _wait_listening(proc, log_dir / "serve.out")
         if urls is not None:
             ports = {k: int(u.rsplit(":", 1)[1]) for k, u in zip(("wss", "ingress"), urls)}
-            (log_dir / PORTS_FILE).write_text(json.dumps(ports))
+            with open(log_dir / PORTS_FILE, "w", encoding="utf-8", opener=_private) as f:
+                f.write(json.dumps(ports))
             return proc, urls[0]
     raise RuntimeError(f"the demo center did not start; see {log_dir / 'serve.log'}")
 

@@ -103,26 +103,29 @@ def _build(cdir: Path, *, demo: bool, host: str, port: int, ingress_port: int,
         conn.close()
 
 
-# What holds customer data or a log of it: readable by the center's user only.
-PRIVATE_FILES = ("center.db", "center.db-wal", "center.db-shm", "run/serve.log", "run/center.json")
-
-
 def secure_center_files(center_dir: Path) -> None:
-    """The center directory and ``run/`` 0700; the database (with -wal/-shm) and the logs 0600.
+    """Every directory of the center 0700 and every file in it 0600 (issue 9 §6).
 
     Called by ``center init`` and at every ``center serve`` start (before the database is
     opened: SQLite gives -wal and -shm the mode of the database file), so a directory made
-    by an older version, or a log the desk created for the center, is tightened too.
+    by an older version, or a log the desk created for the center, is tightened too. Only
+    the owner's own processes (the center, its Kamailio and voice engines, the demo desk)
+    read these files: the database, keys, Kamailio's secret and the logs.
     """
     os.chmod(center_dir, 0o700)
-    run = center_dir / "run"
-    if run.is_dir():
-        os.chmod(run, 0o700)
-    for name in PRIVATE_FILES:
-        try:
-            os.chmod(center_dir / name, 0o600)
-        except FileNotFoundError:
-            pass
+    for root, dirs, files in os.walk(center_dir):
+        for name in dirs:
+            _chmod(Path(root) / name, 0o700)
+        for name in files:
+            _chmod(Path(root) / name, 0o600)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if not path.is_symlink():
+            os.chmod(path, mode)
+    except FileNotFoundError:  # a file that went away while we walked (a log rotated, a socket)
+        pass
 
 
 def create_kb_schema(conn: sqlite3.Connection) -> None:

@@ -45,6 +45,10 @@ def test_center_directory_and_its_files_are_private(center):
         path = center.dir / name
         assert path.exists(), name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, (name, oct(path.stat().st_mode))
+    # Nothing in it is left readable by others: config, keys, certificates, Kamailio's files.
+    loose = [f"{p.relative_to(center.dir)} {oct(stat.S_IMODE(p.stat().st_mode))}" for p in center.dir.rglob("*")
+             if not p.is_symlink() and stat.S_IMODE(p.stat().st_mode) & 0o077]
+    assert not loose, loose
 
 
 def test_serve_tightens_a_log_and_database_left_readable(center):
