@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui.center import auth
+from agent_tui.center.voice import rtpengine
 from agent_tui.center.voice import settings as vs
 
 ENGINE_USER = "voice"
@@ -122,7 +123,10 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
     kdir.mkdir(parents=True, exist_ok=True)
     os.chmod(kdir, 0o700)
     port = s.port or _free_port(s.host)
-    addr = {"host": s.host, "port": port, "domain": s.domain}
+    addr: dict[str, Any] = {"host": s.host, "port": port, "domain": s.domain}
+    # Media anchor for calls between agents behind NAT (see rtpengine.py): its control port.
+    if s.media_relay == "rtpengine":
+        addr["rtpengine_ng"] = rtpengine.free_udp_port()
     (kdir / "address.json").write_text(json.dumps(addr), encoding="utf-8")
     tls_dir = cdir / "tls"
     (kdir / "tls.cfg").write_text(_TLS_CFG.format(tls=tls_dir), encoding="utf-8")
@@ -135,12 +139,26 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
     (kdir / "run").mkdir(exist_ok=True)
     text = _KAMAILIO_CFG.format(
         host=s.host, port=port, domain=s.domain, mpath=_modules_dir(), tls_cfg=kdir / "tls.cfg",
-        db=db, run=kdir / "run", engine=ENGINE_USER,
+        db=db, run=kdir / "run", engine=ENGINE_USER, **_media_parts(addr.get("rtpengine_ng")),
     )
     path = kdir / "kamailio.cfg"
     path.write_text(text, encoding="utf-8")
     engine_credentials(cdir, s.domain)  # the engine's own account exists from the start
     return path
+
+
+def _media_parts(ng_port: int | None) -> dict[str, str]:
+    """The kamailio.cfg pieces that hand every SDP (and BYE/CANCEL) to rtpengine; empty without it."""
+    if not ng_port:
+        return {"media_modules": "", "media_request": "", "media_reply": ""}
+    flags = rtpengine.MANAGE_FLAGS
+    return {
+        "media_modules": f'loadmodule "rtpengine.so"\nmodparam("rtpengine", "rtpengine_sock", '
+                         f'"udp:127.0.0.1:{ng_port}")\n',
+        "media_request": f'    if (has_body("application/sdp") || is_method("BYE|CANCEL")) {{\n'
+                         f'        rtpengine_manage("{flags}");\n    }}\n',
+        "media_reply": f'    if (has_body("application/sdp")) {{\n        rtpengine_manage("{flags}");\n    }}\n',
+    }
 
 
 def ha1(user: str, domain: str, password: str) -> str:
@@ -233,10 +251,13 @@ class KamailioHandle:
     host: str
     port: int
     log: Path
+    relay: rtpengine.RtpengineHandle | None = None  # the media anchor started with it, if configured
 
     def stop(self, timeout: float = 5.0) -> None:
         """End Kamailio and every child it forked (its own process group, made at start)."""
         pgid = self.proc.pid  # start_new_session=True: the group is ours alone
+        if self.relay is not None:
+            self.relay.stop(timeout)
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -280,6 +301,12 @@ def start_kamailio(center_dir: Path, timeout: float = 15.0) -> KamailioHandle:
     if mpath and not Path(mpath, "tls.so").exists():
         raise KamailioError(f"Kamailio's TLS module is missing in {mpath} — install the Debian packages "
                             "`kamailio kamailio-tls-modules` (./dev does)")
+    relay = None
+    if addr.get("rtpengine_ng"):
+        try:
+            relay = rtpengine.start_rtpengine(kdir / "run" / "rtpengine", addr["host"], int(addr["rtpengine_ng"]))
+        except rtpengine.RtpengineError as exc:
+            raise KamailioError(str(exc)) from None
     log_path = kdir / "kamailio.log"
     log = open(log_path, "ab")  # noqa: SIM115 — handed to the child, closed right after
     try:
@@ -290,7 +317,7 @@ def start_kamailio(center_dir: Path, timeout: float = 15.0) -> KamailioHandle:
         )
     finally:
         log.close()
-    handle = KamailioHandle(proc, addr["host"], int(addr["port"]), log_path)
+    handle = KamailioHandle(proc, addr["host"], int(addr["port"]), log_path, relay)
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
@@ -389,7 +416,7 @@ loadmodule "sanity.so"
 loadmodule "auth.so"
 loadmodule "auth_db.so"
 loadmodule "nathelper.so"
-
+{media_modules}
 modparam("tls", "config", "{tls_cfg}")
 # Non-caching: db_text re-reads a table file when it changed (new HA1 after a password login).
 modparam("db_text", "db_mode", 1)
@@ -508,7 +535,7 @@ failure_route[NEXT_ENGINE] {{
 
 route[RELAY] {{
     xlog("L_INFO", "relay $rm $ru du=$du from $si:$sp\n");
-    if (is_method("INVITE|BYE|UPDATE|CANCEL|ACK")) {{
+{media_request}    if (is_method("INVITE|BYE|UPDATE|CANCEL|ACK")) {{
         t_on_reply("MANAGE_REPLY");
     }}
     if (!t_relay()) {{
@@ -558,7 +585,7 @@ route[REGISTRAR] {{
 
 onreply_route[MANAGE_REPLY] {{
     xlog("L_INFO", "reply $rs $rm from $si:$sp ct=$ct\n");
-    if (status =~ "[12][0-9][0-9]") {{
+{media_reply}    if (status =~ "[12][0-9][0-9]") {{
         set_contact_alias();
     }}
 }}

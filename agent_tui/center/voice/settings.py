@@ -24,6 +24,8 @@ class KamailioSettings:
     host: str = "127.0.0.1"
     port: int = 5061  # TLS listener (sips); 0 = pick a free port at init
     domain: str = "127.0.0.1"  # SIP domain of the agents (sip:agent1@DOMAIN)
+    # Media anchor for calls that bypass the engine (agents behind NAT): "rtpengine" or "none".
+    media_relay: str = "rtpengine"
 
 
 @dataclass
@@ -100,6 +102,9 @@ def parse_voice_settings(raw: dict[str, Any] | None) -> VoiceSettings:
                 _want(isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 65535,
                       "kamailio.port", "must be a port 0..65535")
                 s.kamailio.port = value
+            elif key == "media_relay":
+                _want(value in ("rtpengine", "none"), "kamailio.media_relay", "must be rtpengine or none")
+                s.kamailio.media_relay = value
             else:
                 raise VoiceConfigError(f"center.yaml: voice.kamailio.{key}: unknown setting")
     return s
