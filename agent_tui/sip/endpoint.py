@@ -137,7 +137,13 @@ def start_library(ep: Any, cfg: EngineConfig) -> tuple[int, int]:
     quiet_pjlib()
     ep.libCreate()
     ep.libInit(_endpoint_config(cfg))
-    transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tls_transport_config(cfg))
+    if cfg.sip_relay:
+        # Plain SIP only to our own relay (tls_relay.py): loopback, which it checks is this process.
+        tcp = pj.TransportConfig()
+        tcp.boundAddress = "127.0.0.1"
+        transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TCP, tcp)
+    else:
+        transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tls_transport_config(cfg))
     local = str(ep.transportGetInfo(transport_id).localName)
     sip_port = int(local.rsplit(":", 1)[1]) if ":" in local else 0
     # No sound card in this build: audio goes through our own ports, the null device clocks
@@ -230,6 +236,10 @@ def account_config(spec: AccountSpec, cfg: EngineConfig, transport_id: int) -> A
     med = acc.mediaConfig
     med.srtpUse = pj.PJMEDIA_SRTP_MANDATORY
     med.srtpSecureSignaling = 1  # SDES keys only over TLS (at least the first hop)
+    if cfg.sip_relay:
+        # The first hop is the in-process loopback leg to the relay, which carries it on in TLS 1.3:
+        # the keys still leave the process only inside TLS.
+        med.srtpSecureSignaling = 0
     med.streamKaEnabled = spec.nat_traversal  # keep the NAT pinhole open while VAD sends nothing
     tcfg = med.transportConfig
     tcfg.port = cfg.rtp_port

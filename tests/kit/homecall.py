@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from agent_tui.center.config import load_center_config
 from agent_tui.center.voice import kamailio
 from agent_tui.secure.pki import make_ca, make_server_cert
 from tests.kit.homelab import LAN_AGENT, Home, HomeLab
@@ -97,8 +98,6 @@ class HomeCenter:
                  "kamailio": {"enabled": True, "port": 0, "host": lab.center_ip, "domain": lab.center_ip,
                               "media_relay": media_relay}}
         (self.dir / "center.yaml").write_text(yaml.safe_dump({"voice": voice}), encoding="utf-8")
-        from agent_tui.center.config import load_center_config  # deferred: reads the yaml written just above
-
         kamailio.write_kamailio_config(self.dir, load_center_config(self.dir))
         for user, password in PASSWORDS.items():
             kamailio.set_sip_password(self.dir, user, password, lab.center_ip)

@@ -30,6 +30,7 @@ from agent_tui.sip.config import AccountSpec, EngineConfig
 from agent_tui.sip.endpoint import account_config
 from agent_tui.sip.engine import SipEngine
 from agent_tui.sip.media import audio_state, call_audio, stream_codec
+from agent_tui.sip.tls_relay import SipTlsRelay
 
 _events_fd = os.dup(1)
 os.dup2(2, 1)
@@ -49,7 +50,7 @@ class Phone:
         self.engine = SipEngine(EngineConfig(
             ca_file=args.ca, bind_address=args.bind, log_level=args.log_level, log_console=True,
             user_agent="agent-tui test phone", max_calls=4, vad=args.vad, poll_ms=10, profile=args.profile,
-            keepalive_s=args.keepalive))
+            keepalive_s=args.keepalive, sip_relay=args.tls13_relay))
         self.engine.open()
         self.engine.on_shutdown(self.drop_pjsua2_objects)
         self.calls: dict[str, Leg] = {}  # every leg, also ended ones (commands name them)
@@ -78,9 +79,16 @@ class Phone:
                     op.statusCode = 200
                     leg.answer(op)
 
+        registrar = args.register
+        self.relay = None
+        if args.register and args.tls13_relay:
+            hostport = registrar.split(":", 1)[1].split(";", 1)[0]
+            host, port = hostport.rsplit(":", 1)
+            self.relay = SipTlsRelay(host, int(port), args.ca, keepalive_s=args.keepalive)
+            registrar = self.relay.local_uri
         if args.register:
-            spec = AccountSpec(user=args.user, domain=args.domain, registrar=args.register,
-                               proxy=args.register + ";lr", password=password, first_retry_s=5,
+            spec = AccountSpec(user=args.user, domain=args.domain, registrar=registrar,
+                               proxy=registrar + ";lr", password=password, first_retry_s=5,
                                nat_traversal=args.nat, keepalive_s=args.keepalive)
         else:
             spec = AccountSpec(user=args.user, domain="127.0.0.1", nat_traversal=False)
@@ -156,6 +164,9 @@ class Phone:
             leg.dialDtmf(cmd["digits"])
         elif op == "stats" and leg is not None:
             emit({"ev": "stats", "call": leg.key, **stream_figures(leg)})
+        elif op == "relay":
+            emit({"ev": "relay", "version": self.relay and self.relay.version, "refused": self.relay and self.relay.refused,
+                  "port": self.relay and self.relay.local_port, "error": self.relay and self.relay.last_error})
         elif op == "hangup" and leg is not None:
             leg.hangup(prm)
         return True
@@ -230,6 +241,7 @@ def main() -> int:
     ap.add_argument("--bind", default="127.0.0.1", help="SIP/RTP address (a home lab phone: its LAN address)")
     ap.add_argument("--nat", action="store_true", help="pjsua's NAT helpers on (a phone behind a home router)")
     ap.add_argument("--profile", default="normal")
+    ap.add_argument("--tls13-relay", action="store_true", help="SIP via agent_tui.sip.tls_relay (TLS 1.3)")
     ap.add_argument("--keepalive", type=int, default=25, help="NAT/TCP keep-alive seconds (compressed time in labs)")
     ap.add_argument("--vad", action="store_true", help="silence suppression on (as the real phone's low profile)")
     args = ap.parse_args()

@@ -568,7 +568,7 @@ route[REGISTRAR] {{
     consume_credentials();
     # Store where the REGISTER really came from: calls go back over that TLS connection.
     fix_nated_register();
-    xlog("L_INFO", "register $fu from $si:$sp ct=$ct\n");
+    xlog("L_INFO", "register $fu from $si:$sp ct=$ct tls=$tls_version\n");
     if ($fU == "{engine}") {{
         # Several voice engines may register (one contact each, distinct q values).
         if (!save("location")) {{

@@ -1,0 +1,112 @@
+"""The agent's signalling on TLS 1.3: pjsua2 (OpenSSL 1.0.2k, TLS 1.2 at most) talks SIP over loopback
+TCP to agent_tui.sip.tls_relay, which speaks TLS 1.3 to Kamailio on the system's OpenSSL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agent_tui.center.config import load_center_config
+from agent_tui.center.voice import kamailio
+from agent_tui.sip.tls_relay import SipTlsRelay, rewrite, split_messages
+from tests.kit.voicekit import AGENT2_HZ, AGENT_HZ, HERE, PY
+from tests.kit.waiting import wait_until
+from tests.voice.voice_audio import band_share, rms, windows
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def kam13(center_dir: Path):
+    (center_dir / "center.yaml").write_text(
+        "voice:\n  enabled: true\n  kamailio: {enabled: true, port: 0}\n", encoding="utf-8")
+    kamailio.write_kamailio_config(center_dir, load_center_config(center_dir))
+    for user in ("agent1", "agent2"):
+        kamailio.set_sip_password(center_dir, user, "s3cret-" + user)
+    handle = kamailio.start_kamailio(center_dir)
+    try:
+        yield center_dir, handle
+    finally:
+        handle.stop()
+
+
+def _relay_phone(procs, center: Path, user: str, play: Path, record: Path):
+    a = kamailio.address(center)
+    argv = [PY, str(HERE / "phone_agent.py"), "--ca", str(center / "tls" / "ca.pem"), "--play", str(play),
+            "--record", str(record), "--user", user, "--auto-answer", "--tls13-relay",
+            "--register", f"sip:{a['host']}:{a['port']};transport=tls", "--domain", a["domain"]]
+    p = procs(argv, user, stdin_first=json.dumps({"password": f"s3cret-{user}"}))
+    p.wait("ready", timeout=20)
+    return p
+
+
+def test_kamailio_speaks_tls13_to_openssl(kam13) -> None:
+    center, handle = kam13
+    out = subprocess.run(["openssl", "s_client", "-connect", f"{handle.host}:{handle.port}", "-tls1_3", "-brief",
+                          "-CAfile", str(center / "tls" / "ca.pem"), "-verify_return_error"],
+                         input="", capture_output=True, text=True, timeout=20)
+    assert "Protocol version: TLSv1.3" in out.stdout + out.stderr, out.stderr
+
+
+def test_phone_registers_and_calls_over_tls13_relay(kam13, tones, procs, tmp_path) -> None:
+    center, handle = kam13
+    p1 = _relay_phone(procs, center, "agent1", tones["agent"], tmp_path / "a1")
+    p2 = _relay_phone(procs, center, "agent2", tones["agent2"], tmp_path / "a2")
+    assert p1.wait("registration", timeout=20)["code"] == 200
+    assert p2.wait("registration", timeout=20)["code"] == 200
+    # Kamailio's side of the connection says which TLS version the REGISTER arrived on.
+    log = handle.log
+    wait_until(lambda: len(re.findall(r"register sip:agent\d@\S+ .* tls=TLSv1\.3", log.read_text())) >= 2, 10,
+               "both registrations logged by Kamailio as TLSv1.3")
+    p1.send(cmd="relay")
+    assert p1.wait("relay")["version"] == "TLSv1.3"
+    # A call agent1 → agent2 (INVITE, in-dialog ACK/BYE through the relays' Route rewriting), SRTP.
+    a = kamailio.address(center)
+    p1.send(cmd="dial", uri=f"sip:agent2@{a['domain']};transport=tls")
+    key = p1.wait("dialing")["call"]
+    media = p2.wait(lambda e: e.get("ev") == "media" and e["state"] == "active")
+    leg2 = Path(f"{tmp_path / 'a2'}.{media['call']}.wav")
+    leg1 = Path(f"{tmp_path / 'a1'}.{key}.wav")
+    wait_until(lambda: leg1.exists() and leg2.exists() and os.path.getsize(leg1) > 44 + 2 * 32000
+               and os.path.getsize(leg2) > 44 + 2 * 32000, 15, "2 s recorded at both phones")
+    p1.send(cmd="hangup", call=key)
+    p2.wait(lambda e: e.get("ev") == "ended" and e["call"] == media["call"])
+    assert p1.wait(lambda e: e.get("ev") == "ended" and e["call"] == key)["code"] == 200  # BYE answered
+    p2.stop()
+    p1.stop()
+    heard2 = [band_share(w, r, AGENT_HZ) for t, w, r in windows(leg2) if t >= 0.5 and rms(w) > 0.005]
+    heard1 = [band_share(w, r, AGENT2_HZ) for t, w, r in windows(leg1) if t >= 0.5 and rms(w) > 0.005]
+    assert heard1 and sum(x > 0.5 for x in heard1) >= len(heard1) * 2 // 3
+    assert heard2 and sum(x > 0.5 for x in heard2) >= len(heard2) * 2 // 3
+
+
+def test_relay_refuses_tls12_only_server_and_other_processes(kam13, tmp_path) -> None:
+    center, handle = kam13
+    relay = SipTlsRelay(handle.host, handle.port, center / "tls" / "ca.pem")
+    try:
+        # Another process connecting to the loopback port is cut off before any byte is relayed.
+        code = (f"import socket,sys;s=socket.create_connection(('127.0.0.1',{relay.local_port}));s.settimeout(5);"
+                "sys.exit(0 if s.recv(10)==b'' else 1)")
+        assert subprocess.run([PY, "-c", code], timeout=20).returncode == 0
+        wait_until(lambda: relay.refused == 1, 5, "the foreign connection counted as refused")
+        # This process's own connection gets through, on TLS 1.3.
+        with socket.create_connection(("127.0.0.1", relay.local_port)) as s:
+            s.sendall(b"OPTIONS sip:x SIP/2.0\r\nContent-Length: 0\r\n\r\n")
+            wait_until(lambda: relay.version == "TLSv1.3", 10, "TLS 1.3 to Kamailio")
+    finally:
+        relay.close()
+
+
+def test_framing_and_rewriting_touch_headers_only() -> None:
+    buf = bytearray(b"INVITE sip:a SIP/2.0\r\nRoute: <sip:127.0.0.1:9;transport=tcp;lr>\r\nContent-Length: 5\r\n\r\n"
+                    b"sip:1\r\n\r\nBYE sip:b SIP/2.0\r\nl: 0\r\n\r\nACK")
+    msgs = split_messages(buf)
+    assert [m.split(b" ")[0] for m in msgs] == [b"INVITE", b"\r\n\r\n", b"BYE"] and buf == b"ACK"
+    out = rewrite(msgs[0] + b"", b"sip:127.0.0.1:9;transport=tcp", b"sip:10.0.0.1:5061;transport=tls")
+    assert b"Route: <sip:10.0.0.1:5061;transport=tls;lr>" in out and out.endswith(b"\r\n\r\nsip:1")
