@@ -20,7 +20,7 @@ import pjsua2 as pj
 
 from agent_tui.sip import audio as audio_mod
 from agent_tui.sip import events as ev
-from agent_tui.sip import profiles
+from agent_tui.sip import profiles, tls_relay
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
 from agent_tui.sip.engine import EngineConfig, SipEngine, SipError, describe
@@ -105,6 +105,11 @@ class Softphone:
     ) -> None:
         profiles.get_profile(engine_config.profile)  # fail early on a bad profile name
         self.account_spec = account
+        # TLS 1.3 on the system OpenSSL (tls_relay.py): pjsua2 registers at a loopback relay instead.
+        self.relay: tls_relay.SipTlsRelay | None = None
+        if engine_config.sip_relay and account.registrar:
+            self.relay, self.account_spec = tls_relay.relay_account(account, engine_config.ca_file,
+                                                                   engine_config.keepalive_s)
         self.media_spec = media
         self._listener = on_event
         self.engine = SipEngine(engine_config, self._on_event)
@@ -139,6 +144,8 @@ class Softphone:
         if self.streams is not None:
             self.streams.close()
         self.engine.stop(timeout)
+        if self.relay is not None:
+            self.relay.close()
 
     def _open_headset(self) -> None:
         spec = self.media_spec

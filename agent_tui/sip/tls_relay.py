@@ -23,7 +23,10 @@ import selectors
 import socket
 import ssl
 import threading
+from dataclasses import replace
 from pathlib import Path
+
+from agent_tui.sip.config import AccountSpec
 
 _CL = re.compile(rb"^(?:content-length|l)[ \t]*:[ \t]*(\d+)", re.IGNORECASE | re.MULTILINE)
 MAX_MESSAGE = 65536  # a peer sending more without a complete header block is cut off
@@ -209,3 +212,15 @@ class SipTlsRelay:
                     s.close()
                 except OSError:
                     pass
+
+
+def relay_account(spec: AccountSpec, ca_file: str | Path, keepalive_s: int = 25) -> tuple[SipTlsRelay, AccountSpec]:
+    """Start a relay to *spec*'s TLS registrar; return it and the spec pjsua2 must use (registrar = relay).
+
+    Raises :class:`RelayError` when the registrar is not a ``sip:HOST:PORT;transport=tls`` URI.
+    """
+    m = re.match(r"sips?:([^;:>]+|\[[^\]]+\]):(\d+)(;.*)?$", spec.registrar)
+    if m is None or (m.group(3) and "transport=tls" not in m.group(3).lower() and spec.registrar.startswith("sip:")):
+        raise RelayError(f"registrar {spec.registrar!r}: TLS 1.3 relay needs sip:HOST:PORT;transport=tls")
+    relay = SipTlsRelay(m.group(1).strip("[]"), int(m.group(2)), ca_file, keepalive_s=keepalive_s)
+    return relay, replace(spec, registrar=relay.local_uri, proxy=relay.local_uri + ";lr")

@@ -30,7 +30,7 @@ from agent_tui.sip.config import AccountSpec, EngineConfig
 from agent_tui.sip.endpoint import account_config
 from agent_tui.sip.engine import SipEngine
 from agent_tui.sip.media import audio_state, call_audio, stream_codec
-from agent_tui.sip.tls_relay import SipTlsRelay
+from agent_tui.sip.tls_relay import relay_account
 
 _events_fd = os.dup(1)
 os.dup2(2, 1)
@@ -79,17 +79,13 @@ class Phone:
                     op.statusCode = 200
                     leg.answer(op)
 
-        registrar = args.register
         self.relay = None
-        if args.register and args.tls13_relay:
-            hostport = registrar.split(":", 1)[1].split(";", 1)[0]
-            host, port = hostport.rsplit(":", 1)
-            self.relay = SipTlsRelay(host, int(port), args.ca, keepalive_s=args.keepalive)
-            registrar = self.relay.local_uri
         if args.register:
-            spec = AccountSpec(user=args.user, domain=args.domain, registrar=registrar,
-                               proxy=registrar + ";lr", password=password, first_retry_s=5,
+            spec = AccountSpec(user=args.user, domain=args.domain, registrar=args.register,
+                               proxy=args.register + ";lr", password=password, first_retry_s=5,
                                nat_traversal=args.nat, keepalive_s=args.keepalive)
+            if args.tls13_relay:
+                self.relay, spec = relay_account(spec, args.ca, args.keepalive)
         else:
             spec = AccountSpec(user=args.user, domain="127.0.0.1", nat_traversal=False)
         self.acc = Acc()

@@ -15,6 +15,7 @@ import pytest
 from agent_tui.center.config import load_center_config
 from agent_tui.center.voice import kamailio
 from agent_tui.sip.tls_relay import SipTlsRelay, rewrite, split_messages
+from tests.kit.paths import child_env
 from tests.kit.voicekit import AGENT2_HZ, AGENT_HZ, HERE, PY
 from tests.kit.waiting import wait_until
 from tests.voice.voice_audio import band_share, rms, windows
@@ -110,3 +111,20 @@ def test_framing_and_rewriting_touch_headers_only() -> None:
     assert [m.split(b" ")[0] for m in msgs] == [b"INVITE", b"\r\n\r\n", b"BYE"] and buf == b"ACK"
     out = rewrite(msgs[0] + b"", b"sip:127.0.0.1:9;transport=tcp", b"sip:10.0.0.1:5061;transport=tls")
     assert b"Route: <sip:10.0.0.1:5061;transport=tls;lr>" in out and out.endswith(b"\r\n\r\nsip:1")
+
+
+def test_headless_phone_calls_over_tls13(kam13, tones, procs, tmp_path) -> None:
+    """The tester's headless phone (`ctl phone --tls13`): Softphone starts the relay itself."""
+    center, handle = kam13
+    p2 = _relay_phone(procs, center, "agent2", tones["agent2"], tmp_path / "a2")
+    assert p2.wait("registration", timeout=20)["code"] == 200
+    a = kamailio.address(center)
+    opts = {"ca_file": str(center / "tls" / "ca.pem"), "user": "agent1", "domain": a["domain"],
+            "registrar": f"sip:{a['host']}:{a['port']};transport=tls", "password": "s3cret-agent1",
+            "register_wait": 15.0, "dial": "agent2", "duration": 2.0, "play": str(tones["agent"]),
+            "tls13_relay": True}
+    out = subprocess.run([PY, str(HERE / "phone_proc.py"), json.dumps(opts)], capture_output=True, text=True,
+                         timeout=60, env=child_env())
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["result"] == "completed" and result["rx_packets"] > 0, (result, out.stderr[-800:])
+    assert len(re.findall(r"register sip:agent1@\S+ .* tls=TLSv1\.3", handle.log.read_text())) >= 1
