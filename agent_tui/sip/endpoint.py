@@ -55,7 +55,9 @@ def _tcp_keepalive(tls: Any, idle_s: int) -> None:
     TCP keep-alives are cheap (a 40-byte probe) and keep the registrar's path to us open.
     """
     opts = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
-    for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3)):
+    # Probes repeat every min(idle, 10) s while the line stays quiet: a NAT that forgets an idle flow
+    # after idle_s + a little must see one before then, not only the first.
+    for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", min(10, idle_s)), ("TCP_KEEPCNT", 3)):
         if hasattr(socket, name):
             opts.append((socket.IPPROTO_TCP, getattr(socket, name), value))
     for level, opt_name, value in opts:

@@ -158,6 +158,7 @@ class SipTlsRelay:
                 raw.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)  # home NATs drop idle flows
                 if hasattr(socket, "TCP_KEEPIDLE"):
                     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, self.keepalive_s)
+                    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, min(10, self.keepalive_s))
                 outer = self.ctx.wrap_socket(raw, server_hostname=self.server_name)
             except (OSError, ssl.SSLError) as exc:
                 self.last_error = f"TLS to {self.host}:{self.port}: {exc}"
