@@ -123,6 +123,7 @@ def transfer(s: Setup, case: str, talk: float) -> CallRow:
     s.p1.send(cmd="dial2", uri=s.center.uri("agent2"))
     consult = s.p1.wait("dialing", after=m1)["call"]
     wait_media(s.p2, after=m2)
+    s.p1.wait(lambda e: e.get("ev") == "answered" and e["call"] == consult, after=m1)  # confirmed at agent1 too
     mark = s.p2.mark()
     size = cust_rec.stat().st_size if cust_rec.exists() else 44
     s.p1.send(cmd="xfer_replaces", call=first, other=consult)

@@ -123,6 +123,7 @@ def test_consult_transfer_between_homes_hands_the_customer_over(homes: Home2) ->
     consult = h.p1.wait(lambda e: e.get("ev") == "dialing", after=m1)["call"]
     consult_in = wait_media(h.p2, after=m2)["call"]
     wait_until(lambda: heard_s(recorded(h.rec2, {"call": consult_in})) >= 1.0, 20, "agent2 hears agent1 (consult)")
+    h.p1.wait(lambda e: e.get("ev") == "answered" and e["call"] == consult, after=m1)
     mark = h.p2.mark()
     size = len(cust_rec.read_bytes()) if cust_rec.exists() else 0
     h.p1.send(cmd="xfer_replaces", call=first, other=consult)
