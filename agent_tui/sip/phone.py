@@ -105,11 +105,7 @@ class Softphone:
     ) -> None:
         profiles.get_profile(engine_config.profile)  # fail early on a bad profile name
         self.account_spec = account
-        # TLS 1.3 on the system OpenSSL (tls_relay.py): pjsua2 registers at a loopback relay instead.
-        self.relay: tls_relay.SipTlsRelay | None = None
-        if engine_config.sip_relay and account.registrar:
-            self.relay, self.account_spec = tls_relay.relay_account(account, engine_config.ca_file,
-                                                                   engine_config.keepalive_s)
+        self.relay: tls_relay.SipTlsRelay | None = None  # started by start() when configured
         self.media_spec = media
         self._listener = on_event
         self.engine = SipEngine(engine_config, self._on_event)
@@ -128,11 +124,22 @@ class Softphone:
     # ------------------------------------------------------------------ lifecycle
     def start(self, timeout: float = 15.0) -> None:
         """Start the library, the account (REGISTER when a registrar is set) and the media."""
+        cfg = self.engine.config
+        if cfg.sip_relay and self.account_spec.registrar and self.relay is None:
+            # TLS 1.3 on the system OpenSSL (tls_relay.py): pjsua2 registers at a loopback relay instead.
+            try:
+                self.relay, self.account_spec = tls_relay.relay_account(self.account_spec, cfg.ca_file,
+                                                                       cfg.keepalive_s)
+            except tls_relay.RelayError as exc:
+                raise SipError(str(exc)) from None
         self.engine.start(timeout)
         try:
             self.engine.call(self._setup, timeout=timeout)
         except BaseException:
             self.engine.stop()
+            if self.relay is not None:
+                self.relay.close()
+                self.relay = None
             raise
         if isinstance(self.media_spec, HeadsetSpec):
             self._open_headset()

@@ -104,7 +104,10 @@ class SipTlsRelay:
                  keepalive_s: int = 25):
         self.host, self.port = host, port
         self.server_name = server_name or host
-        self.ctx = ssl.create_default_context(cafile=str(ca_file))  # CERT_REQUIRED + hostname check
+        try:
+            self.ctx = ssl.create_default_context(cafile=str(ca_file))  # CERT_REQUIRED + hostname check
+        except (OSError, ssl.SSLError) as exc:
+            raise RelayError(f"CA file {ca_file}: {exc}") from None
         self.ctx.minimum_version = minimum
         self.connect_timeout = connect_timeout
         self.keepalive_s = keepalive_s
