@@ -95,7 +95,10 @@ def start_rtpengine(run_dir: Path, interface: str, ng_port: int, timeout: float 
         proc = subprocess.Popen(
             [exe, "--config-file=none", "--foreground", "--log-stderr", "--log-level=5", "--table=-1",
              f"--interface={interface}", f"--listen-ng=127.0.0.1:{ng_port}",
-             f"--port-min={low}", f"--port-max={high}", "--num-threads=2", "--timeout=60",
+             f"--port-min={low}", f"--port-max={high}", "--num-threads=2",
+             # Forget a session after 5 min without media (a call on hold with VAD can be quiet for
+             # a while; a BYE ends normal calls at once).
+             "--timeout=300",
              "--pidfile", str(run_dir / "rtpengine.pid")],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
         )
