@@ -303,8 +303,14 @@ def start_kamailio(center_dir: Path, timeout: float = 15.0) -> KamailioHandle:
                             "`kamailio kamailio-tls-modules` (./dev does)")
     relay = None
     if addr.get("rtpengine_ng"):
+        # The control port was picked when the config was written (maybe days ago): pick a free one
+        # now and point Kamailio at it.
+        old, new = int(addr["rtpengine_ng"]), rtpengine.free_udp_port()
+        cfg.write_text(cfg.read_text().replace(f"udp:127.0.0.1:{old}", f"udp:127.0.0.1:{new}"), encoding="utf-8")
+        addr["rtpengine_ng"] = new
+        (kdir / "address.json").write_text(json.dumps(addr), encoding="utf-8")
         try:
-            relay = rtpengine.start_rtpengine(kdir / "run" / "rtpengine", addr["host"], int(addr["rtpengine_ng"]))
+            relay = rtpengine.start_rtpengine(kdir / "run" / "rtpengine", addr["host"], new)
         except rtpengine.RtpengineError as exc:
             raise KamailioError(str(exc)) from None
     log_path = kdir / "kamailio.log"
