@@ -196,4 +196,5 @@ voice:                  # phone calls: the voice engine (pjsua2) answers queue_n
   kamailio:             # full setup: Kamailio (Debian package) as TLS registrar/proxy, run by `center serve`
     enabled: false      # config in kamailio/ (written by init); agents register with their own login
     port: 5061
+    media_relay: rtpengine  # relays calls between agents behind home NAT (Debian rtpengine-daemon); none = off
 """

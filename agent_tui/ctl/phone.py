@@ -65,6 +65,11 @@ def add_phone_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--profile", choices=sorted(PROFILES), default="normal", help="bandwidth profile"
     )
     p.add_argument(
+        "--tls13",
+        action="store_true",
+        help="signalling over TLS 1.3 (system OpenSSL) through an in-process relay, not pjsua2's TLS 1.2",
+    )
+    p.add_argument(
         "--duration",
         type=float,
         default=10.0,
@@ -209,6 +214,7 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
         proxy=proxy,
         password=ctx.password,
         profile=args.profile,
+        tls13_relay=args.tls13,
         play=args.play,
         record=args.record,
         headset=headset,

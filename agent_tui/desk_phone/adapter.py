@@ -84,7 +84,11 @@ def build_softphone(config: Config, settings: dict[str, Any], server: str, ca: s
     account = AccountSpec(user=user, domain=str(settings.get("domain") or host), registrar=registrar,
                           proxy=proxy, password=password)
     log_file = (sp.options or {}).get("log_file")
-    engine = EngineConfig(ca_file=ca, profile=profile, log_file=log_file, log_level=4 if log_file else 0)
+    # softphone: {tls13: true} — signalling over TLS 1.3 on the system OpenSSL (sip/tls_relay.py)
+    # instead of pjsua2's own TLS 1.2; only with a registrar (the full setup).
+    tls13 = bool((sp.options or {}).get("tls13")) and bool(registrar)
+    engine = EngineConfig(ca_file=ca, profile=profile, log_file=log_file, log_level=4 if log_file else 0,
+                          sip_relay=tls13)
     media = HeadsetSpec(input_device=sp.input_device, output_device=sp.output_device,
                         ring_device=sp.ring_device)
     return Softphone(engine, account, on_event=on_event, media=media, level_interval=0.25)

@@ -40,6 +40,9 @@ class EngineConfig:
     poll_ms: int = 20  # libHandleEvents slice: bounds command latency (idle CPU ~0.7 % at 20 ms)
     keepalive_s: int = 25  # TCP keep-alive on the TLS connection: home NATs drop idle flows
     rx_drop_pct: int = 0  # pjmedia's own loss simulator (diagnostics, tests): drop N% received RTP
+    # SIP over loopback TCP to a tls_relay.SipTlsRelay (TLS 1.3 on the system OpenSSL) instead of
+    # pjsua2's own TLS 1.2: the one transport is then TCP on 127.0.0.1.
+    sip_relay: bool = False
 
 
 @dataclass

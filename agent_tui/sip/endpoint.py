@@ -149,7 +149,9 @@ def _tcp_keepalive(tls: Any, idle_s: int) -> None:
     TCP keep-alives are cheap (a 40-byte probe) and keep the registrar's path to us open.
     """
     opts = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
-    for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3)):
+    # Probes repeat every min(idle, 10) s while the line stays quiet: a NAT that forgets an idle flow
+    # after idle_s + a little must see one before then, not only the first.
+    for name, value in (("TCP_KEEPIDLE", idle_s), ("TCP_KEEPINTVL", min(10, idle_s)), ("TCP_KEEPCNT", 3)):
         if hasattr(socket, name):
             opts.append((socket.IPPROTO_TCP, getattr(socket, name), value))
     for level, opt_name, value in opts:
@@ -231,7 +233,13 @@ def start_library(ep: Any, cfg: EngineConfig) -> tuple[int, int]:
     quiet_pjlib()
     ep.libCreate()
     ep.libInit(_endpoint_config(cfg))
-    transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tls_transport_config(cfg))
+    if cfg.sip_relay:
+        # Plain SIP only to our own relay (tls_relay.py): loopback, which it checks is this process.
+        tcp = pj.TransportConfig()
+        tcp.boundAddress = "127.0.0.1"
+        transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TCP, tcp)
+    else:
+        transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tls_transport_config(cfg))
     local = str(ep.transportGetInfo(transport_id).localName)
     sip_port = int(local.rsplit(":", 1)[1]) if ":" in local else 0
     # No sound card in this build: audio goes through our own ports, the null device clocks
@@ -333,6 +341,10 @@ def account_config(spec: AccountSpec, cfg: EngineConfig, transport_id: int) -> A
     med = acc.mediaConfig
     med.srtpUse = pj.PJMEDIA_SRTP_MANDATORY
     med.srtpSecureSignaling = 1  # SDES keys only over TLS (at least the first hop)
+    if cfg.sip_relay:
+        # The first hop is the in-process loopback leg to the relay, which carries it on in TLS 1.3:
+        # the keys still leave the process only inside TLS.
+        med.srtpSecureSignaling = 0
     med.streamKaEnabled = spec.nat_traversal  # keep the NAT pinhole open while VAD sends nothing
     tcfg = med.transportConfig
     tcfg.port = cfg.rtp_port

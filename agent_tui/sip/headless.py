@@ -66,6 +66,7 @@ class HeadlessOptions:
     mute_after: float | None = None
     mute_for: float = 2.0
     bind_address: str = ""
+    tls13_relay: bool = False  # SIP over TLS 1.3 via agent_tui.sip.tls_relay (needs a registrar)
     cert_file: str | None = None  # a TLS listener identity (test peers; the desk has none)
     key_file: str | None = None
     tls_port: int = 0
@@ -174,6 +175,7 @@ def run_headless(
             log_level=opts.log_level,
             log_sip_messages=opts.log_sip_messages,
             user_agent="agent-tui headless",
+            sip_relay=opts.tls13_relay,
         ),
         AccountSpec(
             user=opts.user,

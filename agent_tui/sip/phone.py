@@ -21,7 +21,7 @@ import pjsua2 as pj
 
 from agent_tui.sip import audio as audio_mod
 from agent_tui.sip import events as ev
-from agent_tui.sip import profiles
+from agent_tui.sip import profiles, tls_relay
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
 from agent_tui.sip.endpoint import source_address, stop_accepting
@@ -112,6 +112,7 @@ class Softphone:
             server = account.registrar or account.proxy or account.domain
             engine_config = dataclasses.replace(engine_config, bind_address=source_address(server))
         self.account_spec = account
+        self.relay: tls_relay.SipTlsRelay | None = None  # started by start() when configured
         self.media_spec = media
         self._listener = on_event
         self.engine = SipEngine(engine_config, self._on_event)
@@ -131,11 +132,22 @@ class Softphone:
     # ------------------------------------------------------------------ lifecycle
     def start(self, timeout: float = 15.0) -> None:
         """Start the library, the account (REGISTER when a registrar is set) and the media."""
+        cfg = self.engine.config
+        if cfg.sip_relay and self.account_spec.registrar and self.relay is None:
+            # TLS 1.3 on the system OpenSSL (tls_relay.py): pjsua2 registers at a loopback relay instead.
+            try:
+                self.relay, self.account_spec = tls_relay.relay_account(self.account_spec, cfg.ca_file,
+                                                                       cfg.keepalive_s)
+            except tls_relay.RelayError as exc:
+                raise SipError(str(exc)) from None
         self.engine.start(timeout)
         try:
             self.engine.call(self._setup, timeout=timeout)
         except BaseException:
             self.engine.stop()
+            if self.relay is not None:
+                self.relay.close()
+                self.relay = None
             raise
         if self.account_spec.registrar:
             # Calls reach a registered phone over its own connection to the registrar: nobody
@@ -151,6 +163,8 @@ class Softphone:
         if self.streams is not None:
             self.streams.close()
         self.engine.stop(timeout)
+        if self.relay is not None:
+            self.relay.close()
 
     def _open_headset(self) -> None:
         spec = self.media_spec

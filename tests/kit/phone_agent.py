@@ -7,11 +7,11 @@ stdout (JSON lines). The password, when needed, is the first stdin line
 (``{"password": ...}``) — never on the command line.
 
 Usage: python phone_agent.py --ca CA [--register sip:HOST:PORT;transport=tls --user agent1
-        --domain D] [--play WAV] [--record WAV]
+        --domain D] [--play WAV] [--record WAV] [--bind IP --nat --profile low --vad] (a home phone)
 Commands: {"cmd": "dial", "uri": U} {"cmd": "hold"} {"cmd": "unhold"} {"cmd": "xfer", "uri": U}
           {"cmd": "xfer_replaces", "other": KEY} {"cmd": "dial2", "uri": U} (second, consult call)
           {"cmd": "dtmf", "digits": D} {"cmd": "hangup", "call": KEY?} {"cmd": "record", "path": P}
-          {"cmd": "quit"}
+          {"cmd": "stats", "call": KEY?} (→ "stats": rx/tx packets, loss, jitter, MOS, kbit/s) {"cmd": "quit"}
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ import time
 
 import pjsua2 as pj
 
-from agent_tui.sip import sipuri
+from agent_tui.sip import quality, sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
 from agent_tui.sip.endpoint import account_config
 from agent_tui.sip.engine import SipEngine
-from agent_tui.sip.media import audio_state, call_audio
+from agent_tui.sip.media import audio_state, call_audio, stream_codec
+from agent_tui.sip.tls_relay import relay_account
 
 _events_fd = os.dup(1)
 os.dup2(2, 1)
@@ -47,8 +48,9 @@ class Phone:
         self.args = args
         # pjsua2 on this (the main) thread, driven by the project's one owner loop.
         self.engine = SipEngine(EngineConfig(
-            ca_file=args.ca, bind_address="127.0.0.1", log_level=args.log_level, log_console=True,
-            user_agent="agent-tui test phone", max_calls=4, vad=False, poll_ms=10))
+            ca_file=args.ca, bind_address=args.bind, log_level=args.log_level, log_console=True,
+            user_agent="agent-tui test phone", max_calls=4, vad=args.vad, poll_ms=10, profile=args.profile,
+            keepalive_s=args.keepalive, sip_relay=args.tls13_relay))
         self.engine.open()
         self.engine.on_shutdown(self.drop_pjsua2_objects)
         self.calls: dict[str, Leg] = {}  # every leg, also ended ones (commands name them)
@@ -77,10 +79,13 @@ class Phone:
                     op.statusCode = 200
                     leg.answer(op)
 
+        self.relay = None
         if args.register:
             spec = AccountSpec(user=args.user, domain=args.domain, registrar=args.register,
                                proxy=args.register + ";lr", password=password, first_retry_s=5,
-                               nat_traversal=False)
+                               nat_traversal=args.nat, keepalive_s=args.keepalive)
+            if args.tls13_relay:
+                self.relay, spec = relay_account(spec, args.ca, args.keepalive)
         else:
             spec = AccountSpec(user=args.user, domain="127.0.0.1", nat_traversal=False)
         self.acc = Acc()
@@ -153,9 +158,31 @@ class Phone:
             emit({"ev": "conference", "calls": [cmd["call"], cmd["other"]]})
         elif op == "dtmf" and leg is not None:
             leg.dialDtmf(cmd["digits"])
+        elif op == "stats" and leg is not None:
+            emit({"ev": "stats", "call": leg.key, **stream_figures(leg)})
+        elif op == "relay":
+            emit({"ev": "relay", "version": self.relay and self.relay.version, "refused": self.relay and self.relay.refused,
+                  "port": self.relay and self.relay.local_port, "error": self.relay and self.relay.last_error})
         elif op == "hangup" and leg is not None:
             leg.hangup(prm)
         return True
+
+
+def stream_figures(call: pj.Call) -> dict:
+    """RTCP counters of the call's audio stream and the call bar's MOS estimate (0 packets: no MOS)."""
+    ci = call.getInfo()
+    idx = next((m.index for m in ci.media if m.type == pj.PJMEDIA_TYPE_AUDIO), None)
+    if idx is None:
+        return {"rx": 0, "tx": 0}
+    st = call.getStreamStat(idx).rtcp
+    rx, lost = int(st.rxStat.pkt), int(st.rxStat.loss)
+    jitter = float(st.rxStat.jitterUsec.last) / 1000.0 if st.rxStat.jitterUsec.n else 0.0
+    rtt = float(st.rttUsec.last) / 1000.0 if st.rttUsec.n else None
+    codec = stream_codec(call, idx)
+    loss = quality.loss_pct(rx, lost)
+    mos = quality.assess(codec.split("/")[0].lower(), rtt, jitter, loss).mos if rx else None
+    return {"rx": rx, "tx": int(st.txStat.pkt), "rx_bytes": int(st.rxStat.bytes), "tx_bytes": int(st.txStat.bytes),
+            "lost": lost, "loss_pct": round(loss, 2), "jitter_ms": jitter, "rtt_ms": rtt, "mos": mos, "codec": codec}
 
 
 class Leg(pj.Call):
@@ -207,6 +234,12 @@ def main() -> int:
     ap.add_argument("--record", default="")
     ap.add_argument("--auto-answer", action="store_true")
     ap.add_argument("--log-level", type=int, default=0)
+    ap.add_argument("--bind", default="127.0.0.1", help="SIP/RTP address (a home lab phone: its LAN address)")
+    ap.add_argument("--nat", action="store_true", help="pjsua's NAT helpers on (a phone behind a home router)")
+    ap.add_argument("--profile", default="normal")
+    ap.add_argument("--tls13-relay", action="store_true", help="SIP via agent_tui.sip.tls_relay (TLS 1.3)")
+    ap.add_argument("--keepalive", type=int, default=25, help="NAT/TCP keep-alive seconds (compressed time in labs)")
+    ap.add_argument("--vad", action="store_true", help="silence suppression on (as the real phone's low profile)")
     args = ap.parse_args()
     password = ""
     if args.register:

@@ -184,6 +184,8 @@ def speech_wav(path: Path, text: str = "Hello, thank you for calling. How can I 
                    capture_output=True)
     raw.unlink()
     return path
+
+
 @pytest.fixture
 def kam_running(center_dir: Path) -> Iterator[tuple[Path, Any]]:
     """A center dir with kamailio enabled, agent1/agent2 HA1s, and Kamailio running: (dir, handle)."""

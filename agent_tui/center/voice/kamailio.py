@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui.center import auth
+from agent_tui.center.voice import rtpengine
 from agent_tui.center.voice import settings as vs
 
 ENGINE_USER = "voice"
@@ -129,7 +130,10 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
     kdir.mkdir(parents=True, exist_ok=True)
     os.chmod(kdir, 0o700)
     port = s.port or _free_port(s.host)
-    addr = {"host": s.host, "port": port, "domain": s.domain}
+    addr: dict[str, Any] = {"host": s.host, "port": port, "domain": s.domain}
+    # Media anchor for calls between agents behind NAT (see rtpengine.py): its control port.
+    if s.media_relay == "rtpengine":
+        addr["rtpengine_ng"] = rtpengine.free_udp_port()
     (kdir / "address.json").write_text(json.dumps(addr), encoding="utf-8")
     tls_dir = cdir / "tls"
     (kdir / "tls.cfg").write_text(_TLS_CFG.format(tls=tls_dir), encoding="utf-8")
@@ -142,7 +146,8 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
     (kdir / "run").mkdir(exist_ok=True)
     text = _KAMAILIO_CFG.format(
         host=s.host, port=port, domain=s.domain, mpath=_modules_dir(), tls_cfg=kdir / "tls.cfg",
-        db=db, run=kdir / "run", engine=ENGINE_USER, max_in=MAX_SIP_IN, max_out=PJSIP_MAX_PKT_LEN,
+        db=db, run=kdir / "run", engine=ENGINE_USER, **_media_parts(addr.get("rtpengine_ng")),
+        max_in=MAX_SIP_IN, max_out=PJSIP_MAX_PKT_LEN,
         per_user=s.calls_per_user_s, per_target=s.calls_per_agent_s, per_source=s.calls_per_source_s,
         global_calls=s.customer_calls_s, retry_after=s.retry_after_s, proxy_token=proxy_token(cdir),
     )
@@ -150,6 +155,20 @@ def write_kamailio_config(center_dir: Path, cfg: Any) -> Path:
     _write_private(path, text)  # it holds the proxy token the engine checks
     engine_credentials(cdir, s.domain)  # the engine's own account exists from the start
     return path
+
+
+def _media_parts(ng_port: int | None) -> dict[str, str]:
+    """The kamailio.cfg pieces that hand every SDP (and BYE/CANCEL) to rtpengine; empty without it."""
+    if not ng_port:
+        return {"media_modules": "", "media_request": "", "media_reply": ""}
+    flags = rtpengine.MANAGE_FLAGS
+    return {
+        "media_modules": f'loadmodule "rtpengine.so"\nmodparam("rtpengine", "rtpengine_sock", '
+                         f'"udp:127.0.0.1:{ng_port}")\n',
+        "media_request": f'    if (has_body("application/sdp") || is_method("BYE|CANCEL")) {{\n'
+                         f'        rtpengine_manage("{flags}");\n    }}\n',
+        "media_reply": f'    if (has_body("application/sdp")) {{\n        rtpengine_manage("{flags}");\n    }}\n',
+    }
 
 
 def ha1(user: str, domain: str, password: str) -> str:
@@ -261,10 +280,13 @@ class KamailioHandle:
     host: str
     port: int
     log: Path
+    relay: rtpengine.RtpengineHandle | None = None  # the media anchor started with it, if configured
 
     def stop(self, timeout: float = 5.0) -> None:
         """End Kamailio and every child it forked (its own process group, made at start)."""
         pgid = self.proc.pid  # start_new_session=True: the group is ours alone
+        if self.relay is not None:
+            self.relay.stop(timeout)
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -308,6 +330,18 @@ def start_kamailio(center_dir: Path, timeout: float = 15.0) -> KamailioHandle:
     if mpath and not Path(mpath, "tls.so").exists():
         raise KamailioError(f"Kamailio's TLS module is missing in {mpath} — install the Debian packages "
                             "`kamailio kamailio-tls-modules` (./dev does)")
+    relay = None
+    if addr.get("rtpengine_ng"):
+        # The control port was picked when the config was written (maybe days ago): pick a free one
+        # now and point Kamailio at it.
+        old, new = int(addr["rtpengine_ng"]), rtpengine.free_udp_port()
+        cfg.write_text(cfg.read_text().replace(f"udp:127.0.0.1:{old}", f"udp:127.0.0.1:{new}"), encoding="utf-8")
+        addr["rtpengine_ng"] = new
+        (kdir / "address.json").write_text(json.dumps(addr), encoding="utf-8")
+        try:
+            relay = rtpengine.start_rtpengine(kdir / "run" / "rtpengine", addr["host"], new)
+        except rtpengine.RtpengineError as exc:
+            raise KamailioError(str(exc)) from None
     log_path = kdir / "kamailio.log"
     log = open(log_path, "ab")  # noqa: SIM115 — handed to the child, closed right after
     try:
@@ -318,7 +352,7 @@ def start_kamailio(center_dir: Path, timeout: float = 15.0) -> KamailioHandle:
         )
     finally:
         log.close()
-    handle = KamailioHandle(proc, addr["host"], int(addr["port"]), log_path)
+    handle = KamailioHandle(proc, addr["host"], int(addr["port"]), log_path, relay)
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
@@ -420,6 +454,7 @@ loadmodule "nathelper.so"
 loadmodule "sdpops.so"
 loadmodule "pipelimit.so"
 
+{media_modules}
 modparam("tls", "config", "{tls_cfg}")
 # Non-caching: db_text re-reads a table file when it changed (new HA1 after a password login).
 modparam("db_text", "db_mode", 1)
@@ -532,7 +567,7 @@ request_route {{
         }}
         consume_credentials();
         if ($au != "{engine}" && !pl_check("user:$au", "TAILDROP", {per_user})) {{ route(TOO_MANY); }}
-        append_hf("X-Agent-Tui-Agent: $au\r\n");
+        append_hf("X-Agent-Tui-Agent: $au\\r\\n");
     }} else if (is_method("INVITE")) {{
         # A customer call: bounded per source address and for all sources together.
         if (!pl_check("src:$si", "TAILDROP", {per_source})) {{ route(TOO_MANY); }}
@@ -540,7 +575,7 @@ request_route {{
     }}
     # The engine believes only requests that carry this proxy's secret (it came through here,
     # so X-Agent-Tui-Agent was set by us, not by the caller).
-    append_hf("X-Agent-Tui-Proxy: {proxy_token}\r\n");
+    append_hf("X-Agent-Tui-Proxy: {proxy_token}\\r\\n");
     $ru = "sip:{engine}@{domain}";
     if (!lookup("location")) {{
         sl_send_reply("503", "Voice engine not registered");
@@ -582,14 +617,14 @@ route[SRTP_ONLY] {{
 
 route[TOO_MANY] {{
     xlog("L_WARN", "rate limit: 503 to $rm from $si:$sp ($fU -> $rU)\n");
-    append_to_reply("Retry-After: {retry_after}\r\n");
+    append_to_reply("Retry-After: {retry_after}\\r\\n");
     sl_send_reply("503", "Too Many Requests");
     exit;
 }}
 
 route[RELAY] {{
     xlog("L_INFO", "relay $rm $ru du=$du from $si:$sp\n");
-    if (is_method("INVITE|BYE|UPDATE|CANCEL|ACK")) {{
+{media_request}    if (is_method("INVITE|BYE|UPDATE|CANCEL|ACK")) {{
         t_on_reply("MANAGE_REPLY");
     }}
     if (!t_relay()) {{
@@ -622,7 +657,7 @@ route[REGISTRAR] {{
     consume_credentials();
     # Store where the REGISTER really came from: calls go back over that TLS connection.
     fix_nated_register();
-    xlog("L_INFO", "register $fu from $si:$sp ct=$ct\n");
+    xlog("L_INFO", "register $fu from $si:$sp ct=$ct tls=$tls_version\n");
     if ($fU == "{engine}") {{
         # Several voice engines may register (one contact each, distinct q values).
         if (!save("location")) {{
@@ -655,7 +690,7 @@ onsend_route {{
 
 onreply_route[MANAGE_REPLY] {{
     xlog("L_INFO", "reply $rs $rm from $si:$sp ct=$ct\n");
-    if (status =~ "[12][0-9][0-9]") {{
+{media_reply}    if (status =~ "[12][0-9][0-9]") {{
         set_contact_alias();
     }}
 }}

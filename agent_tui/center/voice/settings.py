@@ -30,6 +30,8 @@ class KamailioSettings:
     calls_per_user_s: int = 3  # calls placed by one authenticated agent
     calls_per_agent_s: int = 2  # calls ringing one agent (the engine's own rings are exempt)
     retry_after_s: int = 5
+    # Media anchor for calls that bypass the engine (agents behind NAT): "rtpengine" or "none".
+    media_relay: str = "rtpengine"
 
 
 @dataclass
@@ -126,6 +128,9 @@ def parse_voice_settings(raw: dict[str, Any] | None) -> VoiceSettings:
                 _want(isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 10000,
                       f"kamailio.{key}", "must be a whole number 1..10000")
                 setattr(s.kamailio, key, value)
+            elif key == "media_relay":
+                _want(value in ("rtpengine", "none"), "kamailio.media_relay", "must be rtpengine or none")
+                s.kamailio.media_relay = value
             else:
                 raise VoiceConfigError(f"center.yaml: voice.kamailio.{key}: unknown setting")
     return s
