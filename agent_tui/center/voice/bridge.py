@@ -90,6 +90,8 @@ class VoiceBridge:
         self.call_engine: dict[str, _EngineProc] = {}  # engine call id -> its engine
         self.calls: dict[str, _Call] = {}  # engine call id -> call
         self.by_conv: dict[str, str] = {}  # conversation -> engine call id
+        self._opening = False  # inside hub.open_conversation for a new call
+        self._early_offers: dict[str, list[tuple[str, dict]]] = {}  # offers made while opening it
         self.ring_ms: list[float] = []  # INVITE -> 180 at the engine, for figures
         self._stderr: Any = None
         self._stopping = False
@@ -357,12 +359,21 @@ class VoiceBridge:
                 log.warning("voice: %s already has %d waiting calls; refused another", ev["from"], waiting)
                 self._send({"cmd": "hangup", "call": ev["call"]}, eng)
                 return
-            summary = self.hub.open_conversation(
-                "voice", ev["from"], name=ev.get("name") or None, queue=self._queue_for(ev.get("to", "")))
+            self._opening = True
+            try:
+                summary = self.hub.open_conversation(
+                    "voice", ev["from"], name=ev.get("name") or None, queue=self._queue_for(ev.get("to", "")))
+            finally:
+                self._opening = False
             c = _Call(call=ev["call"], conv=summary["id"], caller=ev["from"])
             self.calls[c.call] = c
             self.call_engine[c.call] = eng
             self.by_conv[c.conv] = c.call
+            # The router may already have offered it, inside open_conversation (it routes right
+            # after the commit): those offers arrived before the call was known here.
+            early, self._early_offers = self._early_offers.get(c.conv, []), {}  # others: not calls
+            for what, data in early:
+                self._on_offer(what, data)
             # open_conversation already wrote "Incoming call from …" into the transcript.
             return
         if kind == "outbound_refused":
@@ -489,6 +500,8 @@ class VoiceBridge:
         conv_id = conv.get("id") if isinstance(conv, dict) else conv
         call = self.by_conv.get(conv_id or "")
         if call is None:
+            if self._opening:  # a call's conversation being opened right now: keep for it
+                self._early_offers.setdefault(conv_id or "", []).append((what, data))
             return
         c = self.calls[call]
         agent = data.get("user", "")
