@@ -651,7 +651,12 @@ class DeskApp(App[None]):
                  ("enter", t("act.send"), "composer (chat/SMS/social)"),
                  (self._keymap.get("composer.send", "ctrl+s"), t("act.send"), "composer.send"),
                  (self._keymap.get("composer.quote", "ctrl+g"), t("help.quote"), "composer.quote"),
-                 ("alt+enter", t("help.newline"), "composer")]
+                 ("alt+enter", t("help.newline"), "composer"),
+                 (self._keymap.get("desk.escalate", "alt+e"), t("act.escalate"), "desk.escalate"),
+                 (self._keymap.get("desk.announcement_read", ANN_READ_KEY), t("act.ann_read"),
+                  "desk.announcement_read")]
+        if self.lead.is_lead():
+            rows.append((self._keymap.get("app.lead", "ctrl+l"), t("act.lead"), "app.lead"))
         if self.phone is not None:
             rows += self.phone.help_rows()
         info = []

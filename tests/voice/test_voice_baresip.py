@@ -20,7 +20,6 @@ from tests.kit.audio_check import write_tone_wav
 from tests.kit.interop_levels import AGENT_HZ, AMP, CUSTOMER_HZ, measure, tone_rms
 from tests.kit.voicekit import PY, start_engine
 from tests.kit.waiting import wait_until
-from tests.voice.test_voice_kamailio import kam_center  # noqa: F401  (pytest fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not bs_kit.available(), reason="baresip-core not installed")]
 
@@ -32,7 +31,7 @@ def test_baresip_customer_is_level_correct_both_ways(codec, tmp_path, procs):
     assert abs(got["agent_to_customer_db"]) <= 1.0, got
 
 
-def test_baresip_as_a_registered_agent_phone(kam_center, procs, tmp_path):  # noqa: F811
+def test_baresip_as_a_registered_agent_phone(kam_center, procs, tmp_path):
     kamailio.set_sip_password(kam_center, "agent1", "s3cret-agent1")
     eng = start_engine(procs, kam_center)
     assert eng.wait("registration", timeout=20)["code"] == 200

@@ -7,12 +7,11 @@ import pytest
 
 from agent_tui.center.voice import kamailio
 from tests.kit.sdp_offers import BAD_OFFERS, GOOD_CRYPTO, final_response
-from tests.voice.test_voice_kamailio import kam_center  # noqa: F401  (pytest fixture)
 
 pytestmark = pytest.mark.slow
 
 
-def test_kamailio_answers_every_unacceptable_offer_with_488_and_a_warning(kam_center):  # noqa: F811
+def test_kamailio_answers_every_unacceptable_offer_with_488_and_a_warning(kam_center):
     a = kamailio.address(kam_center)
     ca = str(kam_center / "tls" / "ca.pem")
     for what, (transport, crypto) in BAD_OFFERS.items():
