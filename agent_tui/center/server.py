@@ -272,7 +272,11 @@ class CenterServer:
             if refused_for is not None:
                 # Nothing more is read from it until the wait is over (the deadline still runs):
                 # a crowd guessing in a tight loop on open connections took the event loop's time.
-                await asyncio.sleep(min(refused_for, max(0.0, deadline - time.monotonic())))
+                # A peer that closes meanwhile is let go at once (it must not hold its address's slot).
+                try:
+                    await asyncio.wait_for(s.ws.wait_closed(), min(refused_for, max(0.0, deadline - time.monotonic())))
+                except asyncio.TimeoutError:
+                    pass
                 continue
             resume = frame.get("resume", {}).get("since") if frame.get("resume") else None
             s.conn = Conn(user, sid, s.send, s.close, frame.get("client", ""))

@@ -30,9 +30,9 @@ log = logging.getLogger("agent_tui.center.tls_gate")
 class TlsGate(asyncio.Protocol):
     """The asyncio protocol of one accepted TCP connection until its TLS handshake is done."""
 
-    def __init__(self, inner: ServerConnection, ctx: ssl.SSLContext, refuse: Callable[[str], bool],
-                 tasks: set[asyncio.Task[None]], handshake_timeout: float):
-        self.inner = inner
+    def __init__(self, make_inner: Callable[[], ServerConnection], ctx: ssl.SSLContext,
+                 refuse: Callable[[str], bool], tasks: set[asyncio.Task[None]], handshake_timeout: float):
+        self._make_inner = make_inner  # built only for a connection that passes the gate
         self._ctx = ctx
         self._refuse = refuse
         self._tasks = tasks
@@ -66,10 +66,11 @@ class TlsGate(asyncio.Protocol):
         if tls is None or self._lost or tls.is_closing():
             raw.abort()
             return
-        tls.set_protocol(self.inner)
-        self.inner.connection_made(tls)
+        inner = self._make_inner()
+        tls.set_protocol(inner)
+        inner.connection_made(tls)
         for data in self._early:
-            self.inner.data_received(data)
+            inner.data_received(data)
         self._early.clear()
 
     def data_received(self, data: bytes) -> None:
@@ -87,6 +88,6 @@ def gated(ctx: ssl.SSLContext, refuse: Callable[[str], bool], tasks: set[asyncio
     """A ``create_connection`` for websockets' ``serve`` (called with ``ssl=None``): its connections behind a gate."""
 
     def create(*args: Any, **kwargs: Any) -> TlsGate:
-        return TlsGate(ServerConnection(*args, **kwargs), ctx, refuse, tasks, handshake_timeout)
+        return TlsGate(lambda: ServerConnection(*args, **kwargs), ctx, refuse, tasks, handshake_timeout)
 
     return create
