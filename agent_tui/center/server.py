@@ -128,14 +128,14 @@ class CenterServer:
     async def stop(self) -> None:
         if self._watchdog is not None:
             self._watchdog.cancel()
-        for t in list(self._handshakes):
-            t.cancel()
         for s in list(self._sessions):
             s.close(1001, "center stopping")
         if self._http_server is not None:
             self._http_server.close()
         if self._ws_server is not None:
             self._ws_server.close()
+            for t in list(self._handshakes):  # connections still in their TLS handshake (tls_gate)
+                t.cancel()
             try:
                 await asyncio.wait_for(self._ws_server.wait_closed(), 5)
             except asyncio.TimeoutError:

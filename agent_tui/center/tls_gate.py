@@ -26,6 +26,8 @@ from websockets.asyncio.server import ServerConnection
 
 log = logging.getLogger("agent_tui.center.tls_gate")
 
+SHUTDOWN_TIMEOUT_S = 5.0  # the TLS close of a connection (websockets' close_timeout, as before the gate)
+
 
 class TlsGate(asyncio.Protocol):
     """The asyncio protocol of one accepted TCP connection until its TLS handshake is done."""
@@ -55,11 +57,11 @@ class TlsGate(asyncio.Protocol):
         loop = asyncio.get_running_loop()
         try:
             tls = await loop.start_tls(raw, self, self._ctx, server_side=True,
-                                       ssl_handshake_timeout=self._timeout)
+                                       ssl_handshake_timeout=self._timeout, ssl_shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         except asyncio.CancelledError:
             raw.abort()
             raise
-        except (OSError, ssl.SSLError, asyncio.TimeoutError, ConnectionError) as exc:
+        except Exception as exc:  # noqa: BLE001 — whatever a peer does to its handshake ends only its connection
             log.debug("TLS handshake failed: %r", exc)
             raw.abort()
             return
