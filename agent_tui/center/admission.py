@@ -19,11 +19,12 @@ connections must not make a real login wait. So:
   does not count: a burst of real logins behind one office NAT must not time out).
   A connection over the cap gets an HTTP 503 with ``Retry-After`` (a clear, retryable answer),
   but at most one a second per address (:data:`BUSY_ANSWER_EVERY_S`): the others are closed at
-  TCP accept, before any TLS work (:mod:`agent_tui.center.tls_gate`) — a crowd reconnecting
-  cost the center a TLS handshake each, and that, not the hashing, slowed real logins.
+  TCP accept, before any TLS work (:mod:`agent_tui.center.tls_gate`): a crowd reconnecting
+  cost the center's event loop a TLS handshake, a request and a 503 each.
 - **A guess that is refused** (``rate_limited``) is answered at once, and the center then reads
-  nothing more from that connection until the wait is over (or its login deadline closes it):
-  a crowd that keeps guessing on open connections costs nothing while it waits.
+  nothing more from that connection until the wait is over, the peer closes, or its login deadline
+  closes it: a crowd guessing in a tight loop on open connections took the event loop's time
+  (with the TLS handshakes above, not the hashing, that is what slowed real logins).
 - Token logins do not pass through here: a token check is one SHA-256 and one lookup.
 
 All of it is memory only, in the center's event loop; a restart forgets the delays
