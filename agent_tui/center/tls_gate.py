@@ -56,7 +56,8 @@ class TlsGate(asyncio.Protocol):
     async def _start_tls(self, raw: asyncio.Transport) -> None:
         loop = asyncio.get_running_loop()
         try:
-            tls = await loop.start_tls(raw, self, self._ctx, server_side=True,
+            # ssl_shutdown_timeout is in asyncio since 3.11; typeshed's AbstractEventLoop lacks it.
+            tls = await loop.start_tls(raw, self, self._ctx, server_side=True,  # type: ignore[call-arg]
                                        ssl_handshake_timeout=self._timeout, ssl_shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         except asyncio.CancelledError:
             raw.abort()
