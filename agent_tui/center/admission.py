@@ -17,6 +17,14 @@ connections must not make a real login wait. So:
 - **Unauthenticated connections per address** are capped (:data:`MAX_PRELOGIN_PER_ADDR`)
   and get :data:`LOGIN_DEADLINE_S` to log in (time spent waiting for a password check
   does not count: a burst of real logins behind one office NAT must not time out).
+  A connection over the cap gets an HTTP 503 with ``Retry-After`` (a clear, retryable answer),
+  but at most one a second per address (:data:`BUSY_ANSWER_EVERY_S`): the others are closed at
+  TCP accept, before any TLS work (:mod:`agent_tui.center.tls_gate`): a crowd reconnecting
+  cost the center's event loop a TLS handshake, a request and a 503 each.
+- **A guess that is refused** (``rate_limited``) is answered at once, and the center then reads
+  nothing more from that connection until the wait is over, the peer closes, or its login deadline
+  closes it: a crowd guessing in a tight loop on open connections took the event loop's time
+  (with the TLS handshakes above, not the hashing, that is what slowed real logins).
 - Token logins do not pass through here: a token check is one SHA-256 and one lookup.
 
 All of it is memory only, in the center's event loop; a restart forgets the delays
@@ -28,11 +36,14 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent_tui.center import auth
+
+log = logging.getLogger("agent_tui.center.admission")
 
 FREE_FAILURES_USER_ADDR = 5  # wrong passwords for one user from one address before delays start
 FREE_FAILURES_ADDR = 20  # wrong passwords from one address (any users) before delays start
@@ -42,6 +53,8 @@ MAX_KEYS = 20_000
 HASH_WORKERS = 2
 MAX_PRELOGIN_PER_ADDR = 16
 LOGIN_DEADLINE_S = 5.0
+BUSY_ANSWER_EVERY_S = 1.0  # an over-cap address gets an HTTP 503 at most this often; else closed before TLS
+BUSY_RETRY_AFTER_S = 2  # the Retry-After of that 503
 
 
 class RateLimited(Exception):
@@ -180,6 +193,8 @@ class Admission:
         self.by_user_addr = FailureTable(FREE_FAILURES_USER_ADDR, clock)
         self.max_prelogin = max_prelogin
         self._prelogin: collections.Counter[str] = collections.Counter()
+        self._clock = clock
+        self._busy_answered: collections.OrderedDict[str, float] = collections.OrderedDict()
         self._pool = concurrent.futures.ThreadPoolExecutor(hash_workers, thread_name_prefix="scrypt")
         self._hash_slots = FairSlots(hash_workers)
         self._jobs: set[asyncio.Task[bool]] = set()
@@ -189,6 +204,20 @@ class Admission:
     def busy(self, addr: str) -> bool:
         """*addr* has as many unauthenticated connections as it may (refuse the next before its upgrade)."""
         return self._prelogin[addr] >= self.max_prelogin
+
+    def refuse_before_tls(self, addr: str) -> bool:
+        """Close this new connection at TCP accept: *addr* is over its cap and had its 503 a moment ago."""
+        if not self.busy(addr):
+            return False
+        last = self._busy_answered.get(addr)
+        return last is not None and self._clock() - last < BUSY_ANSWER_EVERY_S
+
+    def busy_answered(self, addr: str) -> None:
+        """*addr* was just told (HTTP 503) that it is over its cap."""
+        self._busy_answered.pop(addr, None)
+        self._busy_answered[addr] = self._clock()
+        while len(self._busy_answered) > MAX_KEYS:
+            self._busy_answered.popitem(last=False)
 
     def enter(self, addr: str) -> bool:
         """A connection from *addr* starts its login; False when that address has too many."""
@@ -202,6 +231,7 @@ class Admission:
         self._prelogin[addr] -= 1
         if self._prelogin[addr] <= 0:
             del self._prelogin[addr]
+            self._busy_answered.pop(addr, None)
 
     # ------------------------------------------------------------------ password logins
 
@@ -232,7 +262,9 @@ class Admission:
             job.exception()  # retrieved: a caller that gave up must not leave an "exception never retrieved"
 
     async def _hash(self, user: str, addr: str, password: str, stored: str | None) -> bool:
+        t0 = time.monotonic()
         await self._hash_slots.acquire(addr)
+        t1 = time.monotonic()
         try:
             self.check(user, addr)  # failures counted while this one waited
             loop = asyncio.get_running_loop()
@@ -240,6 +272,9 @@ class Admission:
         finally:
             self._hash_slots.release(addr)
         if ok:
+            # Where a password login's time goes (bench/login_attack.py reads it).
+            log.info("password check for %s: %.0f ms waiting for a hashing slot, %.0f ms hashing", user,
+                     (t1 - t0) * 1000, (time.monotonic() - t1) * 1000)
             self.by_user_addr.succeed((user, addr))
         else:
             self.by_user_addr.fail((user, addr))

@@ -32,11 +32,12 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from agent_tui.center.admission import LOGIN_DEADLINE_S, Admission, RateLimited
+from agent_tui.center.admission import BUSY_RETRY_AFTER_S, LOGIN_DEADLINE_S, Admission, RateLimited
 from agent_tui.center.config import CenterConfig
 from agent_tui.center.hub import Conn, DomainError, Hub
 from agent_tui.center.send_queue import CLOSE_BEHIND, CLOSE_BUSY, SendQueue
 from agent_tui.center.storage import StorageFull
+from agent_tui.center.tls_gate import gated
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
 from agent_tui.secure.tls import server_ssl_context
@@ -54,6 +55,7 @@ WS_MAX_QUEUE = 4
 # The transport's own buffer: ws.send waits (and the writer counts as blocked) above this.
 WS_WRITE_LIMIT = 32 * 1024
 STALL_CHECK_S = 1.0  # how often sessions are checked for a writer stuck on a full socket
+TLS_HANDSHAKE_TIMEOUT_S = 10.0
 
 
 class _Session:
@@ -96,12 +98,17 @@ class CenterServer:
         self.admission = Admission()
         self.keepalive_s = cfg.keepalive_s
         self._watchdog: asyncio.Task[None] | None = None
+        self._handshakes: set[asyncio.Task[None]] = set()  # TLS handshakes in the gate (tls_gate)
         self.url = ""
         self.ingress_url = ""
 
     async def start(self) -> None:
+        # TLS is done by the gate (not by the listening socket), so that an address over its cap
+        # is refused before the handshake: see agent_tui/center/tls_gate.py.
+        gate = gated(self.ssl, self.admission.refuse_before_tls, self._handshakes, TLS_HANDSHAKE_TIMEOUT_S)
         self._ws_server = await serve(
-            self._handle, self.host, self.port, ssl=self.ssl, subprotocols=[Subprotocol(m.SUBPROTOCOL)],
+            self._handle, self.host, self.port, ssl=None, create_connection=gate,  # type: ignore[arg-type]
+            subprotocols=[Subprotocol(m.SUBPROTOCOL)],
             compression="deflate", max_size=WS_MAX_SIZE, max_queue=WS_MAX_QUEUE, write_limit=WS_WRITE_LIMIT,
             ping_interval=self.keepalive_s / 2, ping_timeout=self.keepalive_s / 2,
             close_timeout=5, process_request=self._check_subprotocol,
@@ -127,6 +134,8 @@ class CenterServer:
             self._http_server.close()
         if self._ws_server is not None:
             self._ws_server.close()
+            for t in list(self._handshakes):  # connections still in their TLS handshake (tls_gate)
+                t.cancel()
             try:
                 await asyncio.wait_for(self._ws_server.wait_closed(), 5)
             except asyncio.TimeoutError:
@@ -158,8 +167,13 @@ class CenterServer:
             return connection.respond(400, f"this is an agent-tui center; use subprotocol {m.SUBPROTOCOL}\n")
         peer = connection.remote_address
         if peer and self.admission.busy(str(peer[0])):
-            # Cheaper than upgrading and then closing: a crowd from one address costs less.
-            return connection.respond(503, "too many logins in progress from your address; try again later\n")
+            # Cheaper than upgrading and then closing; and a clear answer the desk retries after a while.
+            # The next connections from there within a second are closed before TLS (tls_gate).
+            self.admission.busy_answered(str(peer[0]))
+            response = connection.respond(
+                503, "the center is busy: too many logins in progress from your address; try again later\n")
+            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+            return response
         return None
 
     # ------------------------------------------------------------------ websocket sessions
@@ -240,6 +254,7 @@ class CenterServer:
                     return False
                 continue
             checking = time.monotonic()
+            refused_for: float | None = None
             try:
                 user, sid, token = await self._authenticate(frame, s.addr)
             except RateLimited as exc:
@@ -247,24 +262,36 @@ class CenterServer:
                 # than the TLS handshake of a reconnect (holding the answer back made crowds reconnect).
                 if not s.protocol_error(codec.error_frame("rate_limited", str(exc))):
                     return False
-                continue
+                refused_for = exc.retry_after
             except DomainError as exc:
                 if not s.protocol_error(codec.error_frame(exc.code, exc.message)):
                     return False
                 continue
             finally:
                 deadline += time.monotonic() - checking
+            if refused_for is not None:
+                # Nothing more is read from it until the wait is over (the deadline still runs):
+                # a crowd guessing in a tight loop on open connections took the event loop's time.
+                # A peer that closes meanwhile is let go at once (it must not hold its address's slot).
+                try:
+                    await asyncio.wait_for(s.ws.wait_closed(), min(refused_for, max(0.0, deadline - time.monotonic())))
+                except asyncio.TimeoutError:
+                    pass
+                continue
             resume = frame.get("resume", {}).get("since") if frame.get("resume") else None
             s.conn = Conn(user, sid, s.send, s.close, frame.get("client", ""))
             s.conn.max_frame = frame["max_frame"]
             s.out.label = f"{user} ({s.addr})"
             s.out.replay = True  # the welcome and a resumed backlog are not held to the queue limit
+            attaching = time.monotonic()
             try:
                 welcome = self.hub.attach(s.conn, token, resume)
             finally:
                 s.out.replay = False
-            log.info("session %s: %s logged in (%s, %s)", sid, user, frame.get("client", "?"),
-                     "resumed" if welcome["resumed"] else "snapshot")
+            # Where a login's time went (bench/login_attack.py reads it): the check, then the welcome.
+            log.info("session %s: %s logged in (%s, %s; check %.0f ms, welcome %.0f ms)", sid, user,
+                     frame.get("client", "?"), "resumed" if welcome["resumed"] else "snapshot",
+                     (attaching - checking) * 1000, (time.monotonic() - attaching) * 1000)
             return True
 
     async def _authenticate(self, hello: dict, addr: str) -> tuple[str, str, str]:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from agent_tui import __version__
 from agent_tui.protocol import codec
@@ -430,6 +430,11 @@ class CenterClient:
             raise UnreachableError(f"TLS handshake with {self._hostport} failed: {exc}") from None
         except InvalidURI as exc:
             raise UnreachableError(f"bad server address {self.server!r}: {exc}") from None
+        except InvalidStatus as exc:
+            if exc.response.status_code == 503:  # the center's login admission: retried with the backoff
+                raise UnreachableError(f"the center at {self._hostport} is busy (too many logins in progress "
+                                       "from this address); trying again") from None
+            raise UnreachableError(f"{self._hostport} is not an agent-tui center: {exc}") from None
         except InvalidHandshake as exc:
             raise UnreachableError(f"{self._hostport} is not an agent-tui center: {exc}") from None
         except (OSError, asyncio.TimeoutError) as exc:
