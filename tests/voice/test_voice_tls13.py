@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from agent_tui.center.config import load_center_config
 from agent_tui.center.voice import kamailio
 from agent_tui.sip.tls_relay import SipTlsRelay, rewrite, split_messages
 from tests.kit.paths import child_env
@@ -20,20 +19,6 @@ from tests.kit.waiting import wait_until
 from tests.voice.voice_audio import band_share, rms, windows
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def kam13(center_dir: Path):
-    (center_dir / "center.yaml").write_text(
-        "voice:\n  enabled: true\n  kamailio: {enabled: true, port: 0}\n", encoding="utf-8")
-    kamailio.write_kamailio_config(center_dir, load_center_config(center_dir))
-    for user in ("agent1", "agent2"):
-        kamailio.set_sip_password(center_dir, user, "s3cret-" + user)
-    handle = kamailio.start_kamailio(center_dir)
-    try:
-        yield center_dir, handle
-    finally:
-        handle.stop()
 
 
 def _relay_phone(procs, center: Path, user: str, play: Path, record: Path):
@@ -46,16 +31,16 @@ def _relay_phone(procs, center: Path, user: str, play: Path, record: Path):
     return p
 
 
-def test_kamailio_speaks_tls13_to_openssl(kam13) -> None:
-    center, handle = kam13
+def test_kamailio_speaks_tls13_to_openssl(kam_running) -> None:
+    center, handle = kam_running
     out = subprocess.run(["openssl", "s_client", "-connect", f"{handle.host}:{handle.port}", "-tls1_3", "-brief",
                           "-CAfile", str(center / "tls" / "ca.pem"), "-verify_return_error"],
                          input="", capture_output=True, text=True, timeout=20)
     assert "Protocol version: TLSv1.3" in out.stdout + out.stderr, out.stderr
 
 
-def test_relay_serves_only_its_own_process(kam13, tmp_path) -> None:
-    center, handle = kam13
+def test_relay_serves_only_its_own_process(kam_running, tmp_path) -> None:
+    center, handle = kam_running
     relay = SipTlsRelay(handle.host, handle.port, center / "tls" / "ca.pem")
     try:
         # Another process connecting to the loopback port is cut off before any byte is relayed.
@@ -80,10 +65,10 @@ def test_framing_and_rewriting_touch_headers_only() -> None:
     assert b"Route: <sip:10.0.0.1:5061;transport=tls;lr>" in out and out.endswith(b"\r\n\r\nsip:1")
 
 
-def test_headless_phone_calls_over_tls13(kam13, tones, procs, tmp_path) -> None:
+def test_headless_phone_calls_over_tls13(kam_running, tones, procs, tmp_path) -> None:
     """The tester's headless phone (`ctl phone --tls13`, Softphone starts the relay) calls agent2, whose
     test phone also uses a relay: INVITE, ACK and BYE through both relays, SRTP audio both ways."""
-    center, handle = kam13
+    center, handle = kam_running
     p2 = _relay_phone(procs, center, "agent2", tones["agent2"], tmp_path / "a2")
     assert p2.wait("registration", timeout=20)["code"] == 200
     p2.send(cmd="relay")
