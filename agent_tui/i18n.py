@@ -508,3 +508,19 @@ def state_word(state: str) -> str:
     """An agent state in words (``available`` -> ``Available`` / ``Beschikbaar``)."""
     key = f"state.{state}"
     return t(key) if key in EN else str(state)
+
+# --- issue 8, the footer at narrow widths (shift): short labels, the keys an agent needs first ---
+EN.update({
+    "key.short.accept": "Accept", "key.short.decline": "Decline", "key.short.choose_state": "State",
+    "key.short.send": "Send", "key.short.wrapup": "Wrap up", "key.short.knowledge": "KB",
+    "key.short.toggle_note": "Note", "key.short.transfer": "Transfer", "key.short.show_conversations": "Convs",
+    "key.short.show_colleagues": "People", "key.short.show_team": "Team", "key.short.help": "Help",
+    "key.short.quit": "Quit",
+})
+NL.update({
+    "key.short.accept": "Aannemen", "key.short.decline": "Weigeren", "key.short.choose_state": "Status",
+    "key.short.send": "Stuur", "key.short.wrapup": "Afronden", "key.short.knowledge": "KB",
+    "key.short.toggle_note": "Notitie", "key.short.transfer": "Doorv.", "key.short.show_conversations": "Gespr.",
+    "key.short.show_colleagues": "Collega's", "key.short.show_team": "Team", "key.short.help": "Help",
+    "key.short.quit": "Stop",
+})

@@ -44,6 +44,9 @@ class CenterConfig:
     keepalive_s: float = 60.0
     event_retention_days: float = 7.0
     capacity: dict[str, int] = field(default_factory=lambda: dict(m.DEFAULT_CAPACITY))
+    # Whether agents take written contacts during a call (a user's capacity JSON may override it):
+    # if so, a chat offer they let ring out on a call makes them `missed` like any other.
+    chat_during_call: bool = False
     sla_s: dict[str, int] = field(
         default_factory=lambda: {"voice": 20, "chat": 60, "social": 900, "sms": 3600, "email": 14400}
     )
@@ -80,7 +83,7 @@ class CenterConfig:
 _NUM = ("grace_seconds", "offer_timeout_s", "acw_seconds", "reoffer_after_s", "presence_batch_s",
         "stats_tick_s", "token_ttl_hours", "event_retention_days", "simulate_interval_s", "simulate_speed",
         "keepalive_s")
-_BOOL = ("demo", "simulate_customers", "simulate_colleagues")
+_BOOL = ("demo", "simulate_customers", "simulate_colleagues", "chat_during_call")
 _STR = ("host", "ingress_host", "name")
 _PORT = ("port", "ingress_port")
 
@@ -188,6 +191,7 @@ capacity:               # concurrent conversations per agent and channel
   social: 3
   sms: 5
   email: 5
+chat_during_call: false  # true: a chat offer left ringing during a call counts as missed
 demo: {demo}             # simulate customers and colleagues (`serve --quiet` keeps only colleagues)
 voice:                  # phone calls: the voice engine (pjsua2) answers queue_number and routes callers
   enabled: true

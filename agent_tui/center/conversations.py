@@ -167,7 +167,9 @@ class Conversations:
                 return {"conversation": summary, "message": msgs[-1]}
             conv = row["id"]
             conv_store.upsert_customer(self.db, customer, name, self.clock())
-            msg = self._add_message(conv, "in", ("customer", customer, name or row["customer"]), text, subject)
+            # A follow-up without a name carries the stored one, so every client shows the name.
+            known = name or conv_store.customer_name(self.db, customer) or customer
+            msg = self._add_message(conv, "in", ("customer", customer, known), text, subject)
             if priority > row["priority"]:
                 conv_store.raise_priority(self.db, conv, priority)
                 self.routing.raise_priority(conv, priority)

@@ -74,6 +74,7 @@ class Agent:
     grace: asyncio.TimerHandle | None = None
     offers: dict[str, tuple[str, str]] = field(default_factory=dict)  # offer -> (conversation, channel)
     convs: dict[str, tuple[str, str]] = field(default_factory=dict)  # conversation -> (channel, status)
+    chat_during_call: bool = False  # see CenterConfig.chat_during_call
 
     @property
     def present(self) -> bool:

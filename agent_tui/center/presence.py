@@ -51,13 +51,15 @@ class Presence:
 
     def _load_user(self, row: sqlite3.Row, now: float) -> None:
         cap = dict(self.cfg.capacity)
-        cap.update(loads(row["capacity"], {}) or {})
+        own = dict(loads(row["capacity"], {}) or {})
+        during_call = own.pop("chat_during_call", self.cfg.chat_during_call)
+        cap.update(own)
         self.agents[row["user"]] = Agent(
             user=row["user"], name=row["name"], role=row["role"], team=row["team"],
             teams=loads(row["teams"], []) or [row["team"]], skills=loads(row["skills"], []),
             capacity=cap, lang=row["lang"], simulated=bool(row["simulated"]), state=row["state"],
             reason=row["reason"], since=row["state_since"] or now, idle_since=row["idle_since"] or 0.0,
-            last_seq=row["last_seq"],
+            last_seq=row["last_seq"], chat_during_call=bool(during_call),
         )
 
     def reload_states(self) -> None:

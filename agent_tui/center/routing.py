@@ -239,11 +239,14 @@ class Routing:
 
         Only from a ready state: an offer never overwrites a state the agent chose (break,
         lunch …), and a digital offer that rings out while the agent is on a call only moves
-        on to the next agent (someone talking to a caller cannot be expected to click).
+        on to the next agent (someone talking to a caller cannot be expected to click) — unless
+        the agent's capacity allows chats during calls (``chat_during_call``): then letting it
+        ring out is declining it, as at any other time.
         """
         if a.state not in router.ROUTABLE_STATES and a.state != "acw":
             return False
-        return not any(ch == "voice" and st == "active" for ch, st in a.convs.values())
+        on_call = any(ch == "voice" and st == "active" for ch, st in a.convs.values())
+        return not on_call or a.chat_during_call
 
     def revoke(self, a: Agent, offer: str, conv: str, reason: str, *, exclude: bool) -> None:
         """Take an offer back and put its conversation back in the queue (inside a tx)."""

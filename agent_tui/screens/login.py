@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -23,7 +23,12 @@ class LoginScreen(Screen[Any]):
     LoginScreen Input { margin-bottom: 1; }
     LoginScreen #login-error { color: $error; text-style: bold; height: auto; }
     LoginScreen #login-note { color: $text-muted; height: auto; }
+    /* A short terminal (80×24): no gaps, so the error line under the button stays on screen. */
+    LoginScreen.-short > Vertical { padding: 0 2; }
+    LoginScreen.-short .title { margin-bottom: 0; }
+    LoginScreen.-short Input { margin-bottom: 0; }
     """
+    SHORT_BELOW = 32  # rows: below this the dialog drops its blank lines
 
     # Ctrl+C at the login prompt quits at once (in an Input it would only copy).
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,6 +60,9 @@ class LoginScreen(Screen[Any]):
             if not inp.value:
                 inp.focus()
                 break
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < self.SHORT_BELOW, "-short")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "login-password":

@@ -129,7 +129,7 @@ class Composer(Vertical):
             if not subject and summary.get("channel") == "email" and summary.get("subject"):
                 subj = one_line(summary.get("subject"), 200)
                 subject = subj if subj.lower().startswith("re:") else f"Re: {subj}"
-            self.area.load_text(text)
+            self._load_draft(text)
             self.query_one("#composer-subject", Input).value = subject
         channel = str((summary or {}).get("channel") or "")
         wanted = {"-email": channel == "email", "-sms": channel == "sms" and not self.note_mode}
@@ -215,13 +215,19 @@ class Composer(Vertical):
         others = sum(1 for conv, d in self._drafts.items() if conv != current and d[0].strip())
         return others + (1 if self.area.text.strip() else 0)
 
+    def _load_draft(self, text: str) -> None:
+        """Show a kept draft with the cursor at its end, where the agent goes on typing
+        (load_text leaves it at the start: the next words went in front of the draft)."""
+        self.area.load_text(text)
+        self.area.move_cursor(self.area.document.end)
+
     def restore_drafts(self, drafts: dict[str, tuple[str, str]]) -> None:
         """Drafts of an earlier run (from the local cache), per conversation id."""
         current = str((self.conversation or {}).get("id") or "")
         for conv, draft in drafts.items():
             if conv == current:
                 if not self.area.text:
-                    self.area.load_text(draft[0])
+                    self._load_draft(draft[0])
                     if draft[1]:
                         self.query_one("#composer-subject", Input).value = draft[1]
             else:

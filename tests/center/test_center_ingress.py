@@ -41,6 +41,13 @@ async def test_customer_message_continues_open_conversation(center):
     assert other_channel["conversation"]["id"] != first["conversation"]["id"]
 
 
+async def test_a_follow_up_without_a_name_is_labelled_with_the_customers_name(center):
+    await asyncio.to_thread(center.inject, "sms", "+31611122233", "Hello", name="Ans Smit")
+    follow = await asyncio.to_thread(center.inject, "sms", "+31611122233", "Still there?")
+    # The center labels it (every client gets the name), not with the raw number.
+    assert follow["message"]["author"] == {"kind": "customer", "id": "+31611122233", "name": "Ans Smit"}
+
+
 def _inject_cli(center_dir, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "agent_tui.center", "inject", str(center_dir), *args],
                           capture_output=True, text=True, timeout=60)

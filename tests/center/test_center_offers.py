@@ -63,6 +63,29 @@ async def test_a_chat_offer_ringing_out_during_a_call_does_not_make_the_agent_mi
     await a1.close()
 
 
+async def test_an_agent_whose_capacity_allows_chats_during_calls_is_missed_when_one_rings_out(make_center):
+    """The exception: chat_during_call (center.yaml, or per agent in their capacity) says they take
+    chats on a call, so letting one ring out is declining it. Here only agent1's capacity says so."""
+    center = make_center(offer_timeout_s=1.0)
+    center.stop()
+    db = store.connect(center.dir / "center.db")
+    try:
+        db.execute("UPDATE users SET capacity = ? WHERE user = 'agent1'", ('{"chat_during_call": true}',))
+    finally:
+        db.close()
+    center.start()
+    a1 = await login_ready(center, "agent1")
+    assert (await a1.cmd("whoami"))["capacity"].get("chat_during_call") is None  # not a channel
+    call = await asyncio.to_thread(center.call, lambda hub: hub.open_conversation("voice", "+31201234568"))
+    voice_offer = await a1.wait_event("offer.new", lambda d: d["conversation"]["id"] == call["id"])
+    await a1.cmd("offer.accept", offer=voice_offer["data"]["offer"])
+    await a1.wait_event("agent.state", lambda d: d["state"] == "on_contact")
+    await asyncio.to_thread(center.inject, "chat", "web-call2", "are you there?")
+    await a1.wait_event("offer.new", lambda d: d["conversation"]["channel"] == "chat")
+    await a1.wait_event("agent.state", lambda d: d["state"] == "missed", timeout=10)
+    await a1.close()
+
+
 async def test_a_chat_offer_ringing_out_without_a_call_still_sets_missed(make_center):
     """The counterpart: the guard above is about calls, not a general amnesty."""
     center = make_center(offer_timeout_s=0.5)

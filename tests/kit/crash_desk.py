@@ -52,10 +52,10 @@ class Desk:
     """One run of the desk child; its stdout lines (JSON) land in ``log``."""
 
     def __init__(self, center_url: str, ca: Path, cache: Path, user: str = "agent1",
-                 password: str = "demo") -> None:
+                 password: str = "demo", extra: tuple[str, ...] = ()) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(KIT_DIR / "desk_agent.py"), "--server", center_url, "--ca", str(ca),
-             "--user", user, "--cache", str(cache), "--ping-interval", "2"],
+             "--user", user, "--cache", str(cache), "--ping-interval", "2", *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env=child_env())
         self.log: LineLog[dict[str, Any]] = LineLog()
