@@ -39,7 +39,8 @@ from agent_tui.core.client import ConnectionStatus
 from agent_tui.core.config import Config
 class Desk(DeskApp):
     def on_mount(self):
-        super().on_mount()
+        # no super().on_mount(): Textual calls DeskApp's own handler too (calling it
+        # here pushed a second desk screen and measured the start-up twice)
         self.call_after_refresh(lambda: self.call_after_refresh(self.first_screen))
     def first_screen(self):
         self.simulate_key("ctrl+k")

@@ -175,11 +175,14 @@ class DeskScreen(Screen[None]):
         # the whole screen (this was most of the start-up time).
         wanted = {"-narrow": self._width < NARROW_BELOW, "-too-small": self.too_small}
         wanted.update({f"-view-{v}": self.view == v for v in ("desk", "colleagues", "side")})
+        # The view classes only style a narrow screen (desk.tcss): on a wide one switching the
+        # view (e.g. ctrl+k to the knowledge tab) needs no restyle of the whole screen (issue 12).
+        narrow = self.has_class("-narrow") or wanted["-narrow"]
         changed = False
         for cls, enabled in wanted.items():
             if self.has_class(cls) != enabled:
                 self.set_class(enabled, cls, update=False)
-                changed = True
+                changed = changed or narrow or not cls.startswith("-view-")
         if changed and restyle:
             self.update_node_styles()
 
