@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from desk_common import ROOT, machine
 
@@ -97,7 +98,7 @@ def main() -> None:
     ratio_wall = statistics.median(w for w, _c in desk) / statistics.median(w for w, _c in bare)
     ratio_cpu = statistics.median(c for _w, c in desk) / statistics.median(c for _w, c in bare)
     print(f"  desk / bare:      wall {ratio_wall:.1f}x, CPU {ratio_cpu:.1f}x")
-    print(f"  load average: {' '.join(open('/proc/loadavg').read().split()[:3])}")
+    print(f"  load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":
