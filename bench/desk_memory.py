@@ -56,7 +56,8 @@ else:
     st = big_state() if mode == 'big' else seeded_state()
     class D(DeskApp):
         def on_mount(self):
-            super().on_mount()
+            # no super().on_mount(): Textual calls DeskApp's own handler too (calling it
+            # here pushed a second desk screen and measured the start-up twice)
             self.set_timer(0.5, self.done)
         def done(self):
             desk = self.desk_screen()
@@ -88,7 +89,8 @@ for conv in st.conversations.values():  # three chats, each with some history
     conv.messages = conv.messages * 10
 class D(DeskApp):
     def on_mount(self):
-        super().on_mount()
+        # no super().on_mount(): Textual calls DeskApp's own handler too (calling it
+        # here pushed a second desk screen and measured the start-up twice)
         self.call_after_refresh(self.open_first)
         threading.Thread(target=self.start_phone, daemon=True).start()
     def open_first(self):

@@ -13,10 +13,12 @@ Run: .venv/bin/python bench/desk_startup.py [N]
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from desk_common import ROOT, machine
 
@@ -39,7 +41,8 @@ from agent_tui.core.client import ConnectionStatus
 from agent_tui.core.config import Config
 class Desk(DeskApp):
     def on_mount(self):
-        super().on_mount()
+        # no super().on_mount(): Textual calls DeskApp's own handler too (calling it
+        # here pushed a second desk screen and measured the start-up twice)
         self.call_after_refresh(lambda: self.call_after_refresh(self.first_screen))
     def first_screen(self):
         self.simulate_key("ctrl+k")
@@ -61,12 +64,17 @@ raise SystemExit(app.return_code or 0)
 """
 
 
-def measure(code: str, n: int) -> list[float]:
+def measure(code: str, n: int) -> list[tuple[float, float]]:
+    """(wall s, CPU s) of ``n`` fresh processes; CPU is user + system time of the child, which a
+    loaded machine inflates far less than wall time."""
     times = []
     for _ in range(n):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-        times.append(time.perf_counter() - t0)
+        wall = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append((wall, r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime))
     return times
 
 
@@ -75,13 +83,22 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", "agent_tui", "tests/kit"], check=True, cwd=ROOT)
     measure(BARE, 1)  # warm the file cache for both
     measure(DESK, 1)
-    bare = measure(BARE, n)
-    desk = measure(DESK, n)
+    bare: list[tuple[float, float]] = []
+    desk: list[tuple[float, float]] = []
+    for _ in range(n):  # alternately, so a change of load touches both alike
+        bare += measure(BARE, 1)
+        desk += measure(DESK, 1)
     print(f"machine: {machine()}")
-    print(f"start-up to first full screen (headless 120x40, fresh process, {n} runs):")
-    print(f"  bare Textual app: median {statistics.median(bare) * 1000:.0f} ms, min {min(bare) * 1000:.0f} ms")
-    print(f"  agent-tui desk:   median {statistics.median(desk) * 1000:.0f} ms, min {min(desk) * 1000:.0f} ms")
-    print(f"  desk overhead:    {(statistics.median(desk) - statistics.median(bare)) * 1000:.0f} ms")
+    print(f"start-up to first full screen (headless 120x40, fresh process, {n} runs each, alternately):")
+    for name, runs in (("bare Textual app", bare), ("agent-tui desk", desk)):
+        wall = [w for w, _c in runs]
+        cpu = [c for _w, c in runs]
+        print(f"  {name + ':':<18} wall median {statistics.median(wall) * 1000:.0f} ms, min {min(wall) * 1000:.0f} ms;"
+              f" CPU median {statistics.median(cpu) * 1000:.0f} ms, min {min(cpu) * 1000:.0f} ms")
+    ratio_wall = statistics.median(w for w, _c in desk) / statistics.median(w for w, _c in bare)
+    ratio_cpu = statistics.median(c for _w, c in desk) / statistics.median(c for _w, c in bare)
+    print(f"  desk / bare:      wall {ratio_wall:.1f}x, CPU {ratio_cpu:.1f}x")
+    print(f"  load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":

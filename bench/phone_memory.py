@@ -2,8 +2,8 @@
 
 Two headless phones (real pjsua2, one process each, as in call_bandwidth.py) call each other over
 loopback with TLS and mandatory SRTP, on the ``low`` profile (speex, 40 ms) sending a 440 Hz tone.
-The answering phone is started the way ``agent-tui ctl ... phone`` runs it: the CLI with all its
-faces' parsers and the center client imported, then the headless softphone.  During the call its
+The answering phone is started the way ``agent-tui ctl ... phone`` runs it: the CLI with the
+``ctl`` part's parsers and the center client imported, then the headless softphone.  During the call its
 RSS and CPU time are read from /proc every 0.5 s; CPU is user + system time over the call's middle
 (from 2 s after answer to 1 s before the end) as a share of one core.
 
@@ -37,7 +37,7 @@ from tests.kit.sip_certs import make_pki
 CTL_PHONE = f"""
 import runpy, sys
 import agent_tui.cli, agent_tui.ctl.phone  # what `agent-tui ctl ... phone` has loaded
-agent_tui.cli.build_parser()
+agent_tui.cli.build_parser(["ctl", "phone"])
 sys.argv = [{str(PROC)!r}, sys.argv[1]]
 runpy.run_path({str(PROC)!r}, run_name="__main__")
 """
@@ -47,7 +47,7 @@ STAGES = [
     ("asyncio + ssl", "import asyncio, ssl"),
     ("center client (websockets)", "import agent_tui.core.client"),
     ("keyring (credentials)", "import agent_tui.core.credentials"),
-    ("CLI parsers of all faces", "import agent_tui.cli; agent_tui.cli.build_parser()"),
+    ("CLI parser of `ctl`", "import agent_tui.cli; agent_tui.cli.build_parser(['ctl', 'phone'])"),
     ("ctl phone command", "import agent_tui.ctl.phone"),
     ("pjsua2 library", "import pjsua2; pjsua2.Endpoint"),
     ("agent_tui.sip.headless", "import agent_tui.sip.headless"),

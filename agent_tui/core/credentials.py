@@ -16,12 +16,11 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends.chainer import ChainerBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "agent-tui"
 
@@ -42,6 +41,16 @@ _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.
 _REFUSED_NAMES = ("plaintext", "uncrypted", "encryptedkeyring", "file")
 
 
+def _keyring() -> ModuleType:
+    """The keyring package, imported on first use: the desk needs it only at login, and loading
+    it (with its entry points) is ≈ 50 ms of the desk's start-up (issue 12)."""
+    # deferred: keyring and its backend discovery load at the first login, not at start-up
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _refusal(backend: KeyringBackend) -> str | None:
     """Why *backend* is not acceptable, or None when it is."""
     cls = type(backend)
@@ -54,6 +63,10 @@ def _refusal(backend: KeyringBackend) -> str | None:
 
 def _backend() -> KeyringBackend:
     """The keyring backend to use, or KeyringUnavailable."""
+    keyring = _keyring()
+    # deferred: a submodule of keyring, loaded with it (see _keyring)
+    from keyring.backends.chainer import ChainerBackend
+
     try:
         chosen = keyring.get_keyring()
     except Exception as exc:  # noqa: BLE001 - keyring's own configuration may be broken in any way
@@ -80,13 +93,14 @@ def _account(server: str, user: str, kind: str = "") -> str:
 
 
 def _do(action: str, fn: Any, *args: Any) -> Any:
+    errors = _keyring().errors
     try:
         return fn(*args)
-    except keyring.errors.KeyringLocked as exc:
+    except errors.KeyringLocked as exc:
         raise KeyringUnavailable(f"the OS keyring is locked ({exc}); unlock it, or {FIX}") from None
-    except keyring.errors.PasswordDeleteError:
+    except errors.PasswordDeleteError:
         return None
-    except keyring.errors.KeyringError as exc:
+    except errors.KeyringError as exc:
         raise KeyringUnavailable(f"could not {action} in the OS keyring ({exc}); {FIX}") from None
 
 

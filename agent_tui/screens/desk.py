@@ -175,11 +175,14 @@ class DeskScreen(Screen[None]):
         # the whole screen (this was most of the start-up time).
         wanted = {"-narrow": self._width < NARROW_BELOW, "-too-small": self.too_small}
         wanted.update({f"-view-{v}": self.view == v for v in ("desk", "colleagues", "side")})
+        # The view classes only style a narrow screen (desk.tcss): on a wide one switching the
+        # view (e.g. ctrl+k to the knowledge tab) needs no restyle of the whole screen (issue 12).
+        narrow = self.has_class("-narrow") or wanted["-narrow"]
         changed = False
         for cls, enabled in wanted.items():
             if self.has_class(cls) != enabled:
                 self.set_class(enabled, cls, update=False)
-                changed = True
+                changed = changed or narrow or not cls.startswith("-view-")
         if changed and restyle:
             self.update_node_styles()
 
@@ -201,6 +204,7 @@ class DeskScreen(Screen[None]):
             self.show_offers(now)
         if "presence" in areas:
             self.query_one(PresencePanel).show(state, now)
+        opened = False  # open_conversation just drew the pane: not twice (start-up, issue 12)
         if "conversations" in areas:
             self.query_one(ConversationList).show(state, now)
             pane = self.query_one(ConversationPane)
@@ -208,13 +212,15 @@ class DeskScreen(Screen[None]):
                 convs = state.sorted_conversations()
                 if convs and pane.current is None:
                     self.open_conversation(convs[0].id)
+                    opened = True
                 elif pane.current is not None:
                     pane.current = None
                     areas = areas | {"messages"}
         if areas & {"messages", "conversations"}:
             pane = self.query_one(ConversationPane)
-            pane.show(state, now)
-            self._show_customer()
+            if not opened:
+                pane.show(state, now)
+                self._show_customer()
             current = state.conversations.get(pane.current or "")
             if current is not None and current.unread and app.online():  # type: ignore[attr-defined]
                 # The agent is looking at it: what arrives here is read.

@@ -12,7 +12,6 @@ from textual.css.query import NoMatches
 
 from agent_tui.i18n import t
 from agent_tui.screens._picker import PickerScreen
-from agent_tui.screens.lead import LeadScreen
 from agent_tui.screens.prompt import PromptScreen
 from agent_tui.secure.text import one_line
 from agent_tui.widgets.lead_announce import AnnouncementBar
@@ -36,6 +35,10 @@ class LeadHooks:
         if not self.is_lead():
             self.app.notify(t("note.error", what="lead", why="supervisors only"), severity="warning")
             return
+        # deferred: the lead view (and plotext for its charts) loads for a lead who opens it,
+        # not at every desk start (issue 12)
+        from agent_tui.screens.lead import LeadScreen
+
         if not isinstance(self.app.screen, LeadScreen):
             self.app.push_screen(LeadScreen())
 

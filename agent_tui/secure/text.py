@@ -23,8 +23,10 @@ This module must not import textual (it is domain code; a test checks it).
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 # Longest line we hand to the layout engine; the rest is cut with a visible marker.
 MAX_LINE = 2000
@@ -126,6 +128,10 @@ def literal(text: object, style: str = "", *, single_line: bool = False,
     Markup is not parsed and control/escape sequences are neutralised (see module doc).
     ``style`` applies to the whole text and comes from our code, never from the input.
     """
+    # deferred: rich only where text is drawn; `ctl` and the headless phone use clean() alone
+    # (1.4 MB of the phone process, issue 12)
+    from rich.text import Text
+
     return Text(clean(text, single_line=single_line, max_line=max_line), style=style,
                 no_wrap=False, overflow="fold")
 

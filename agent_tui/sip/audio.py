@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from agent_tui.sip.framebuf import frame_copier
 from agent_tui.sip.lazy_numpy import np
 
 SAMPLE_WIDTH = 2  # 16-bit signed little endian
@@ -200,9 +201,21 @@ class HeadsetBuffers:
         self.speaker = PcmRing(cap)  # call audio waiting for the device
         self.mic = PcmRing(cap)  # device audio waiting for the call
         self.local = PcmRing(rate * 30 * SAMPLE_WIDTH)  # test tone / ring tone, mixed into output
-        self.mic_level = -100.0
-        self.speaker_level = -100.0
+        # The newest frame each way; its level is computed only when a meter asks (a few times a
+        # second), not for each of the 100 frames a second that pass through.
+        self._mic_last = b""
+        self._speaker_last = b""
         self._silence = np.zeros(0, "<i2")  # loads numpy now, with the headset, not in a callback
+
+    @property
+    def mic_level(self) -> float:
+        """The microphone's level in dBFS, over the newest frame from the device."""
+        return dbfs(self._mic_last)
+
+    @property
+    def speaker_level(self) -> float:
+        """The call audio's level in dBFS, over the newest frame from the call."""
+        return dbfs(self._speaker_last)
 
     # --- pjsua2 media clock side
     def take_mic(self) -> bytes:
@@ -220,14 +233,14 @@ class HeadsetBuffers:
     def put_speaker(self, data: bytes) -> None:
         with self.lock:
             self.speaker.write(data)
-        self.speaker_level = dbfs(data)
+        self._speaker_last = data
 
     # --- device side (PortAudio callback thread)
     def device_input(self, data: bytes) -> None:
         """A microphone block from the device."""
         with self.lock:
             self.mic.write(data)
-        self.mic_level = dbfs(data)
+        self._mic_last = data
 
     def device_output(self, nbytes: int) -> bytes:
         """A speaker block for the device: call audio (silence when short) plus local sounds."""
@@ -258,19 +271,21 @@ class HeadsetBuffers:
 
 
 def make_port(pj: Any, buffers: HeadsetBuffers, name: str = "headset") -> Any:
-    """A pjsua2 AudioMediaPort exchanging 20 ms frames with ``buffers`` (owner thread)."""
+    """A pjsua2 AudioMediaPort exchanging 20 ms frames with ``buffers`` (owner thread).
+
+    Each frame is copied in one block (:mod:`agent_tui.sip.framebuf`), not byte by byte."""
+    copier = frame_copier(pj)
+    audio_type = pj.PJMEDIA_FRAME_TYPE_AUDIO
 
     class HeadsetPort(pj.AudioMediaPort):  # type: ignore[misc, name-defined]
         def onFrameRequested(self, frame: Any) -> None:
-            frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
-            data = buffers.take_mic()
-            frame.buf = pj.ByteVector(data)
-            frame.size = len(data)
+            frame.type = audio_type
+            copier.write(frame, buffers.take_mic())
 
         def onFrameReceived(self, frame: Any) -> None:
-            if frame.type != pj.PJMEDIA_FRAME_TYPE_AUDIO or not frame.size:
+            if frame.type != audio_type or not frame.size:
                 return
-            buffers.put_speaker(bytes(frame.buf))
+            buffers.put_speaker(copier.read(frame))
 
     port = HeadsetPort()
     fmt = pj.MediaFormatAudio()

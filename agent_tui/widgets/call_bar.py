@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -105,6 +106,7 @@ class CallBar(Static):
         self.views: list[CallView] = []
         self.keys: dict[str, str] = {}
         self.notice = ""  # e.g. a headset problem, shown while a call runs
+        self._drawn_lines = 0  # lines of the text shown (a change of count needs a layout)
         self.add_class("-idle")
 
     def on_mount(self) -> None:
@@ -134,19 +136,24 @@ class CallBar(Static):
         return self.views[0] if self.views else None
 
     def redraw(self) -> None:
+        # Called once a second in a call (the timer): restyle and lay out only what changed, so
+        # the tick repaints the bar's lines and not the whole desk (desk CPU in a call, issue 12).
         main = self._main()
-        for cls, _sym in STATE_STYLE.values():
-            self.remove_class(cls)
-        self.remove_class("-degraded")
-        if main is None:
-            self.add_class("-idle")
-            self.update("")
-            return
-        self.remove_class("-idle")
-        self.add_class(STATE_STYLE.get(main.state, ("-connected", "●"))[0])
-        if main.quality is not None and main.quality.degraded and main.live:
-            self.add_class("-degraded")
-        self.update(self.render_text(main))
+        on = {"-idle"} if main is None else {STATE_STYLE.get(main.state, ("-connected", "●"))[0]}
+        if main is not None and main.quality is not None and main.quality.degraded and main.live:
+            on.add("-degraded")
+        restyled = False
+        for cls in {c for c, _sym in STATE_STYLE.values()} | {"-degraded", "-idle"}:
+            if self.has_class(cls) != (cls in on):
+                self.set_class(cls in on, cls, update=False)
+                restyled = True
+        if restyled:
+            self.update_node_styles()
+        text = Text("") if main is None else self.render_text(main)
+        lines = text.plain.split("\n")
+        fits = all(cell_len(line) <= self.content_size.width for line in lines)
+        self.update(text, layout=restyled or not fits or len(lines) != self._drawn_lines)
+        self._drawn_lines = len(lines)
 
     def status_line(self, v: CallView) -> Text:
         """First line: symbol, state word, timer, caller, conversation, codec · profile."""

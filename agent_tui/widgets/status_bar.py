@@ -69,4 +69,6 @@ class StatusBar(Static):
             line.append(sep + t("status.queue_short", waiting=waiting, longest=fmt_duration(longest)))
         if not compact:
             line.append(f"{sep}{who}", "dim")
-        self.update(line)
+        # One line of fixed height and full width: its size never depends on the text, so the
+        # once-a-second redraw repaints this line without a layout pass over the whole desk.
+        self.update(line, layout=False)
