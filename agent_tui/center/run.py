@@ -71,7 +71,7 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
             sim.start()
             extras.append(sim)
         if isinstance(cfg.voice, dict) and cfg.voice.get("enabled"):
-            extras.append(await _start_voice(hub, cfg))
+            extras.append(await _start_voice(hub, cfg, callers=not quiet and rate != 0))
         running = RunningCenter(cfg, hub, server)
         if ready is not None:
             ready(running)
@@ -91,9 +91,9 @@ async def run_center(center_dir: str | Path, *, port: int | None = None, ingress
         conn.close()
 
 
-async def _start_voice(hub: Hub, cfg: CenterConfig) -> Any:
+async def _start_voice(hub: Hub, cfg: CenterConfig, *, callers: bool = True) -> Any:
     """Start the voice bridge (voice is enabled in center.yaml); None when it cannot start."""
-    bridge = VoiceBridge(hub, cfg)
+    bridge = VoiceBridge(hub, cfg, simulate_callers=callers)
     try:
         await bridge.start()
     except Exception as exc:  # noqa: BLE001 — no phones must not mean no center: digital goes on

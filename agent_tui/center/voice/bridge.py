@@ -80,7 +80,8 @@ def restart_delay(failures: int) -> float:
 class VoiceBridge:
     """Owns the engine subprocess (and Kamailio) for one center; see the module docstring."""
 
-    def __init__(self, hub: Any, cfg: Any) -> None:
+    def __init__(self, hub: Any, cfg: Any, *, simulate_callers: bool = True) -> None:
+        self._simulate_callers_on = simulate_callers  # `demo --quiet` / `--rate 0`: no simulated calls
         self.hub = hub
         self.cfg = cfg
         self.dir = Path(cfg.dir)
@@ -133,8 +134,8 @@ class VoiceBridge:
             self.hub.register_op("voice.dial", self._op_dial, role="agent")
             self.monitoring.register()
             self.hub.register_op("voice.status", self._op_status, role="supervisor")
-        if getattr(self.cfg, "demo", False) and getattr(self.cfg, "simulate_customers", False) \
-                and self.settings.simulate_calls_s > 0:
+        if self._simulate_callers_on and getattr(self.cfg, "demo", False) \
+                and getattr(self.cfg, "simulate_customers", False) and self.settings.simulate_calls_s > 0:
             self._sim_task = asyncio.create_task(self._simulate_callers())
         log.info("voice engines ready on ports %s", [e.addr.get("port") for e in self.engines])
 
