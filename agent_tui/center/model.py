@@ -74,6 +74,9 @@ class Agent:
     grace: asyncio.TimerHandle | None = None
     offers: dict[str, tuple[str, str]] = field(default_factory=dict)  # offer -> (conversation, channel)
     convs: dict[str, tuple[str, str]] = field(default_factory=dict)  # conversation -> (channel, status)
+    # A lead who took a conversation (lead.take) from Break etc.: the state they go back to once it
+    # is wrapped up; meanwhile they are On contact but not routed offers.
+    after_take: tuple[str, str] | None = None
 
     @property
     def present(self) -> bool:

@@ -220,12 +220,14 @@ class LeadScreen(Screen[None]):
 
     # The tab each area is drawn in; areas on other tabs wait until their tab is shown (the
     # figures' plots and a 200-row table are the costly ones), except the tab labels' counts.
-    AREA_TAB = {"figures": "figures", "agents": "agents", "kb": "kb", "stale": "kb", "announce": "announce"}
+    AREA_TAB = {"figures": "figures", "agents": "agents", "kb": "kb", "stale": "kb", "announce": "announce",
+                "urgent": "urgent", "tasks": "tasks"}
 
     def show(self, name: str) -> None:
         d = self.data.get(name)
         if d is None:
             return
+        self._show_label(name, d)
         if self.AREA_TAB.get(name, self.tab()) != self.tab() and self.is_mounted:
             self._deferred.add(name)
             return
@@ -237,16 +239,11 @@ class LeadScreen(Screen[None]):
         if name == "figures":
             self.query_one(FiguresPanel).show(d)
         elif name == "urgent":
-            items = d.get("items") or []
-            self.query_one(UrgentTable).show(items, now)
-            self.query_one(TabbedContent).get_tab("lead-urgent").label = t("lead.tab.urgent_n", n=len(items))
+            self.query_one(UrgentTable).show(d.get("items") or [], now)
         elif name == "agents":
             self.query_one(AgentsTable).set_agents(d.get("agents") or [])
         elif name == "tasks":
-            tasks = d.get("tasks") or []
-            self.query_one(TasksTable).show(tasks)
-            n_open = sum(1 for x in tasks if x.get("status") == "open")
-            self.query_one(TabbedContent).get_tab("lead-tasks").label = t("lead.tab.tasks_n", n=n_open)
+            self.query_one(TasksTable).show(d.get("tasks") or [])
             self._show_task_note()
         elif name == "announce":
             self.query_one(AnnouncementsTable).show(d.get("announcements") or [])
@@ -256,6 +253,18 @@ class LeadScreen(Screen[None]):
             self._show_diff()
         elif name == "stale":
             self.query_one(StaleTable).show(d.get("articles") or [])
+
+    def _show_label(self, name: str, d: dict[str, Any]) -> None:
+        """The counts in the tab labels, also while their tab is hidden (only when they change)."""
+        if name == "urgent":
+            label = t("lead.tab.urgent_n", n=len(d.get("items") or []))
+        elif name == "tasks":
+            label = t("lead.tab.tasks_n", n=sum(1 for x in d.get("tasks") or [] if x.get("status") == "open"))
+        else:
+            return
+        tab = self.query_one(TabbedContent).get_tab(f"lead-{name}")
+        if tab.label_text != label:
+            tab.label = label
 
     def show_status(self) -> None:
         app: Any = self.app

@@ -15,7 +15,7 @@ from textual.widgets import Label, Static, TextArea
 
 from agent_tui.i18n import state_word, t
 from agent_tui.secure.text import one_line
-from agent_tui.widgets.lead_figures import dur
+from agent_tui.widgets.lead_tables import dur
 
 
 def timeline_text(states: list[dict[str, Any]], now: float) -> Text:

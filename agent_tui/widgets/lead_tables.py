@@ -15,10 +15,18 @@ from textual.widgets import DataTable
 
 from agent_tui.i18n import state_word, t
 from agent_tui.secure.text import one_line
-from agent_tui.widgets.lead_figures import dur
 
-MAX_CELL_UPDATES = 24  # more changed cells than this: rebuild the table instead
+REBUILD_SHARE = 0.5  # more than this share of the rows gone or new: rebuild instead of row by row
+CHANNEL_SHORT = {"email": "mail", "social": "soc"}
 AGENT_SORTS = ("name", "state", "since", "hours", "handled", "aht_s", "conversations")
+
+
+def dur(seconds: Any) -> str:
+    """Seconds as ``m:ss`` / ``h:mm:ss``; ``–`` for none."""
+    if seconds is None:
+        return "–"
+    s = int(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
 def clock(at: Any) -> str:
@@ -59,20 +67,16 @@ class KeyedTable(DataTable):
     def fill(self, rows: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> None:
         """Replace the rows: ``(key, item, cells)``; the cursor stays on its key if it is still there.
 
-        The same rows in the same order only have their changed cells updated (a 200-row table
-        rebuilt every poll would hold up the keys)."""
+        Rows are kept by key: a row still there only has its changed cells updated, rows gone or
+        new are removed or added one by one, and a new order is a re-sort of the rows in place.
+        Rebuilding a 200-row table (every cell measured again) held up the keys for hundreds of ms.
+        """
         keys = [k for k, _, _ in rows]
-        if keys and keys == list(self._cells) and self.columns:
-            cols = list(self.columns)
-            changes = [(key, col, new) for key, _item, cells in rows
-                       for col, old, new in zip(cols, self._cells[key], cells, strict=True) if old != new]
-            if len(changes) <= MAX_CELL_UPDATES:  # each update is a table refresh: many of them cost more
-                for key, item, cells in rows:
-                    self.items[key] = item
-                    self._cells[key] = cells
-                for key, col, new in changes:
-                    self.update_cell(key, col, new)
-                return
+        wanted, have = set(keys), set(self._cells)
+        churn = len(wanted ^ have)
+        if self.columns and have and churn <= REBUILD_SHARE * max(len(have), len(wanted)):
+            self._patch(rows, keys, wanted, have)
+            return
         keep = self.current_key()
         self.clear()
         self.items, self._cells = {}, {}
@@ -82,6 +86,35 @@ class KeyedTable(DataTable):
             self.add_row(*cells, key=key)
         if keep in keys:
             self.move_cursor(row=keys.index(keep))
+
+    def _patch(self, rows: list[tuple[str, dict[str, Any], tuple[Any, ...]]], keys: list[str],
+               wanted: set[str], have: set[str]) -> None:
+        keep = self.current_key()
+        for key in have - wanted:
+            self.remove_row(key)
+            del self._cells[key]
+            self.items.pop(key, None)
+        cols = list(self.columns)
+        for key, item, cells in rows:
+            self.items[key] = item
+            old = self._cells.get(key)
+            if old is None:
+                self.add_row(*cells, key=key)
+            else:
+                for col, was, new in zip(cols, old, cells, strict=True):
+                    if was != new:
+                        self.update_cell(key, col, new)  # marks the table for one redraw, however many
+                # what the table holds: the old object where equal (the re-sort below finds rows by it)
+                cells = tuple(new if was != new else was for was, new in zip(old, cells, strict=True))
+            self._cells[key] = cells
+        if list(self._cells) != keys:  # a new order (sorting, or rows added): re-sort in place
+            # DataTable.sort hands the key function a row's cells, not its key: rank rows by the
+            # identity of their cell objects (each row holds at least one Text of its own).
+            rank = {tuple(map(id, self._cells[key])): i for i, key in enumerate(keys)}
+            self._cells = {key: self._cells[key] for key in keys}
+            self.sort(key=lambda row: rank[tuple(map(id, row))])
+            if keep in self._cells:
+                self.move_cursor(row=keys.index(keep))
 
 
 class AgentsTable(KeyedTable):
@@ -96,7 +129,7 @@ class AgentsTable(KeyedTable):
 
     def on_mount(self) -> None:
         # Fixed widths: a 200-row table is not measured cell by cell on every redraw.
-        widths = (18, 8, 18, 6, 5, 7, 6, 8)
+        widths = (18, 8, 18, 6, 5, 7, 6, 16)
         labels = (t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"), t("ag.handled"),
                   t("ag.aht"), t("ag.convs"))
         self.cols = [self.add_column(label, width=w) for label, w in zip(labels, widths, strict=True)]
@@ -151,8 +184,18 @@ class AgentsTable(KeyedTable):
                 lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
                 minutes(now - float(a.get("since") or now)), f"{a.get('hours', 0):.1f}",
                 str(a.get("handled", 0)), dur(a.get("aht_s")),
-                f"{a.get('conversations', 0)}/{a.get('capacity', 0)}")))
+                now_and_limit(a))))
         self.fill(rows)
+
+
+def now_and_limit(a: dict[str, Any]) -> str:
+    """Conversations now against the limit, per channel the agent is busy on (``chat 2/3 mail 1/5``);
+    ``0`` when free. A sum over all channels ("0/17") says nothing: an agent's limit is per channel."""
+    load, limits = a.get("load"), a.get("limits") or {}
+    if load is None:  # an older center: only the sums
+        return f"{a.get('conversations', 0)}/{a.get('capacity', 0)}"
+    return " ".join(f"{CHANNEL_SHORT.get(ch, ch)} {n}/{limits.get(ch, '?')}" for ch, n in sorted(load.items())
+                    if n) or "0"
 
 
 def urgent_what(item: dict[str, Any]) -> tuple[str, Text]:
