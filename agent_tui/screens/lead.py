@@ -86,6 +86,24 @@ class LeadCommands(ListedCommands):
                 for bid, key, action, label, _tabs, _show in LEAD_ACTIONS]
 
 
+class LeadFooter(Footer):
+    """The footer, rebuilt only when the keys it shows change: Textual's Footer rebuilds all its
+    keys on every bindings signal, and a tab switch sends two (the tab, then the focus)."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._keys_shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        keys = tuple((b.key, b.action, b.description, enabled)
+                     for _node, b, enabled, _tip in screen.active_bindings.values() if b.show)
+        if keys == self._keys_shown:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._keys_shown = keys  # a rebuild follows
+        super().bindings_changed(screen)
+
+
 class LeadScreen(Screen[None]):
     """The lead view (see the module docstring)."""
 
@@ -137,7 +155,7 @@ class LeadScreen(Screen[None]):
                 yield VerticalScroll(Static("", id="kb-diff-text"), id="kb-diff")
                 yield Static(t("lead.kb.stale"), classes="hint")
                 yield StaleTable(id="kb-stale")
-        yield Footer()
+        yield LeadFooter()
 
     def on_mount(self) -> None:
         self.app.add_event_listener(self.on_center_event)  # type: ignore[attr-defined]
