@@ -385,6 +385,8 @@ EN.update({
     "lead.status": "Team lead {name} · {conn} · my state: {state} · updated {at}",
     "lead.loading": "loading the team figures…", "lead.now": "now",
     "lead.filter_hint": "type to filter", "lead.sorted": "sorted by {by}", "lead.done": "{op}: done",
+    "lead.taken": "The conversation is yours, on your desk. You are On contact (no offers) until you wrap it up, "
+                  "then back to {state}.",
     "lead.myself": "Myself", "lead.pick_agent": "Assign to", "lead.due_title": "Due at (HH:MM or +minutes)",
     "lead.due_hint": "Enter with nothing: no due time", "lead.new_task": "New task",
     "lead.new_task_hint": "what needs doing", "lead.new_announcement": "New announcement to your teams",
@@ -436,6 +438,8 @@ NL.update({
     "lead.status": "Teamleider {name} · {conn} · mijn status: {state} · bijgewerkt {at}",
     "lead.loading": "teamcijfers laden…", "lead.now": "nu",
     "lead.filter_hint": "typ om te filteren", "lead.sorted": "gesorteerd op {by}", "lead.done": "{op}: gedaan",
+    "lead.taken": "Het gesprek is van jou, op je desk. Je bent In gesprek (geen aanbiedingen) tot je het afrondt, "
+                  "daarna weer {state}.",
     "lead.myself": "Ikzelf", "lead.pick_agent": "Toewijzen aan", "lead.due_title": "Klaar om (UU:MM of +minuten)",
     "lead.due_hint": "Enter zonder tekst: geen tijd", "lead.new_task": "Nieuwe taak",
     "lead.new_task_hint": "wat moet er gebeuren", "lead.new_announcement": "Nieuwe mededeling aan je teams",

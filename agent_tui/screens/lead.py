@@ -441,9 +441,22 @@ class LeadScreen(Screen[None]):
         self._pick_agent(due)
 
     def action_take(self) -> None:
+        """Take the conversation: the center makes the lead On contact (not offered more) and
+        puts them back in their state once it is wrapped up; the desk shows it, so go there."""
         item = self._current("#urgent-table")
-        if item and item.get("conversation"):
-            self._do("lead.take", ("urgent", "figures"), conversation=item["conversation"]["id"])
+        if not (item and item.get("conversation")):
+            return
+        state = str(self.app.state.agent.get("state", ""))  # type: ignore[attr-defined]
+        was = state_word("available" if state == "on_contact" else state)
+
+        async def run() -> None:
+            if await self.app.command("lead.take", conversation=item["conversation"]["id"]) is not None:  # type: ignore[attr-defined]
+                self.notify(t("lead.taken", state=was), timeout=10)
+                if self.app.screen is self:
+                    self.app.pop_screen()  # to the desk, where the conversation is
+                else:
+                    self.load("urgent", "figures")
+        self.run_worker(run(), group="lead-do")
 
     def action_priority(self) -> None:
         item = self._current("#urgent-table")

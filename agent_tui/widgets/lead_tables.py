@@ -158,8 +158,29 @@ class KeyedTable(DataTable):
                 self.move_cursor(row=keys.index(keep))
 
 
+AGENT_WIDTHS = (18, 8, 18, 6, 5, 7, 6, 18)  # name, team, state, in state, hours, handled, AHT, now/max
+GAP = "  "
+
+
+def fixed_row(fields: tuple[Any, ...]) -> Text:
+    """Fields (str or Text) cut or padded to :data:`AGENT_WIDTHS` terminal cells, as one line."""
+    out = Text(no_wrap=True, overflow="crop")
+    for i, (field, width) in enumerate(zip(fields, AGENT_WIDTHS, strict=True)):
+        cell = field.copy() if isinstance(field, Text) else Text(str(field))
+        cell.truncate(width, overflow="crop", pad=True)
+        if i:
+            out.append(GAP)
+        out.append_text(cell)
+    return out
+
+
 class AgentsTable(KeyedTable):
-    """State and time in state, hours today, handled, AHT, conversations/capacity."""
+    """State and time in state, hours today, handled, AHT, conversations now against the limit.
+
+    Each row is one cell holding the whole line in fixed-width fields. A DataTable renders every
+    visible cell again whenever the table gains focus or changes (a tab switch to it): with
+    eight columns that was ~290 cells, hundreds of ms on a loaded machine; one cell per row is
+    ~36 and cheap."""
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
@@ -169,29 +190,26 @@ class AgentsTable(KeyedTable):
         self.now = time.time
 
     def on_mount(self) -> None:
-        # Fixed widths: a 200-row table is not measured cell by cell on every redraw.
-        widths = (18, 8, 18, 6, 5, 7, 6, 18)
         labels = (t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"), t("ag.handled"),
                   t("ag.aht"), t("ag.convs"))
-        self.cols = [self.add_column(label, width=w) for label, w in zip(labels, widths, strict=True)]
+        width = sum(AGENT_WIDTHS) + len(GAP) * (len(AGENT_WIDTHS) - 1)
+        self.col = self.add_column(fixed_row(labels), width=width)
 
     def set_agents(self, agents: list[dict[str, Any]]) -> None:
         self.agents = agents
         self.redraw()
 
     def patch_state(self, change: dict[str, Any]) -> bool:
-        """A presence change: update that agent's state in place (two cells, no full redraw)."""
+        """A presence change: update that agent's row in place (no full redraw)."""
         for a in self.agents:
             if a.get("user") == change.get("user"):
                 a.update({k: change[k] for k in ("state", "reason", "since") if k in change})
                 key = str(a["user"])
                 if key in self._cells:
-                    now = self.now()
-                    cells = list(self._cells[key])
-                    cells[2], cells[3] = Text(self._state_text(a)), minutes(now - float(a.get("since") or now))
-                    self.update_cell(key, self.cols[2], cells[2])
-                    self.update_cell(key, self.cols[3], cells[3])
-                    self._cells[key] = tuple(cells)
+                    row = self._row(a, self.now())
+                    if row != self._cells[key][0]:
+                        self.update_cell(key, self.col, row)
+                        self._cells[key] = (row,)
                 return True
         return False
 
@@ -201,6 +219,11 @@ class AgentsTable(KeyedTable):
         if a.get("reason") and a.get("state") not in ("available", "on_contact"):
             state += f" ({one_line(a['reason'], 16)})"
         return state
+
+    def _row(self, a: dict[str, Any], now: float) -> Text:
+        return fixed_row((lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
+                          minutes(now - float(a.get("since") or now)), f"{a.get('hours', 0):.1f}",
+                          str(a.get("handled", 0)), dur(a.get("aht_s")), now_and_limit(a)))
 
     def cycle_sort(self) -> str:
         self.sort_by = AGENT_SORTS[(AGENT_SORTS.index(self.sort_by) + 1) % len(AGENT_SORTS)]
@@ -221,11 +244,7 @@ class AgentsTable(KeyedTable):
             words = f"{a.get('name', '')} {a.get('user', '')} {a.get('team', '')} {state_word(a.get('state', ''))}"
             if needle and needle not in words.lower():
                 continue
-            rows.append((str(a["user"]), a, (
-                lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
-                minutes(now - float(a.get("since") or now)), f"{a.get('hours', 0):.1f}",
-                str(a.get("handled", 0)), dur(a.get("aht_s")),
-                now_and_limit(a))))
+            rows.append((str(a["user"]), a, (self._row(a, now),)))
         self.fill(rows)
 
 
