@@ -347,11 +347,15 @@ class LeadScreen(Screen[None]):
         tables = {"figures": "#fig-queues", "agents": "#agents-table", "urgent": "#urgent-table",
                   "tasks": "#tasks-table", "announce": "#ann-table", "kb": "#kb-proposals"}
         self.query_one(tables[self.tab()]).focus()
-        for name in list(self._deferred):
-            self.show(name)
+        if self._deferred:  # newer answers for this tab: after the switch is on screen (keys first)
+            self.call_after_refresh(self._show_deferred)
         fetched = (self.data.get("agents") or {}).get("at") or 0.0
         if self.tab() == "agents" and self.preset is None and self.now() - fetched >= AGENTS_EVERY_S:
             self.load("agents")  # only when the shown answer is older than a poll: a tab switch stays quick
+
+    def _show_deferred(self) -> None:
+        for name in list(self._deferred):
+            self.show(name)
 
     # --- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -80,7 +80,7 @@ class KeyedTable(DataTable):
         DataTable caches: cells and row lines are keyed by row key, row renderables by index)."""
         dirty, self._dirty_rows = self._dirty_rows, set()
         for cache in (self._cell_render_cache, self._row_render_cache):
-            for key in [k for k in cache.keys() if k[0] in dirty]:
+            for key in [k for k in cache.keys() if k[0] in dirty]:  # noqa: SIM118 - LRUCache has no __iter__
                 cache.discard(key)
         for row in dirty:
             index = self._row_locations.get(row)
@@ -143,10 +143,10 @@ class KeyedTable(DataTable):
                 self.add_row(*cells, key=key)
             else:
                 for col, was, new in zip(cols, old, cells, strict=True):
-                    if was != new:
+                    if was is not new and was != new:
                         self.update_cell(key, col, new)  # marks the table for one redraw, however many
                 # what the table holds: the old object where equal (the re-sort below finds rows by it)
-                cells = tuple(new if was != new else was for was, new in zip(old, cells, strict=True))
+                cells = tuple(new if was is not new and was != new else was for was, new in zip(old, cells, strict=True))
             self._cells[key] = cells
         if list(self._cells) != keys:  # a new order (sorting, or rows added): re-sort in place
             # DataTable.sort hands the key function a row's cells, not its key: rank rows by the
@@ -188,6 +188,7 @@ class AgentsTable(KeyedTable):
         self.sort_by = "name"
         self.text_filter = ""
         self.now = time.time
+        self._made: dict[str, tuple[tuple[Any, ...], Text]] = {}  # user -> (fields, their line)
 
     def on_mount(self) -> None:
         labels = (t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"), t("ag.handled"),
@@ -221,9 +222,17 @@ class AgentsTable(KeyedTable):
         return state
 
     def _row(self, a: dict[str, Any], now: float) -> Text:
-        return fixed_row((lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
-                          minutes(now - float(a.get("since") or now)), f"{a.get('hours', 0):.1f}",
-                          str(a.get("handled", 0)), dur(a.get("aht_s")), now_and_limit(a)))
+        """The agent's line; the same Text as last time when nothing in it changed (an answer
+        every 10 s changes few agents: the rest are neither rebuilt nor redrawn)."""
+        fields = (a.get("name"), a.get("team"), self._state_text(a), minutes(now - float(a.get("since") or now)),
+                  f"{a.get('hours', 0):.1f}", str(a.get("handled", 0)), dur(a.get("aht_s")), now_and_limit(a))
+        key = str(a.get("user"))
+        made = self._made.get(key)
+        if made is not None and made[0] == fields:
+            return made[1]
+        row = fixed_row((lit(fields[0], 24), lit(fields[1], 12), Text(fields[2]), *fields[3:]))
+        self._made[key] = (fields, row)
+        return row
 
     def cycle_sort(self) -> str:
         self.sort_by = AGENT_SORTS[(AGENT_SORTS.index(self.sort_by) + 1) % len(AGENT_SORTS)]
