@@ -217,6 +217,7 @@ async def measure(url: str, ca: str, window: float, n_keys: int) -> dict:
             prof.dump_stats(os.environ["LEAD_BENCH_PROFILE"])
         out["latency_ms"] = [x * 1000 for x in lat]
         out["per_key"] = {key: round(benchlib.pct(v, 50), 1) for key, v in per_key.items()}
+        out["slowest"] = {key: round(max(v), 1) for key, v in per_key.items()}
     proxy.stop()
     return out
 
@@ -253,7 +254,8 @@ def main() -> None:
               f"-> the lead view adds {res['lead_bps'] - res['desk_bps']:.0f} B/s (TLS bytes, both directions, "
               f"{args.window:g} s each)")
         print(f"key-to-screen in the lead view over {len(lat)} keys: p50 {benchlib.pct(lat, 50):.1f} ms, "
-              f"p95 {benchlib.pct(lat, 95):.1f} ms, max {max(lat):.1f} ms; median per key {res['per_key']}")
+              f"p95 {benchlib.pct(lat, 95):.1f} ms, max {max(lat):.1f} ms; median per key {res['per_key']}; "
+              f"slowest per key {res['slowest']}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
