@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -178,6 +180,9 @@ async def measure(url: str, ca: str, window: float, n_keys: int) -> dict:
         lat = []
         per_key: dict[str, list[float]] = {}
         k = 0
+        prof = cProfile.Profile() if os.environ.get("LEAD_BENCH_PROFILE") else None
+        if prof is not None:  # where the keys' time goes (the UI thread only)
+            prof.enable()
         while len(lat) < n_keys:
             key, cond = plan[k % len(plan)]
             k += 1
@@ -207,8 +212,12 @@ async def measure(url: str, ca: str, window: float, n_keys: int) -> dict:
                 while view.focused is not table and time.perf_counter() < deadline + 5:
                     await asyncio.sleep(0.005)
             await asyncio.sleep(0.1)
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(os.environ["LEAD_BENCH_PROFILE"])
         out["latency_ms"] = [x * 1000 for x in lat]
         out["per_key"] = {key: round(benchlib.pct(v, 50), 1) for key, v in per_key.items()}
+        out["slowest"] = {key: round(max(v), 1) for key, v in per_key.items()}
     proxy.stop()
     return out
 
@@ -245,7 +254,8 @@ def main() -> None:
               f"-> the lead view adds {res['lead_bps'] - res['desk_bps']:.0f} B/s (TLS bytes, both directions, "
               f"{args.window:g} s each)")
         print(f"key-to-screen in the lead view over {len(lat)} keys: p50 {benchlib.pct(lat, 50):.1f} ms, "
-              f"p95 {benchlib.pct(lat, 95):.1f} ms, max {max(lat):.1f} ms; median per key {res['per_key']}")
+              f"p95 {benchlib.pct(lat, 95):.1f} ms, max {max(lat):.1f} ms; median per key {res['per_key']}; "
+              f"slowest per key {res['slowest']}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

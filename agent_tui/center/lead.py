@@ -194,8 +194,12 @@ class Lead:
                    "aht_s": round(sum(h) / len(h), 1) if h else None, "hours": round(logged[a.user] / 3600.0, 2)}
             if live:
                 cap = sum(a.capacity.values())
+                load: dict[str, int] = {}
+                for ch, _status in a.convs.values():
+                    load[ch] = load.get(ch, 0) + 1
+                # per channel: conversations now (``load``) against the limit (``limits``); the sums stay
                 row.update({"state": a.state, "reason": a.reason, "since": a.since,
-                            "conversations": len(a.convs), "capacity": cap})
+                            "conversations": len(a.convs), "capacity": cap, "load": load, "limits": dict(a.capacity)})
             out.append(row)
         return out
 
@@ -289,6 +293,11 @@ class Lead:
             b.convs[conv] = (row["channel"], "active")
             self.conversations.add_system_message(conv, f"Assigned to {b.name} by the team lead")
             self.events.emit(user, "conv.assigned", {"conversation": self.views.full(conv)})
+            if user == lead and b.state not in ("available", "on_contact") and b.after_take is None:
+                # Like a supervisor's pick-up in Genesys: the lead is On contact while handling it
+                # (not offered more), and back on their Break etc. once it is wrapped up.
+                b.after_take = (b.state, b.reason)
+                self.presence.set_state(user, "on_contact", "")
             self.presence.refresh_contact_state(b)
         return {"conversation": conv, "agent": user}
 

@@ -75,6 +75,9 @@ class Agent:
     offers: dict[str, tuple[str, str]] = field(default_factory=dict)  # offer -> (conversation, channel)
     convs: dict[str, tuple[str, str]] = field(default_factory=dict)  # conversation -> (channel, status)
     chat_during_call: bool = False  # see CenterConfig.chat_during_call
+    # A lead who took a conversation (lead.take) from Break etc.: the state they go back to once it
+    # is wrapped up; meanwhile they are On contact but not routed offers.
+    after_take: tuple[str, str] | None = None
 
     @property
     def present(self) -> bool:

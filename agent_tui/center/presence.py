@@ -150,6 +150,9 @@ class Presence:
             self.set_state(a.user, "on_contact", "")
         elif "wrapup" in statuses:
             self.set_state(a.user, "acw", ACW_REASON)
+        elif a.after_take is not None:  # a lead's taken conversation is done: back to what they were
+            (state, reason), a.after_take = a.after_take, None
+            self.set_state(a.user, state, reason)
         else:
             self.set_state(a.user, "available", "")
 

@@ -155,7 +155,7 @@ class Routing:
         now = self.clock()
         slots = [
             router.AgentSlot(a.user, frozenset(a.skills), a.capacity, a.load(), a.idle_since, a.state, a.present)
-            for a in self.presence.agents.values() if not a.simulated
+            for a in self.presence.agents.values() if not a.simulated and a.after_take is None  # a lead handling a taken one
         ]
         for conv, w in self.queued.items():
             ex = self.exclusions.get(conv)

@@ -15,6 +15,7 @@ from agent_tui.center.presence import Presence
 from agent_tui.center.store import lead as lead_store
 from agent_tui.center.store import loads
 from agent_tui.center.store import teamchat as chat_store
+from agent_tui.center.tasks import lead_teams
 
 MENTION = re.compile(r"@([A-Za-z0-9_.-]+)")
 
@@ -134,17 +135,25 @@ class TeamChat:
         return data
 
     def announce(self, user: str, text: str, team: str | None) -> dict:
-        """A supervisor's announcement to *team* (or everyone), pushed to who is logged in."""
+        """A lead's announcement to *team*, one of the teams they lead; without a team, to each
+        team they lead (one announcement per team, each with its own read receipts) — never to
+        everyone. Pushed to who is logged in."""
+        led = lead_teams(self.presence, user)
         if team is not None and team not in self.presence.teams:
             raise DomainError("not_found", f"no team {team!r}")
+        if team is not None and team not in led:
+            raise DomainError("forbidden", f"you do not lead team {team!r}")
         now = self.clock()
+        made = []
         with self.events.tx():
-            ann_id = chat_store.insert_announcement(self.db, team, user, text, now)
-            ann = {"id": ann_id, "team": team, "from": {"user": user, "name": self.agents[user].name},
-                   "text": text, "at": now}
-            targets = [u for u, a in self.agents.items() if team is None or team in a.teams]
-            self.events.emit_present("team.announcement", ann, targets)
-        return {"announcement": ann}
+            for to in [team] if team is not None else led:
+                ann_id = chat_store.insert_announcement(self.db, to, user, text, now)
+                ann = {"id": ann_id, "team": to, "from": {"user": user, "name": self.agents[user].name},
+                       "text": text, "at": now}
+                targets = [u for u, a in self.agents.items() if to in a.teams or u == user]
+                self.events.emit_present("team.announcement", ann, targets)
+                made.append(ann)
+        return {"announcement": made[0], "announcements": made}
 
     def announcements_for(self, user: str, limit: int = 10) -> list[dict]:
         """The last *limit* announcements *user* was meant to see, oldest first."""

@@ -86,6 +86,24 @@ class LeadCommands(ListedCommands):
                 for bid, key, action, label, _tabs, _show in LEAD_ACTIONS]
 
 
+class LeadFooter(Footer):
+    """The footer, rebuilt only when the keys it shows change: Textual's Footer rebuilds all its
+    keys on every bindings signal, and a tab switch sends two (the tab, then the focus)."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._keys_shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        keys = tuple((b.key, b.action, b.description, enabled)
+                     for _node, b, enabled, _tip in screen.active_bindings.values() if b.show)
+        if keys == self._keys_shown:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._keys_shown = keys  # a rebuild follows
+        super().bindings_changed(screen)
+
+
 class LeadScreen(Screen[None]):
     """The lead view (see the module docstring)."""
 
@@ -137,7 +155,7 @@ class LeadScreen(Screen[None]):
                 yield VerticalScroll(Static("", id="kb-diff-text"), id="kb-diff")
                 yield Static(t("lead.kb.stale"), classes="hint")
                 yield StaleTable(id="kb-stale")
-        yield Footer()
+        yield LeadFooter()
 
     def on_mount(self) -> None:
         self.app.add_event_listener(self.on_center_event)  # type: ignore[attr-defined]
@@ -220,12 +238,14 @@ class LeadScreen(Screen[None]):
 
     # The tab each area is drawn in; areas on other tabs wait until their tab is shown (the
     # figures' plots and a 200-row table are the costly ones), except the tab labels' counts.
-    AREA_TAB = {"figures": "figures", "agents": "agents", "kb": "kb", "stale": "kb", "announce": "announce"}
+    AREA_TAB = {"figures": "figures", "agents": "agents", "kb": "kb", "stale": "kb", "announce": "announce",
+                "urgent": "urgent", "tasks": "tasks"}
 
     def show(self, name: str) -> None:
         d = self.data.get(name)
         if d is None:
             return
+        self._show_label(name, d)
         if self.AREA_TAB.get(name, self.tab()) != self.tab() and self.is_mounted:
             self._deferred.add(name)
             return
@@ -237,16 +257,11 @@ class LeadScreen(Screen[None]):
         if name == "figures":
             self.query_one(FiguresPanel).show(d)
         elif name == "urgent":
-            items = d.get("items") or []
-            self.query_one(UrgentTable).show(items, now)
-            self.query_one(TabbedContent).get_tab("lead-urgent").label = t("lead.tab.urgent_n", n=len(items))
+            self.query_one(UrgentTable).show(d.get("items") or [], now)
         elif name == "agents":
             self.query_one(AgentsTable).set_agents(d.get("agents") or [])
         elif name == "tasks":
-            tasks = d.get("tasks") or []
-            self.query_one(TasksTable).show(tasks)
-            n_open = sum(1 for x in tasks if x.get("status") == "open")
-            self.query_one(TabbedContent).get_tab("lead-tasks").label = t("lead.tab.tasks_n", n=n_open)
+            self.query_one(TasksTable).show(d.get("tasks") or [])
             self._show_task_note()
         elif name == "announce":
             self.query_one(AnnouncementsTable).show(d.get("announcements") or [])
@@ -256,6 +271,18 @@ class LeadScreen(Screen[None]):
             self._show_diff()
         elif name == "stale":
             self.query_one(StaleTable).show(d.get("articles") or [])
+
+    def _show_label(self, name: str, d: dict[str, Any]) -> None:
+        """The counts in the tab labels, also while their tab is hidden (only when they change)."""
+        if name == "urgent":
+            label = t("lead.tab.urgent_n", n=len(d.get("items") or []))
+        elif name == "tasks":
+            label = t("lead.tab.tasks_n", n=sum(1 for x in d.get("tasks") or [] if x.get("status") == "open"))
+        else:
+            return
+        tab = self.query_one(TabbedContent).get_tab(f"lead-{name}")
+        if tab.label_text != label:
+            tab.label = label
 
     def show_status(self) -> None:
         app: Any = self.app
@@ -320,11 +347,15 @@ class LeadScreen(Screen[None]):
         tables = {"figures": "#fig-queues", "agents": "#agents-table", "urgent": "#urgent-table",
                   "tasks": "#tasks-table", "announce": "#ann-table", "kb": "#kb-proposals"}
         self.query_one(tables[self.tab()]).focus()
-        for name in list(self._deferred):
-            self.show(name)
+        if self._deferred:  # newer answers for this tab: after the switch is on screen (keys first)
+            self.call_after_refresh(self._show_deferred)
         fetched = (self.data.get("agents") or {}).get("at") or 0.0
         if self.tab() == "agents" and self.preset is None and self.now() - fetched >= AGENTS_EVERY_S:
             self.load("agents")  # only when the shown answer is older than a poll: a tab switch stays quick
+
+    def _show_deferred(self) -> None:
+        for name in list(self._deferred):
+            self.show(name)
 
     # --- actions ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -414,9 +445,22 @@ class LeadScreen(Screen[None]):
         self._pick_agent(due)
 
     def action_take(self) -> None:
+        """Take the conversation: the center makes the lead On contact (not offered more) and
+        puts them back in their state once it is wrapped up; the desk shows it, so go there."""
         item = self._current("#urgent-table")
-        if item and item.get("conversation"):
-            self._do("lead.take", ("urgent", "figures"), conversation=item["conversation"]["id"])
+        if not (item and item.get("conversation")):
+            return
+        state = str(self.app.state.agent.get("state", ""))  # type: ignore[attr-defined]
+        was = state_word("available" if state == "on_contact" else state)
+
+        async def run() -> None:
+            if await self.app.command("lead.take", conversation=item["conversation"]["id"]) is not None:  # type: ignore[attr-defined]
+                self.notify(t("lead.taken", state=was), timeout=10)
+                if self.app.screen is self:
+                    self.app.pop_screen()  # to the desk, where the conversation is
+                else:
+                    self.load("urgent", "figures")
+        self.run_worker(run(), group="lead-do")
 
     def action_priority(self) -> None:
         item = self._current("#urgent-table")

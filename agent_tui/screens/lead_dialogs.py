@@ -15,7 +15,7 @@ from textual.widgets import Label, Static, TextArea
 
 from agent_tui.i18n import state_word, t
 from agent_tui.secure.text import one_line
-from agent_tui.widgets.lead_figures import dur
+from agent_tui.widgets.lead_tables import dur, now_and_limit
 
 
 def timeline_text(states: list[dict[str, Any]], now: float) -> Text:
@@ -56,7 +56,7 @@ class AgentDetailScreen(ModalScreen[None]):
             yield Label(Text(one_line(f"{a.get('name')} ({a.get('user')}) · {a.get('team')}", 80)), classes="title")
             yield Static(Text(t("ag.detail", state=state_word(str(a.get("state"))), hours=f"{a.get('hours', 0):.1f}",
                                 handled=a.get("handled", 0), aht=dur(a.get("aht_s")),
-                                convs=f"{a.get('conversations', 0)}/{a.get('capacity', 0)}")), id="agent-figures")
+                                convs=now_and_limit(a))), id="agent-figures")
             yield Label(t("ag.timeline"), classes="title")
             with VerticalScroll():
                 yield Static(timeline_text(self.detail.get("states") or [], self.now), id="agent-timeline")

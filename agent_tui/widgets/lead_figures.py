@@ -11,24 +11,20 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from textual_plotext.plot import Plot
 
 from agent_tui.i18n import t
 from agent_tui.secure.text import one_line
+from agent_tui.widgets.lead_tables import KeyedTable, dur
 
 PLOT_MIN_HEIGHT = 8  # below this a plot is unreadable: show the numbers instead
 PLOT_MIN_WIDTH = 36
+# A plot is rebuilt at most this often for new data (a size change redraws at once): it shows
+# quarters of an hour, and plotext's build (pure Python, hundreds of ms) competes with the keys.
+PLOT_EVERY_S = 30.0
 QUEUE_COLUMNS = ("fig.queue", "fig.channel", "fig.in", "fig.handled", "fig.waiting", "fig.abandoned",
                  "fig.longest", "fig.sl", "fig.aht", "fig.fcr")
-
-
-def dur(seconds: Any) -> str:
-    """Seconds as ``m:ss`` / ``h:mm:ss``; ``–`` for none."""
-    if seconds is None:
-        return "–"
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
 def pct(value: Any) -> str:
@@ -95,6 +91,8 @@ class LeadChart(Vertical):
         self.data: dict[str, Any] = {}
         self.pending = False  # a plot is being built
         self._drawn: tuple[Any, ...] = ()
+        self._built_at = 0.0  # monotonic time of the last build
+        self._later: Any = None  # the timer of a rebuild held back by PLOT_EVERY_S
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="plot")
@@ -127,11 +125,21 @@ class LeadChart(Vertical):
         plot = self.query_one(".plot", Static)
         width, height = plot.size.width or self.size.width, plot.size.height or self.size.height
         key = (labels, series, width, height)
-        if not room or key == self._drawn or width < PLOT_MIN_WIDTH:
+        if not room or key == self._drawn or width < PLOT_MIN_WIDTH or not self.is_on_screen:
+            return
+        wait = self._built_at + PLOT_EVERY_S - time.monotonic()
+        if self._drawn and self._drawn[2:] == (width, height) and wait > 0:
+            if self._later is None:  # new data only: draw it when the interval is over
+                self._later = self.set_timer(wait, self._draw_later)
             return
         self._drawn = key
+        self._built_at = time.monotonic()
         self.pending = True
         self._build(labels, series, width, height)
+
+    def _draw_later(self) -> None:
+        self._later = None
+        self._draw()
 
     @work(thread=True, exclusive=True, group="plot")
     def _build(self, labels: list[str], series: list[list[float]], width: int, height: int) -> None:
@@ -153,6 +161,20 @@ class LeadChart(Vertical):
         head = t("fig.numbers.volume") if self.kind == "volume" else t("fig.numbers.sl")
         self.query_one(".numbers", Static).update(Text(head + ": " + " · ".join(cells)))
 
+class QueuesTable(KeyedTable):
+    """The figures per queue and channel, updated cell by cell."""
+
+    def on_mount(self) -> None:
+        self.add_columns(*[t(c) for c in QUEUE_COLUMNS])
+
+    def show(self, queues: list[dict[str, Any]]) -> None:
+        self.fill([(str(q.get("queue")), q, (
+            Text(one_line(q.get("name") or q.get("queue"), 24)), Text(str(q.get("channel"))),
+            str(q.get("incoming", 0)), str(q.get("handled", 0)), str(q.get("waiting", 0)),
+            str(q.get("abandoned", 0)), dur(q.get("longest_wait_s")), pct(q.get("service_level")),
+            dur(q.get("aht_s")), pct(q.get("fcr")))) for q in queues])
+
+
 class FiguresPanel(Vertical):
     """Totals line, per-queue table and the two pictures."""
 
@@ -166,29 +188,15 @@ class FiguresPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("lead.loading"), id="fig-total")
-        table: DataTable = DataTable(id="fig-queues", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield QueuesTable(id="fig-queues")
         with Horizontal(id="fig-charts"):
             yield LeadChart("volume", id="chart-volume")
             yield LeadChart("sl", id="chart-sl")
 
-    def on_mount(self) -> None:
-        table = self.query_one("#fig-queues", DataTable)
-        table.add_columns(*[t(c) for c in QUEUE_COLUMNS])
-
     def show(self, figs: dict[str, Any]) -> None:
         today = figs.get("today") or {}
         self.query_one("#fig-total", Static).update(totals_line(today.get("total") or {}, figs.get("last_week") or {}))
-        table = self.query_one("#fig-queues", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for q in today.get("queues") or []:
-            table.add_row(Text(one_line(q.get("name") or q.get("queue"), 24)), Text(str(q.get("channel"))),
-                          str(q.get("incoming", 0)), str(q.get("handled", 0)), str(q.get("waiting", 0)),
-                          str(q.get("abandoned", 0)), dur(q.get("longest_wait_s")), pct(q.get("service_level")),
-                          dur(q.get("aht_s")), pct(q.get("fcr")), key=str(q.get("queue")))
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        self.query_one(QueuesTable).show(today.get("queues") or [])
         buckets = figs.get("buckets") or {}
         for chart in self.query(LeadChart):
             chart.show(buckets, float(figs.get("day_start") or 0))

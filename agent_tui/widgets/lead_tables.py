@@ -11,14 +11,25 @@ import time
 from typing import Any
 
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from agent_tui.i18n import state_word, t
 from agent_tui.secure.text import one_line
-from agent_tui.widgets.lead_figures import dur
 
-MAX_CELL_UPDATES = 24  # more changed cells than this: rebuild the table instead
+REBUILD_SHARE = 0.5  # more than this share of the rows gone or new: rebuild instead of row by row
+CHANNEL_SHORT = {"email": "mail", "social": "soc"}
 AGENT_SORTS = ("name", "state", "since", "hours", "handled", "aht_s", "conversations")
+
+
+def dur(seconds: Any) -> str:
+    """Seconds as ``m:ss`` / ``h:mm:ss``; ``–`` for none."""
+    if seconds is None:
+        return "–"
+    s = int(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
 def clock(at: Any) -> str:
@@ -37,12 +48,50 @@ def lit(value: Any, limit: int = 40) -> Text:
 
 
 class KeyedTable(DataTable):
-    """A row-cursor table that keeps the cursor on the same key across refreshes."""
+    """A row-cursor table that keeps the cursor on the same key across refreshes, and whose cell
+    updates draw only their row again.
+
+    ``DataTable.update_cell`` counts an update for the whole table, which throws away every
+    rendered cell: with 200 agents and a few presence changes a second, every frame rendered
+    every visible cell again (about 0.5 ms each on a loaded machine) and the keys waited. Here an
+    update forgets only the rendering of its row (Textual's render caches are keyed by row key;
+    see ``_forget_rows``) and refreshes only that row's region."""
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self.items: dict[str, dict[str, Any]] = {}
         self._cells: dict[str, tuple[Any, ...]] = {}  # what each row shows now
+        self._dirty_rows: set[RowKey] = set()  # rows whose cached rendering is stale
+
+    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *,
+                    update_width: bool = False) -> None:
+        """``DataTable.update_cell`` that redraws only the row (fixed column widths: no re-measure)."""
+        row = RowKey(row_key) if isinstance(row_key, str) else row_key
+        col = ColumnKey(column_key) if isinstance(column_key, str) else column_key
+        if update_width or row not in self._row_locations or col not in self._column_locations:
+            super().update_cell(row_key, column_key, value, update_width=update_width)
+            return
+        self._data[row][col] = value
+        self._dirty_rows.add(row)
+        self.refresh_row(self._row_locations.get(row))
+
+    def _forget_rows(self) -> None:
+        """Drop the cached rendering of the rows updated since the last frame (Textual 8's
+        DataTable caches: cells and row lines are keyed by row key, row renderables by index)."""
+        dirty, self._dirty_rows = self._dirty_rows, set()
+        for cache in (self._cell_render_cache, self._row_render_cache):
+            for key in [k for k in cache.keys() if k[0] in dirty]:  # noqa: SIM118 - LRUCache has no __iter__
+                cache.discard(key)
+        for row in dirty:
+            index = self._row_locations.get(row)
+            if index is not None:
+                self._row_renderable_cache.discard((self._update_count, index))
+        self._line_cache.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._dirty_rows:
+            self._forget_rows()
+        return super().render_lines(crop)
 
     def current_key(self) -> str | None:
         if not self.row_count:
@@ -59,20 +108,16 @@ class KeyedTable(DataTable):
     def fill(self, rows: list[tuple[str, dict[str, Any], tuple[Any, ...]]]) -> None:
         """Replace the rows: ``(key, item, cells)``; the cursor stays on its key if it is still there.
 
-        The same rows in the same order only have their changed cells updated (a 200-row table
-        rebuilt every poll would hold up the keys)."""
+        Rows are kept by key: a row still there only has its changed cells updated, rows gone or
+        new are removed or added one by one, and a new order is a re-sort of the rows in place.
+        Rebuilding a 200-row table (every cell measured again) held up the keys for hundreds of ms.
+        """
         keys = [k for k, _, _ in rows]
-        if keys and keys == list(self._cells) and self.columns:
-            cols = list(self.columns)
-            changes = [(key, col, new) for key, _item, cells in rows
-                       for col, old, new in zip(cols, self._cells[key], cells, strict=True) if old != new]
-            if len(changes) <= MAX_CELL_UPDATES:  # each update is a table refresh: many of them cost more
-                for key, item, cells in rows:
-                    self.items[key] = item
-                    self._cells[key] = cells
-                for key, col, new in changes:
-                    self.update_cell(key, col, new)
-                return
+        wanted, have = set(keys), set(self._cells)
+        churn = len(wanted ^ have)
+        if self.columns and have and churn <= REBUILD_SHARE * max(len(have), len(wanted)):
+            self._patch(rows, keys, wanted, have)
+            return
         keep = self.current_key()
         self.clear()
         self.items, self._cells = {}, {}
@@ -83,9 +128,59 @@ class KeyedTable(DataTable):
         if keep in keys:
             self.move_cursor(row=keys.index(keep))
 
+    def _patch(self, rows: list[tuple[str, dict[str, Any], tuple[Any, ...]]], keys: list[str],
+               wanted: set[str], have: set[str]) -> None:
+        keep = self.current_key()
+        for key in have - wanted:
+            self.remove_row(key)
+            del self._cells[key]
+            self.items.pop(key, None)
+        cols = list(self.columns)
+        for key, item, cells in rows:
+            self.items[key] = item
+            old = self._cells.get(key)
+            if old is None:
+                self.add_row(*cells, key=key)
+            else:
+                for col, was, new in zip(cols, old, cells, strict=True):
+                    if was is not new and was != new:
+                        self.update_cell(key, col, new)  # marks the table for one redraw, however many
+                # what the table holds: the old object where equal (the re-sort below finds rows by it)
+                cells = tuple(new if was is not new and was != new else was for was, new in zip(old, cells, strict=True))
+            self._cells[key] = cells
+        if list(self._cells) != keys:  # a new order (sorting, or rows added): re-sort in place
+            # DataTable.sort hands the key function a row's cells, not its key: rank rows by the
+            # identity of their cell objects (each row holds at least one Text of its own).
+            rank = {tuple(map(id, self._cells[key])): i for i, key in enumerate(keys)}
+            self._cells = {key: self._cells[key] for key in keys}
+            self.sort(key=lambda row: rank[tuple(map(id, row))])
+            if keep in self._cells:
+                self.move_cursor(row=keys.index(keep))
+
+
+AGENT_WIDTHS = (18, 8, 18, 6, 5, 7, 6, 18)  # name, team, state, in state, hours, handled, AHT, now/max
+GAP = "  "
+
+
+def fixed_row(fields: tuple[Any, ...]) -> Text:
+    """Fields (str or Text) cut or padded to :data:`AGENT_WIDTHS` terminal cells, as one line."""
+    out = Text(no_wrap=True, overflow="crop")
+    for i, (field, width) in enumerate(zip(fields, AGENT_WIDTHS, strict=True)):
+        cell = field.copy() if isinstance(field, Text) else Text(str(field))
+        cell.truncate(width, overflow="crop", pad=True)
+        if i:
+            out.append(GAP)
+        out.append_text(cell)
+    return out
+
 
 class AgentsTable(KeyedTable):
-    """State and time in state, hours today, handled, AHT, conversations/capacity."""
+    """State and time in state, hours today, handled, AHT, conversations now against the limit.
+
+    Each row is one cell holding the whole line in fixed-width fields. A DataTable renders every
+    visible cell again whenever the table gains focus or changes (a tab switch to it): with
+    eight columns that was ~290 cells, hundreds of ms on a loaded machine; one cell per row is
+    ~36 and cheap."""
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
@@ -93,31 +188,29 @@ class AgentsTable(KeyedTable):
         self.sort_by = "name"
         self.text_filter = ""
         self.now = time.time
+        self._made: dict[str, tuple[tuple[Any, ...], Text]] = {}  # user -> (fields, their line)
 
     def on_mount(self) -> None:
-        # Fixed widths: a 200-row table is not measured cell by cell on every redraw.
-        widths = (18, 8, 18, 6, 5, 7, 6, 8)
         labels = (t("ag.name"), t("ag.team"), t("ag.state"), t("ag.in_state"), t("ag.hours"), t("ag.handled"),
                   t("ag.aht"), t("ag.convs"))
-        self.cols = [self.add_column(label, width=w) for label, w in zip(labels, widths, strict=True)]
+        width = sum(AGENT_WIDTHS) + len(GAP) * (len(AGENT_WIDTHS) - 1)
+        self.col = self.add_column(fixed_row(labels), width=width)
 
     def set_agents(self, agents: list[dict[str, Any]]) -> None:
         self.agents = agents
         self.redraw()
 
     def patch_state(self, change: dict[str, Any]) -> bool:
-        """A presence change: update that agent's state in place (two cells, no full redraw)."""
+        """A presence change: update that agent's row in place (no full redraw)."""
         for a in self.agents:
             if a.get("user") == change.get("user"):
                 a.update({k: change[k] for k in ("state", "reason", "since") if k in change})
                 key = str(a["user"])
                 if key in self._cells:
-                    now = self.now()
-                    cells = list(self._cells[key])
-                    cells[2], cells[3] = Text(self._state_text(a)), minutes(now - float(a.get("since") or now))
-                    self.update_cell(key, self.cols[2], cells[2])
-                    self.update_cell(key, self.cols[3], cells[3])
-                    self._cells[key] = tuple(cells)
+                    row = self._row(a, self.now())
+                    if row != self._cells[key][0]:
+                        self.update_cell(key, self.col, row)
+                        self._cells[key] = (row,)
                 return True
         return False
 
@@ -127,6 +220,19 @@ class AgentsTable(KeyedTable):
         if a.get("reason") and a.get("state") not in ("available", "on_contact"):
             state += f" ({one_line(a['reason'], 16)})"
         return state
+
+    def _row(self, a: dict[str, Any], now: float) -> Text:
+        """The agent's line; the same Text as last time when nothing in it changed (an answer
+        every 10 s changes few agents: the rest are neither rebuilt nor redrawn)."""
+        fields = (a.get("name"), a.get("team"), self._state_text(a), minutes(now - float(a.get("since") or now)),
+                  f"{a.get('hours', 0):.1f}", str(a.get("handled", 0)), dur(a.get("aht_s")), now_and_limit(a))
+        key = str(a.get("user"))
+        made = self._made.get(key)
+        if made is not None and made[0] == fields:
+            return made[1]
+        row = fixed_row((lit(fields[0], 24), lit(fields[1], 12), Text(fields[2]), *fields[3:]))
+        self._made[key] = (fields, row)
+        return row
 
     def cycle_sort(self) -> str:
         self.sort_by = AGENT_SORTS[(AGENT_SORTS.index(self.sort_by) + 1) % len(AGENT_SORTS)]
@@ -147,12 +253,18 @@ class AgentsTable(KeyedTable):
             words = f"{a.get('name', '')} {a.get('user', '')} {a.get('team', '')} {state_word(a.get('state', ''))}"
             if needle and needle not in words.lower():
                 continue
-            rows.append((str(a["user"]), a, (
-                lit(a.get("name"), 24), lit(a.get("team"), 12), Text(self._state_text(a)),
-                minutes(now - float(a.get("since") or now)), f"{a.get('hours', 0):.1f}",
-                str(a.get("handled", 0)), dur(a.get("aht_s")),
-                f"{a.get('conversations', 0)}/{a.get('capacity', 0)}")))
+            rows.append((str(a["user"]), a, (self._row(a, now),)))
         self.fill(rows)
+
+
+def now_and_limit(a: dict[str, Any]) -> str:
+    """Conversations now against the limit, per channel the agent is busy on (``chat 2/3 mail 1/5``);
+    ``0`` when free. A sum over all channels ("0/17") says nothing: an agent's limit is per channel."""
+    load, limits = a.get("load"), a.get("limits") or {}
+    if load is None:  # an older center: only the sums
+        return f"{a.get('conversations', 0)}/{a.get('capacity', 0)}"
+    return " ".join(f"{CHANNEL_SHORT.get(ch, ch)} {n}/{limits.get(ch, '?')}" for ch, n in sorted(load.items())
+                    if n) or "0"
 
 
 def urgent_what(item: dict[str, Any]) -> tuple[str, Text]:

@@ -121,3 +121,31 @@ async def test_announcement_read_receipts_and_kb_upkeep(center):
     assert other not in {a["id"] for a in (await lead.cmd("kb.stale"))["articles"]}
     for c in (lead, a3):
         await c.close()
+
+
+async def test_a_lead_who_takes_a_conversation_is_on_contact_and_back_on_break_after(center):
+    lead = await WsClient.login(center.url, center.ca_file, "lead1")
+    assert lead.welcome["snapshot"]["state"]["state"] == "break"
+    center.inject("chat", "vip-9", "please help, gold customer", priority=2)
+    item = next(i for i in (await lead.cmd("lead.urgent"))["items"] if i["kind"] == "priority")
+    conv = item["conversation"]["id"]
+    await lead.cmd("lead.take", conversation=conv)
+    assert (await lead.wait_event("conv.assigned"))["data"]["conversation"]["id"] == conv
+    await lead.wait_event("agent.state", lambda d: d["state"] == "on_contact")
+    await lead.cmd("conv.wrapup", conversation=conv, code="solved")
+    back = await lead.wait_event("agent.state", lambda d: d["state"] == "break")
+    assert back["data"]["reason"] == lead.welcome["snapshot"]["state"]["reason"]
+    await lead.close()
+
+
+async def test_announce_without_a_team_goes_to_each_team_the_lead_leads_and_capacity_is_per_channel(center):
+    lead = await WsClient.login(center.url, center.ca_file, "lead1")
+    a4 = await WsClient.login(center.url, center.ca_file, "agent4")  # team flex
+    out = await lead.cmd("team.announce", text="daily start")
+    assert sorted(a["team"] for a in out["announcements"]) == ["backoffice", "care", "flex"]
+    got = await a4.wait_event("team.announcement")
+    assert got["data"]["team"] == "flex" and got["data"]["text"] == "daily start"
+    row = next(a for a in (await lead.cmd("lead.agents"))["agents"] if a["user"] == "agent4")
+    assert row["load"] == {} and row["limits"]["chat"] >= 1 and row["capacity"] == sum(row["limits"].values())
+    for c in (lead, a4):
+        await c.close()

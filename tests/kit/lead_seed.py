@@ -18,6 +18,8 @@ NAMES = ["Anna de Vries", "Bram Jansen", "Chloe Smit", "Daan Bakker", "Eva Visse
 QUEUES = [("chat", "Web chat", "chat"), ("chat-tech", "Web chat — technical", "chat"), ("email", "E-mail", "email"),
           ("sms", "SMS", "sms"), ("social", "Social media", "social"), ("voice", "Phone", "voice")]
 
+LIMITS = {"voice": 1, "chat": 3, "email": 5, "sms": 4, "social": 4}
+
 
 def _queue(i: int, q: tuple[str, str, str]) -> dict[str, Any]:
     return {"queue": q[0], "name": q[1], "channel": q[2], "incoming": 20 + 7 * i, "handled": 18 + 6 * i,
@@ -39,7 +41,9 @@ def lead_preset(agents: int = 8) -> dict[str, dict[str, Any]]:
     people = [{"user": f"agent{i + 1}", "name": NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else f" {i}"),
                "team": "care" if i % 2 == 0 else "flex", "state": STATES[i % len(STATES)], "reason": "",
                "since": NOW - 60 * (i + 3), "hours": round(1.5 + (i % 5) * 0.75, 2), "handled": 3 + (i * 5) % 17,
-               "aht_s": 200.0 + (i * 37) % 300, "conversations": i % 3, "capacity": 4} for i in range(agents)]
+               "aht_s": 200.0 + (i * 37) % 300, "conversations": i % 3 + (2 if i % 5 == 2 else 0), "capacity": 17,
+               "load": {k: v for k, v in (("chat", i % 3), ("email", 2 if i % 5 == 2 else 0)) if v},
+               "limits": LIMITS} for i in range(agents)]
     conv = {"id": "c9", "channel": "chat", "status": "queued", "priority": 2, "queue": "chat",
             "customer": {"id": "vip-7", "name": "Gold Customer"}, "subject": None, "queued_at": NOW - 200}
     late = {**conv, "id": "c10", "priority": 0, "customer": {"id": "+31611", "name": "Piet [red]Puk[/]"},

@@ -10,7 +10,12 @@ import contextlib
 
 from agent_tui.screens.lead import LeadScreen
 from agent_tui.widgets.lead_announce import AnnouncementBar
-from agent_tui.widgets.lead_tables import AnnouncementsTable, ProposalsTable, TasksTable
+from agent_tui.widgets.lead_tables import (
+    AnnouncementsTable,
+    ProposalsTable,
+    TasksTable,
+    UrgentTable,
+)
 from tests.kit.desk_helpers import wait_for
 
 SIZE = (120, 40)
@@ -122,3 +127,26 @@ async def test_lead_and_three_agents(center, desk_factory):
 
 async def center_call(center, fn):
     return await asyncio.to_thread(center.call, fn)
+
+
+async def test_a_lead_takes_a_waiting_customer_and_can_handle_it(center, desk_factory):
+    """Urgent tab, `t`: the conversation is on the lead's desk, the lead is On contact (offered
+    nothing else) and is told they go back to Break after the wrap-up."""
+    lead = desk_factory("lead1")
+    async with lead.run_test(size=SIZE) as lp:
+        await wait_for(lp, lambda: lead.online() and lead.state.agent.get("state") == "break", what="lead on Break")
+        await asyncio.to_thread(center.inject, "chat", "vip-take", "gold customer, nobody answers", priority=2)
+        await lp.press("ctrl+l")
+        await wait_for(lp, lambda: isinstance(lead.screen, LeadScreen), what="lead view")
+        view: LeadScreen = lead.screen  # type: ignore[assignment]
+        await lp.press("f4")
+        urgent = view.query_one(UrgentTable)
+        await wait_for(lp, lambda: any(((x.get("conversation") or {}).get("customer") or {}).get("id") == "vip-take"
+                                       for x in urgent.items.values()), what="the customer among urgent items")
+        key = next(k for k, x in urgent.items.items()
+                   if ((x.get("conversation") or {}).get("customer") or {}).get("id") == "vip-take")
+        urgent.move_cursor(row=list(urgent.items).index(key))
+        await lp.press("t")
+        await wait_for(lp, lambda: not isinstance(lead.screen, LeadScreen), what="back on the desk")
+        await wait_for(lp, lambda: key in lead.state.conversations, what="the conversation on the lead's desk")
+        await wait_for(lp, lambda: lead.state.agent.get("state") == "on_contact", what="lead On contact")
