@@ -69,10 +69,10 @@ def build_softphone(config: Config, settings: dict[str, Any], server: str, ca: s
                     password: str | None, on_event: Callable[[object], None]) -> Any:
     """A ``Softphone`` (not started yet) for the desk's session. Thread: loads pjsua2."""
     # deferred: these load pjsua2 (heavy), needed only once the phone starts
+    from agent_tui.sip import tls_relay  # deferred: with the pjsua2 modules below
     from agent_tui.sip.account import AccountSpec
     from agent_tui.sip.engine import EngineConfig  # deferred: with the pjsua2 modules above
     from agent_tui.sip.phone import HeadsetSpec, Softphone  # deferred: loads pjsua2
-    from agent_tui.sip import tls_relay  # deferred: with the pjsua2 modules above
 
     sp = config.softphone
     profile = profile_name(sp.profile) if profile_name(sp.profile) in PROFILES else "low"
