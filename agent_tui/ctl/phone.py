@@ -66,8 +66,10 @@ def add_phone_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--tls13",
-        action="store_true",
-        help="signalling over TLS 1.3 (system OpenSSL) through an in-process relay, not pjsua2's TLS 1.2",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="signalling over TLS 1.3 (system OpenSSL) through an in-process relay, not pjsua2's TLS 1.2 "
+        "(default: on with a TLS registrar; --no-tls13: pjsua2's TLS 1.2)",
     )
     p.add_argument(
         "--duration",
@@ -150,6 +152,7 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
     # deferred: pjsua2 is heavy, and `agent-tui` builds this parser on every start
     from agent_tui.sip import headless
     from agent_tui.sip.phone import HeadsetSpec
+    from agent_tui.sip.tls_relay import wanted as tls13_wanted
 
     domain, registrar, proxy = sip_settings(args, ctx)
     pickups: queue.Queue[str] = queue.Queue()
@@ -214,7 +217,7 @@ async def run(args: argparse.Namespace, ctx: PhoneContext) -> int:
         proxy=proxy,
         password=ctx.password,
         profile=args.profile,
-        tls13_relay=args.tls13,
+        tls13_relay=tls13_wanted(args.tls13, registrar),
         play=args.play,
         record=args.record,
         headset=headset,

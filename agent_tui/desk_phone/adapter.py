@@ -69,6 +69,7 @@ def build_softphone(config: Config, settings: dict[str, Any], server: str, ca: s
                     password: str | None, on_event: Callable[[object], None]) -> Any:
     """A ``Softphone`` (not started yet) for the desk's session. Thread: loads pjsua2."""
     # deferred: these load pjsua2 (heavy), needed only once the phone starts
+    from agent_tui.sip import tls_relay  # deferred: with the pjsua2 modules below
     from agent_tui.sip.account import AccountSpec
     from agent_tui.sip.engine import EngineConfig  # deferred: with the pjsua2 modules above
     from agent_tui.sip.phone import HeadsetSpec, Softphone  # deferred: loads pjsua2
@@ -84,9 +85,9 @@ def build_softphone(config: Config, settings: dict[str, Any], server: str, ca: s
     account = AccountSpec(user=user, domain=str(settings.get("domain") or host), registrar=registrar,
                           proxy=proxy, password=password)
     log_file = (sp.options or {}).get("log_file")
-    # softphone: {tls13: true} — signalling over TLS 1.3 on the system OpenSSL (sip/tls_relay.py)
-    # instead of pjsua2's own TLS 1.2; only with a registrar (the full setup).
-    tls13 = bool((sp.options or {}).get("tls13")) and bool(registrar)
+    # Signalling over TLS 1.3 on the system OpenSSL (sip/tls_relay.py) instead of pjsua2's own TLS 1.2:
+    # the default with a TLS registrar (the full setup); softphone: {tls13: false} turns it off.
+    tls13 = tls_relay.wanted((sp.options or {}).get("tls13"), registrar)
     engine = EngineConfig(ca_file=ca, profile=profile, log_file=log_file, log_level=4 if log_file else 0,
                           sip_relay=tls13)
     media = HeadsetSpec(input_device=sp.input_device, output_device=sp.output_device,

@@ -218,12 +218,33 @@ class SipTlsRelay:
                     pass
 
 
+_TLS_REGISTRAR = re.compile(r"sips?:([^;:>]+|\[[^\]]+\]):(\d+)(;.*)?$")
+
+
+def is_tls_registrar(registrar: str) -> bool:
+    """Whether *registrar* is a URI the relay can carry: ``sip:HOST:PORT;transport=tls`` or ``sips:HOST:PORT``."""
+    m = _TLS_REGISTRAR.match(registrar)
+    return m is not None and (registrar.startswith("sips:") or "transport=tls" in (m.group(3) or "").lower())
+
+
+def wanted(option: object, registrar: str) -> bool:
+    """Whether SIP goes through the relay: the ``tls13`` setting (None: not set) and the registrar.
+
+    The default (not set) is TLS 1.3 whenever the registrar is a TLS URI; ``false`` keeps pjsua2's own
+    TLS 1.2; ``true`` insists (a registrar the relay cannot carry is then an error, not a fallback).
+    No registrar (direct mode: the center's engine calls the phone's own TLS listener) never relays.
+    """
+    if not registrar:
+        return False
+    return is_tls_registrar(registrar) if option is None else bool(option)
+
+
 def relay_account(spec: AccountSpec, ca_file: str | Path, keepalive_s: int = 25) -> tuple[SipTlsRelay, AccountSpec]:
     """Start a relay to *spec*'s TLS registrar; return it and the spec pjsua2 must use (registrar = relay).
 
     Raises :class:`RelayError` when the registrar is not a ``sip:HOST:PORT;transport=tls`` URI.
     """
-    m = re.match(r"sips?:([^;:>]+|\[[^\]]+\]):(\d+)(;.*)?$", spec.registrar)
+    m = _TLS_REGISTRAR.match(spec.registrar)
     if m is None or (m.group(3) and "transport=tls" not in m.group(3).lower() and spec.registrar.startswith("sip:")):
         raise RelayError(f"registrar {spec.registrar!r}: TLS 1.3 relay needs sip:HOST:PORT;transport=tls")
     relay = SipTlsRelay(m.group(1).strip("[]"), int(m.group(2)), ca_file, keepalive_s=keepalive_s)

@@ -49,6 +49,12 @@ def _sip_account(ctx: Context) -> tuple[str, str, str]:
     return str(domain), str(registrar or ""), mode
 
 
+def _tls13_option(ctx: Context) -> object:
+    """The desk's ``softphone: {tls13: ...}`` setting (None: not set, the default TLS 1.3)."""
+    options = getattr(ctx.softphone_cfg, "options", None)
+    return options.get("tls13") if isinstance(options, dict) else None
+
+
 def check_sip(ctx: Context) -> Check:
     """The softphone starts (pjsua2, TLS transport) and registers when there is a registrar."""
     c = Check("sip")
@@ -58,6 +64,7 @@ def check_sip(ctx: Context) -> Check:
         from agent_tui.sip.account import AccountSpec
         from agent_tui.sip.engine import EngineConfig, SipError
         from agent_tui.sip.phone import Softphone
+        from agent_tui.sip.tls_relay import wanted as tls13_wanted
     except ImportError as exc:
         return Check(
             "sip",
@@ -99,6 +106,7 @@ def check_sip(ctx: Context) -> Check:
             user_agent="agent-tui doctor",
             log_file=ctx.opts.sip_log,
             log_level=4 if ctx.opts.sip_log else 0,
+            sip_relay=tls13_wanted(_tls13_option(ctx), registrar),  # TLS 1.3, as the desk does
         ),
         AccountSpec(
             user=str(ctx.user),
@@ -142,14 +150,17 @@ def check_sip(ctx: Context) -> Check:
             # From the start of the library: REGISTER goes out while the account is set up.
             c.figures["register_ms"] = _ms(stamps.get(id(got), time.monotonic()) - t)
             c.status = OK
+            c.figures["sip_tls_version"] = phone.relay.version if phone.relay else "pjsua2 (TLS 1.2)"
             c.summary = (
-                f"softphone registered at {registrar} over TLS in {c.figures['register_ms']} ms "
+                f"softphone registered at {registrar} over TLS ({c.figures['sip_tls_version']}) "
+                f"in {c.figures['register_ms']} ms "
                 f"(library start {c.figures['start_ms']} ms)"
             )
             return c
         c.status = FAIL
-        if tls:
-            c.summary = tls[-1].message  # type: ignore[attr-defined]
+        relay_error = phone.relay.last_error if phone.relay else ""
+        if tls or relay_error:
+            c.summary = relay_error or tls[-1].message  # type: ignore[attr-defined]
             c.hint = "the SIP server's certificate must be signed by the same CA as the center's"
         elif isinstance(got, ev.RegistrationFailed):
             c.summary = f"SIP registration at {registrar} failed: {got.message}"
@@ -393,6 +404,7 @@ def check_call(ctx: Context) -> Check:
         return Check("call", SKIP, "no password to register the softphone with")
     # deferred: pjsua2 is heavy and loads only for a test call
     from agent_tui.sip import headless
+    from agent_tui.sip.tls_relay import wanted as tls13_wanted  # deferred: with headless
 
     domain, registrar, _mode = _sip_account(ctx)
     voice = voice if isinstance(voice, dict) else {}
@@ -412,6 +424,7 @@ def check_call(ctx: Context) -> Check:
                 proxy=proxy,
                 password=ctx.password,
                 profile="low",
+                tls13_relay=tls13_wanted(_tls13_option(ctx), registrar),
                 dial=target,
                 duration=ctx.opts.call_seconds,
                 play=str(tone),

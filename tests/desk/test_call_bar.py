@@ -13,6 +13,7 @@ The widget-only tests at the end render the bar from a given CallView (no phone 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -154,6 +155,19 @@ def test_call_through_kamailio_rings_as_a_sip_call_and_is_answered(make_center, 
     assert "RINGING" in s["ringing"] and "+31201234567" in s["ringing"]
     assert "CONNECTED" in s["connected"] and "conv " + info["conversation"] in s["connected"]
     assert "ENDED" in s["ended"] and info["wrapup_open"]
+    # The desk's default: its registration reached Kamailio over TLS 1.3 (sip/tls_relay.py), never 1.2.
+    assert registered_tls_versions(center.dir).get("agent1") == {"TLSv1.3"}
+
+
+def registered_tls_versions(center_dir: Path) -> dict[str, set[str]]:
+    """Per SIP user, the TLS versions Kamailio logged for its REGISTERs (``tls=$tls_version``)."""
+    from agent_tui.center.voice import kamailio
+
+    seen: dict[str, set[str]] = {}
+    log = (kamailio.kam_dir(center_dir) / "kamailio.log").read_text(errors="replace")
+    for user, version in re.findall(r"register sip:(\w+)@\S+ .* tls=(\S+)", log):
+        seen.setdefault(user, set()).add(version)
+    return seen
 
 
 def _kamailio_pilot(make_center: Any, tmp_path: Path, scenario: str) -> dict:
@@ -166,6 +180,9 @@ def _kamailio_pilot(make_center: Any, tmp_path: Path, scenario: str) -> dict:
     registrar = f"sip:{addr['host']}:{addr['port']};transport=tls"
     result, _ = run_pilot(center, tmp_path, scenario,
                           softphone_options={"registrar": registrar, "domain": addr["domain"]})
+    # The desk (agent1) and the colleague's `ctl phone` (agent2) both register over TLS 1.3 by default.
+    seen = registered_tls_versions(center.dir)
+    assert seen.get("agent1") == {"TLSv1.3"} and seen.get("agent2") == {"TLSv1.3"}, seen
     return result
 
 

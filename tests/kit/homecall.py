@@ -124,11 +124,14 @@ class HomeCenter:
                            "--play", str(play), "--record", str(record), "--duration", "120", "--timeout", "30",
                            "--events"], name)
 
-    def home_phone(self, home: Home, user: str, play: Path, record: Path, *, keepalive: int = 25) -> JsonProc:
+    def home_phone(self, home: Home, user: str, play: Path, record: Path, *, keepalive: int = 25,
+                   tls13: bool = True) -> JsonProc:
+        """The agent's phone at home; like the desk, its SIP goes over TLS 1.3 (sip/tls_relay.py) by default."""
         argv = home.argv([PY, str(HERE / "phone_agent.py"), "--ca", str(self.dir / "tls" / "ca.pem"),
                           "--play", str(play), "--record", str(record), "--user", user, "--auto-answer",
                           "--register", self.registrar, "--domain", self.lab.center_ip, "--bind", LAN_AGENT,
-                          "--nat", "--profile", "low", "--vad", "--keepalive", str(keepalive), "--log-level", "2"])
+                          "--nat", "--profile", "low", "--vad", "--keepalive", str(keepalive), "--log-level", "2",
+                          *(["--tls13-relay"] if tls13 else [])])
         p = self.start(argv, user, stdin_first=json.dumps({"password": PASSWORDS[user]}))
         p.wait("ready", timeout=30)
         return p

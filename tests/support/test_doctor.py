@@ -313,6 +313,7 @@ def test_softphone_registers_over_tls_and_an_untrusted_registrar_fails(
         assert run.returncode == 0 and sip["status"] == OK, data
         assert f"registered at {registrar} over TLS" in sip["summary"]
         assert 0 < sip["figures"]["register_ms"] < 20000 and sip["figures"]["mode"] == "registrar"
+        assert sip["figures"]["sip_tls_version"] == "TLSv1.3", sip  # as the desk: TLS 1.3 by default
         # The same registrar, trusted through the wrong CA: pjsua2 refuses it and says why.
         bad = run_cli([*base, "--ca", str(other_ca)])
         checks = {c["name"]: c for c in json.loads(bad.stdout)["checks"]}
