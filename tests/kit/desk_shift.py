@@ -215,6 +215,8 @@ async def run_shift(center: Any, *, contacts: int = 15, drop_s: float = 3.0, off
         rows = await asyncio.to_thread(center.call, lambda hub: [dict(r) for r in lead_store.state_log(
             hub.db, ["agent1"], 0.0, time.time() + 1)])
         report.state_log = rows
+        if phones is not None:
+            await phones.finish(report.calls)
         for call in report.calls:
             report.call_records[call.conversation] = await asyncio.to_thread(
                 center.call, lambda hub, c=call.conversation: handled(hub.db, c))

@@ -94,6 +94,8 @@ class Calls:
     def __init__(self, center: Any, tmp: Path) -> None:
         self.center, self.tmp = center, tmp
         self.procs: list[subprocess.Popen] = []
+        self.customers: dict[str, subprocess.Popen] = {}  # caller -> its process (read by finish())
+        self.takers: dict[str, subprocess.Popen] = {}  # caller -> the colleague's phone it went to
         self.pwfile = tmp / "taker.pw"
         self.pwfile.write_text("demo\n")
         self.pwfile.chmod(0o600)
@@ -123,7 +125,7 @@ class Calls:
     async def take(self, app: Any, pilot: Any, call: ShiftCall, name: str) -> None:
         """Answer, hold, resume; then hang up and wrap up, or a blind transfer to the colleague."""
         t0 = time.monotonic()
-        cust = self.customer(call.caller, name)
+        self.customers[call.caller] = self.customer(call.caller, name)
         await until_bar(app, pilot, "RINGING", 30)
         call.bar["ringing"] = bar_text(app)
         call.seconds["ringing"] = time.monotonic() - t0
@@ -152,8 +154,10 @@ class Calls:
             for ch in str(app.state.presence[TAKER].get("name") or TAKER).split()[0]:
                 await pilot.press(ch)
             await pilot.press("enter")
+            await until_bar(app, pilot, "TRANSFER", 10)
+            call.seconds["transferring"] = time.monotonic() - t0
             call.bar["transferred"] = await until_bar(app, pilot, "TRANSFERRED", 20)
-            call.taker = await asyncio.to_thread(summary, taker, 60)
+            self.takers[call.caller] = taker
         else:
             await pilot.press("alt+h")
             call.bar["ended"] = await until_bar(app, pilot, "ENDED")
@@ -162,9 +166,16 @@ class Calls:
             await wait_for(pilot, lambda: call.conversation not in app.state.conversations, 15,
                            what="call wrapped up and closed")
         call.seconds["done at the desk"] = time.monotonic() - t0
-        call.customer = await asyncio.to_thread(summary, cust, 60)
-        await wait_for(pilot, lambda: not bar_text(app), 20, what="call bar hidden again")
-        call.seconds["customer gone"] = time.monotonic() - t0
+        await wait_for(pilot, lambda: not any(v.live for v in phone.views.values()), 20,
+                       what=f"no live call left ({bar_text(app)!r})")  # the ended one may still show a while
+        call.seconds["no live call"] = time.monotonic() - t0
+
+    async def finish(self, calls: list[ShiftCall]) -> None:
+        """The customers' summaries (their processes end on their own once the call is over)."""
+        for call in calls:
+            call.customer = await asyncio.to_thread(summary, self.customers[call.caller], 60)
+            if call.caller in self.takers:
+                call.taker = await asyncio.to_thread(summary, self.takers[call.caller], 60)
 
 
 def handled(db: Any, conv: str) -> dict[str, Any]:
