@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from textual.widgets import Input
 
 from agent_tui.core.config import Config, SoftphoneConfig
 from agent_tui.widgets.call_bar import CallBar
@@ -151,10 +152,14 @@ class Calls:
             call.seconds["taker available"] = time.monotonic() - t0
             await pilot.press("alt+t")
             await wait_for(pilot, lambda: app.screen.query("#picker-filter"), 10, what="transfer picker")
-            for ch in str(app.state.presence[TAKER].get("name") or TAKER).split()[0]:
-                await pilot.press(ch)
+            call.seconds["picker"] = time.monotonic() - t0
+            # The colleague's first name as one paste: with a call up, a Pilot key press waits ~2 s
+            # for the desk to be idle (a press per character cost 10 s of the shift).
+            app.screen.query_one("#picker-filter", Input).insert_text_at_cursor(
+                str(app.state.presence[TAKER].get("name") or TAKER).split()[0])
             await pilot.press("enter")
-            await until_bar(app, pilot, "TRANSFER", 10)
+            call.seconds["picked"] = time.monotonic() - t0
+            await until_bar(app, pilot, "TRANSFER", 20)
             call.seconds["transferring"] = time.monotonic() - t0
             call.bar["transferred"] = await until_bar(app, pilot, "TRANSFERRED", 20)
             self.takers[call.caller] = taker
