@@ -30,6 +30,7 @@ from agent_tui.widgets.transcript import TranscriptItem
 from tests.kit.crash_desk import Desk
 from tests.kit.desk_helpers import make_desk, wait_for, wait_thread
 from tests.kit.proxy import TcpProxy
+from tests.kit.shift_calls import Calls, ShiftCall, check_calls, handled, phone_config
 from tests.kit.waiting import until
 
 SIZE = (80, 24)  # the shift runs at the smallest size the desk supports
@@ -55,6 +56,9 @@ class ShiftReport:
     break_kept: list[bool] = field(default_factory=list)  # still on break after the offer deadline
     restored_draft: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    calls: list[ShiftCall] = field(default_factory=list)  # real calls (tests/kit/shift_calls.py)
+    calls_s: float = 0.0  # seconds the real calls took
+    call_records: dict[str, dict[str, Any]] = field(default_factory=dict)  # conversation -> the center's row
 
 
 def contact(i: int) -> tuple[str, str, str]:
@@ -75,8 +79,10 @@ def transcript_texts(app: DeskApp) -> list[str]:
 
 
 class Shift:
-    def __init__(self, center: Any, proxy: TcpProxy, report: ShiftReport, offer_timeout: float) -> None:
+    def __init__(self, center: Any, proxy: TcpProxy, report: ShiftReport, offer_timeout: float,
+                 calls: Calls | None = None) -> None:
         self.center, self.proxy, self.report = center, proxy, report
+        self.calls = calls
         self.url = f"wss://127.0.0.1:{proxy.port}"
         self.offer_timeout = offer_timeout
 
@@ -174,11 +180,17 @@ class Shift:
         return [(first, conv), (first + 1, second)]
 
 
-async def run_shift(center: Any, *, contacts: int = 15, drop_s: float = 3.0, offer_timeout: float = 3.0
-                    ) -> ShiftReport:
-    """One compressed shift (see the module docstring); *contacts* ≥ 15."""
+async def run_shift(center: Any, *, contacts: int = 15, drop_s: float = 3.0, offer_timeout: float = 3.0,
+                    calls: int = 0, calls_dir: Path | None = None) -> ShiftReport:
+    """One compressed shift (see the module docstring); *contacts* ≥ 15. With *calls* (the center's
+    voice on, the virtual headset of :func:`tests.kit.shift_calls.headset_env` in the environment)
+    the restarted desk also takes that many real calls, the last one transferred (they count as
+    voice contacts); *calls_dir* holds their files."""
     assert contacts >= 15
     report = ShiftReport()
+    report.calls = [ShiftCall(caller=f"+3120999{n:04d}", transfer=n == calls - 1) for n in range(calls)]
+    phones = Calls(center, calls_dir) if calls and calls_dir is not None else None
+    assert not calls or phones is not None, "calls need a calls_dir"
     port = int(center.url.rsplit(":", 1)[1])
     colleague = CenterClient(center.url, center.ca_file, "agent2", password="demo")
     await colleague.start()
@@ -186,7 +198,7 @@ async def run_shift(center: Any, *, contacts: int = 15, drop_s: float = 3.0, off
     t0 = time.monotonic()
     try:
         with TcpProxy("127.0.0.1", port) as proxy:
-            shift = Shift(center, proxy, report, offer_timeout)
+            shift = Shift(center, proxy, report, offer_timeout, phones)
             i = await _first_half(shift, contacts, drop_s)
             report.seconds["first desk"] = time.monotonic() - t0
             crash_conv, crash_i = await _killed_desk(shift, i, colleague)
@@ -203,7 +215,14 @@ async def run_shift(center: Any, *, contacts: int = 15, drop_s: float = 3.0, off
         rows = await asyncio.to_thread(center.call, lambda hub: [dict(r) for r in lead_store.state_log(
             hub.db, ["agent1"], 0.0, time.time() + 1)])
         report.state_log = rows
+        if phones is not None:
+            await phones.finish(report.calls)
+        for call in report.calls:
+            report.call_records[call.conversation] = await asyncio.to_thread(
+                center.call, lambda hub, c=call.conversation: handled(hub.db, c))
     finally:
+        if phones is not None:
+            phones.stop()
         await colleague.close(logout=True)
     return report
 
@@ -303,6 +322,8 @@ async def _restarted_desk(shift: Shift, i: int, contacts: int, crash_conv: str, 
     """The Pilot desk again: it sends what the killed one had queued (once), restores the draft,
     shows the team chat from while it was away; then the second break and the rest of the shift."""
     app = make_desk(shift.url, shift.center.ca_file)
+    if shift.calls is not None:  # the shift process's one pjsua2 engine: this desk's softphone
+        app = DeskApp(phone_config(), login=app.login_info, remember_login=False, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.online() and crash_conv in app.state.conversations,
                        timeout=30, what="back, the chat still mine")
@@ -339,6 +360,12 @@ async def _restarted_desk(shift: Shift, i: int, contacts: int, crash_conv: str, 
         for n, conv in waited:
             await shift.serve(app, pilot, n, conv)
         i += 2
+        t0 = time.monotonic()
+        for call in shift.report.calls:  # real calls: answer, hold, resume; hang up or transfer
+            assert shift.calls is not None
+            shift.report.channels["voice"] += 1
+            await shift.calls.take(app, pilot, call, f"Beller {call.caller[-2:]}")
+        shift.report.calls_s = time.monotonic() - t0
         while sum(shift.report.channels.values()) < contacts:
             conv = await shift.arrive(i, f"Vraag {i}")
             await shift.accept(app, pilot, conv)
@@ -374,3 +401,4 @@ def check(report: ShiftReport) -> None:
     for row, (_s, b0, b1), (_a, a0, a1) in zip(breaks, went, back, strict=True):
         assert b0 <= row["since"] <= b1, (row, b0, b1)
         assert row["until"] is not None and a0 <= row["until"] <= a1, (row, a0, a1)
+    check_calls(report.calls, report.call_records, log)
