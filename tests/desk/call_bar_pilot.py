@@ -26,6 +26,7 @@ from typing import Any
 from agent_tui.app import DeskApp, LoginInfo
 from agent_tui.core.config import Config, SoftphoneConfig
 from agent_tui.widgets.call_bar import CallBar
+from tests.kit.call_bar_kit import bar_text, until_bar
 from tests.kit.desk_helpers import wait_for
 
 CALLER = "+31201234567"
@@ -70,17 +71,6 @@ def start_agent2(run: Run, extra: list[str]) -> subprocess.Popen:
             stdin=pw, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     run.procs.append(p)
     return p
-
-
-def bar_text(app: DeskApp) -> str:
-    desk = app.desk_screen()
-    return desk.query_one(CallBar).text if desk is not None else ""
-
-
-async def until_bar(app: DeskApp, pilot: Any, needle: str, timeout: float = 20.0) -> str:
-    await wait_for(pilot, lambda: needle in bar_text(app), timeout,
-                   what=f"call bar to show {needle!r} (shows {bar_text(app)!r})")
-    return bar_text(app)
 
 
 async def scenario(run: Run) -> None:

@@ -19,35 +19,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from tests.kit.audio_check import read_raw, read_wav, tone_windows, write_tone_wav
+from tests.kit.call_bar_kit import virtual_headset
 from tests.kit.desk_helpers import wait_for
 from tests.kit.paths import child_env
 
 HERE = Path(__file__).resolve().parent
-
-ASOUNDRC = """
-pcm.headset {{
-  type asym
-  playback.pcm {{ type file slave.pcm "null" file "{out}" format "raw" }}
-  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{inp}" format "raw" }}
-}}
-"""
-
-
-def virtual_headset(tmp_path: Path, mic_freq: float = 440.0) -> tuple[dict[str, str], Path]:
-    """An ALSA device ``headset``: its microphone plays a tone, its speaker writes a raw file."""
-    rate = 16000
-    t = np.arange(rate * 60) / rate
-    mic = tmp_path / "mic.raw"
-    (np.sin(2 * np.pi * mic_freq * t) * 0.3 * 32767).astype("<i2").tofile(mic)
-    out = tmp_path / "speaker.raw"
-    conf = tmp_path / "asoundrc"
-    conf.write_text(ASOUNDRC.format(out=out, inp=mic))
-    return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}, out
-
 
 def run_pilot(center: Any, tmp_path: Path, scenario: str, **extra: Any) -> tuple[dict, Path]:
 

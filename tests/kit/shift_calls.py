@@ -23,23 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from textual.widgets import Input
 
 from agent_tui.core.config import Config, SoftphoneConfig
-from agent_tui.widgets.call_bar import CallBar
+from tests.kit.call_bar_kit import bar_text, until_bar, virtual_headset
 from tests.kit.desk_helpers import wait_for
 
 TAKER = "agent3"  # the colleague who takes the transferred call (agent2 is the shift's team-chat colleague)
-ASOUNDRC = """
-pcm.headset {{
-  type asym
-  playback.pcm {{ type file slave.pcm "null" file "{out}" format "raw" }}
-  capture.pcm {{ type file slave.pcm "null" file "/dev/null" infile "{inp}" format "raw" }}
-}}
-"""
-
-
 @dataclass
 class ShiftCall:
     """One real call of the shift: what the desk saw and what the processes reported."""
@@ -57,29 +47,12 @@ class ShiftCall:
 
 def headset_env(tmp: Path) -> dict[str, str]:
     """An ALSA device ``headset`` whose microphone plays a 440 Hz tone and whose speaker is a file."""
-    rate = 16000
-    t = np.arange(rate * 60) / rate
-    mic = tmp / "mic.raw"
-    (np.sin(2 * np.pi * 440.0 * t) * 0.3 * 32767).astype("<i2").tofile(mic)
-    conf = tmp / "asoundrc"
-    conf.write_text(ASOUNDRC.format(out=tmp / "speaker.raw", inp=mic))
-    return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}
+    return virtual_headset(tmp)[0]
 
 
 def phone_config() -> Config:
     return Config(language="en", softphone=SoftphoneConfig(input_device="headset", output_device="headset",
                                                            profile="low"))
-
-
-def bar_text(app: Any) -> str:
-    desk = app.desk_screen()
-    return desk.query_one(CallBar).text if desk is not None else ""
-
-
-async def until_bar(app: Any, pilot: Any, needle: str, timeout: float = 20.0) -> str:
-    await wait_for(pilot, lambda: needle in bar_text(app), timeout,
-                   what=f"call bar to show {needle!r} (shows {bar_text(app)!r})")
-    return bar_text(app)
 
 
 def summary(proc: subprocess.Popen, timeout: float) -> dict[str, Any]:
