@@ -37,7 +37,7 @@ from agent_tui.center.config import CenterConfig
 from agent_tui.center.hub import Conn, DomainError, Hub
 from agent_tui.center.send_queue import CLOSE_BEHIND, CLOSE_BUSY, SendQueue
 from agent_tui.center.storage import StorageFull
-from agent_tui.center.tls_gate import gated
+from agent_tui.center.tls_gate import TLS_GATE, gated
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
 from agent_tui.secure.tls import server_ssl_context
@@ -105,9 +105,15 @@ class CenterServer:
     async def start(self) -> None:
         # TLS is done by the gate (not by the listening socket), so that an address over its cap
         # is refused before the handshake: see agent_tui/center/tls_gate.py.
-        gate = gated(self.ssl, self.admission.refuse_before_tls, self._handshakes, TLS_HANDSHAKE_TIMEOUT_S)
+        # Python 3.10's asyncio start_tls (before the 3.11 rewrite of its TLS layer) stalled some
+        # handshakes behind the gate; there the listener does TLS itself, and an address over its
+        # cap is refused right after the handshake instead of before it.
+        tls: dict[str, Any] = (
+            {"ssl": None, "create_connection": gated(self.ssl, self.admission.refuse_before_tls, self._handshakes,
+                                                      TLS_HANDSHAKE_TIMEOUT_S)}
+            if TLS_GATE else {"ssl": self.ssl})
         self._ws_server = await serve(
-            self._handle, self.host, self.port, ssl=None, create_connection=gate,  # type: ignore[arg-type]
+            self._handle, self.host, self.port, **tls,
             subprotocols=[Subprotocol(m.SUBPROTOCOL)],
             compression="deflate", max_size=WS_MAX_SIZE, max_queue=WS_MAX_QUEUE, write_limit=WS_WRITE_LIMIT,
             ping_interval=self.keepalive_s / 2, ping_timeout=self.keepalive_s / 2,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from websockets.asyncio.server import ServerConnection
 
 log = logging.getLogger("agent_tui.center.tls_gate")
 
+TLS_GATE = sys.version_info >= (3, 11)  # see CenterServer.start: 3.10 serves TLS on the listener
 SHUTDOWN_TIMEOUT_S = 5.0  # the TLS close of a connection (websockets' close_timeout, as before the gate)
 
 
@@ -56,9 +58,11 @@ class TlsGate(asyncio.Protocol):
     async def _start_tls(self, raw: asyncio.Transport) -> None:
         loop = asyncio.get_running_loop()
         try:
-            # ssl_shutdown_timeout is in asyncio since 3.11; typeshed's AbstractEventLoop lacks it.
-            tls = await loop.start_tls(raw, self, self._ctx, server_side=True,  # type: ignore[call-arg]
-                                       ssl_handshake_timeout=self._timeout, ssl_shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+            # ssl_shutdown_timeout is in asyncio since 3.11 (Python 3.10 would refuse the keyword and
+            # every login would fail); typeshed's AbstractEventLoop lacks it.
+            extra: dict[str, Any] = {"ssl_shutdown_timeout": SHUTDOWN_TIMEOUT_S} if sys.version_info >= (3, 11) else {}
+            tls = await loop.start_tls(raw, self, self._ctx, server_side=True,
+                                       ssl_handshake_timeout=self._timeout, **extra)
         except asyncio.CancelledError:
             raw.abort()
             raise

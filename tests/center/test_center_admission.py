@@ -20,6 +20,7 @@ from agent_tui.center.admission import (
     FailureTable,
     FairSlots,
 )
+from agent_tui.center.tls_gate import TLS_GATE
 from agent_tui.core.client import CenterClient, ConnectionStatus
 from agent_tui.protocol import messages as m
 from agent_tui.secure.tls import client_ssl_context
@@ -99,8 +100,9 @@ async def test_an_over_cap_address_gets_a_clear_retryable_answer(center):
         assert exc.value.response.status_code == 503
         assert exc.value.response.headers["Retry-After"] == str(BUSY_RETRY_AFTER_S)
         assert b"the center is busy" in exc.value.response.body
-        # Within the second after that answer, the next connection is closed before its TLS handshake.
-        with pytest.raises((OSError, ssl.SSLError, EOFError)):
+        # Within the second after that answer, the next connection is closed before its TLS handshake
+        # (Python 3.10 serves TLS on the listener: there it gets the 503 again).
+        with pytest.raises((OSError, ssl.SSLError, EOFError) if TLS_GATE else InvalidStatus):
             await _connect(center, "127.0.0.3")
         ok = await _connect(center, "127.0.0.4")  # another address is not affected
         await ok.close()

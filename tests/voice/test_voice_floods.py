@@ -124,10 +124,12 @@ def test_floods_and_oversized_messages_leave_the_call_and_the_next_calls_working
     wait_until(lambda: os.path.getsize(cust_rec) > cust_before + 3 * 32000, 15, "audio at the customer")
     first_call = media["call"]
     assert not any(e.get("ev") == "ended" and e.get("call") == first_call for e in phone.events)
-    # And right after, a legitimate customer gets through again (once the one-second window passed).
+    # And right after, a legitimate customer gets through again (once the one-second window passed,
+    # and the flood's answered calls have left the engine's 4 call slots: 0.6 s on a quiet machine,
+    # more than 10 s once on a loaded one, hence the generous deadline).
     seen: list = []
     try:
-        wait_until(lambda: _queue_call_gets_through(center, seen), 10, "a customer call after the flood",
+        wait_until(lambda: _queue_call_gets_through(center, seen), 30, "a customer call after the flood",
                    interval=0.3)
     except AssertionError as exc:
         raise AssertionError(f"{exc}: {seen}; engine: {eng.events[-6:]}") from None
