@@ -11,45 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tests.kit.audio_check import dominant_freq, read_raw, read_wav, tone_windows
+from tests.kit.call_bar_kit import virtual_headset
 from tests.kit.paths import child_env
 
 pytestmark = pytest.mark.slow
-
-ASOUNDRC = """
-pcm.headset {{
-  type asym
-  playback.pcm {{
-    type file
-    slave.pcm "null"
-    file "{out}"
-    format "raw"
-  }}
-  capture.pcm {{
-    type file
-    slave.pcm "null"
-    file "/dev/null"
-    infile "{inp}"
-    format "raw"
-  }}
-}}
-"""
-
-
-def virtual_headset(tmp_path: Path, mic_freq: float) -> tuple[dict[str, str], Path]:
-    """ALSA config with a `headset` device; its microphone plays a tone. Returns (env, speaker file)."""
-    rate = 16000
-    t = np.arange(rate * 20) / rate
-    mic = tmp_path / "mic.raw"
-    (np.sin(2 * np.pi * mic_freq * t) * 0.3 * 32767).astype("<i2").tofile(mic)
-    out = tmp_path / "speaker.raw"
-    conf = tmp_path / "asoundrc"
-    conf.write_text(ASOUNDRC.format(out=out, inp=mic))
-    return {"ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}"}, out
-
 
 def test_agent_headset_hears_customer_and_customer_hears_agent_microphone(
     pki, tones, phones, tmp_path
