@@ -11,6 +11,7 @@ Screens and widgets never talk to the center: they call the app's small command 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,11 +20,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.theme import Theme
 
 from agent_tui.core import credentials
 from agent_tui.core.client import (
@@ -34,6 +35,7 @@ from agent_tui.core.client import (
     TrustError,
     UnreachableError,
 )
+from agent_tui.core.collector import IdleCollector
 from agent_tui.core.config import Config, ConfigError, default_config_path, save_login
 from agent_tui.core.desk_cache import TEAM_DRAFT, DeskCache, open_cache, restored_pending
 from agent_tui.core.desk_state import DeskState, PendingSend
@@ -53,20 +55,10 @@ from agent_tui.screens.state import SETTABLE
 from agent_tui.secure.text import literal
 from agent_tui.widgets.composer import Composer, ComposerArea
 from agent_tui.widgets.team_chat import TeamChat
+from agent_tui.widgets.themes import HIGH_CONTRAST, THEME_NAMES
 
 PRESENCE_MIN_INTERVAL = 0.25
 
-HIGH_CONTRAST = Theme(
-    name="agent-tui-high-contrast",
-    primary="#ffffff", secondary="#00ffff", accent="#ffff00", warning="#ffff00",
-    error="#ff5555", success="#00ff00", foreground="#ffffff", background="#000000",
-    surface="#000000", panel="#1a1a1a", boost="#262626", dark=True, luminosity_spread=0.0,
-    text_alpha=1.0,
-    variables={"text-muted": "#e0e0e0", "footer-key-foreground": "#ffff00",
-               "input-selection-background": "#ffff00 50%"},
-)
-THEME_NAMES = {"default": "textual-dark", "light": "textual-light",
-               "high-contrast": "agent-tui-high-contrast"}
 
 
 @dataclass
@@ -153,6 +145,10 @@ class DeskApp(App[None]):
         self.demo_dir = demo_dir
         self.initial_state = initial_state
         self.cursor_blink = cursor_blink
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # No animations unless asked for: a tab's sliding underline alone drew ~18 frames per
+            # switch, and those frames competed with the next keys (bench/lead_view.py).
+            self.animation_level = "none"
         self.kb_cache = kb_cache if kb_cache is not None else ArticleCache()
         self.canned: list[dict[str, Any]] = canned or []
         self.wrapup_codes: list[dict[str, Any]] = wrapup_codes or []
@@ -174,6 +170,7 @@ class DeskApp(App[None]):
         self.cache: DeskCache | None = None  # the encrypted local cache (outbox, drafts)
         self._cache_for: tuple[str, str] | None = None
         self.lead = LeadHooks(self)  # the team lead's desk: lead view, escalate, announcement bar
+        self.collector = IdleCollector()  # full garbage collections between keys (core/collector.py)
 
     # --- time and keys ------------------------------------------------------------------
     def now(self) -> float:
@@ -395,6 +392,7 @@ class DeskApp(App[None]):
         if self.phone is not None:
             self.phone.center_welcome(frame)
         if not frame.get("resumed"):
+            self.call_after_refresh(self.collector.start)  # the desk is up: freeze it (once)
             self.run_worker(self._load_reference_data(), group="refdata")
             desk = self.desk_screen()
             if desk is not None:
@@ -497,7 +495,16 @@ class DeskApp(App[None]):
                 except NoMatches:  # shutting down (see _tick)
                     return
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.collector.input_seen()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
+
     def _tick(self) -> None:
+        self.collector.tick()
         desk = self.desk_screen()
         if desk is None:
             return

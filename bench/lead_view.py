@@ -32,8 +32,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import benchlib
@@ -54,6 +57,46 @@ sys.path.insert(0, str(ROOT))  # run as a script: the repository root, for tests
 from tests.kit.center import CenterHandle
 from tests.kit.proxy import TcpProxy
 from tests.kit.wsclient import WsClient
+
+
+class StackSampler:
+    """Samples the UI thread's stack every ``every`` s on a thread: what a slow key waited for
+    (``LEAD_BENCH_SAMPLE=1``). cProfile shows where time goes over all keys; this shows the few slow ones."""
+
+    def __init__(self, every: float = 0.002) -> None:
+        self.every = every
+        self.main = threading.main_thread().ident
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            frame = sys._current_frames().get(self.main)
+            if frame is not None:
+                stack = tuple(f"{Path(fs.filename).name}:{fs.name}" for fs in traceback.extract_stack(frame)[-40:])
+                self.samples.append((time.perf_counter(), stack))
+
+    def report(self, start: float, end: float, top: int = 8) -> str:
+        inside = [st for t, st in self.samples if start <= t <= end]
+        if not inside:
+            return "  (no samples)"
+        idle = sum(1 for st in inside if st and st[-1].endswith(("select", "_run_once", "poll")))
+        counts: Counter[str] = Counter()
+        for st in inside:
+            for name in set(st):
+                counts[name] += 1
+        lines = [f"  {len(inside)} samples, {idle} idle in select"]
+        lines += [f"  {n:4d} {name}" for name, n in counts.most_common(60)
+                  if not name.startswith(("runpy", "base_events", "events.py", "asyncio", "lead_view.py"))][:top * 3]
+        return "\n".join(lines)
+
 
 # ---------------------------------------------------------------------------------- the load (child)
 
@@ -140,15 +183,21 @@ async def measure(url: str, ca: str, window: float, n_keys: int) -> dict:
                                                          password="demo"),
                   initial_state="available", remember_login=False, cursor_blink=False)
     displays: list[float] = []
+    watch: dict = {"cond": None, "shown": None}  # the key being timed: its effect, when it is on screen
     out: dict = {}
     async with app.run_test(size=(120, 40)) as pilot:
         original = app._display
 
         def display(screen, renderable):
+            # The key's effect is in this update if it is in the state being drawn: checked here,
+            # synchronously, so an update that lands before the bench's own task looks is counted.
+            shows = watch["cond"] is not None and watch["shown"] is None and watch["cond"]()
             if renderable is not None and hasattr(renderable, "render_segments"):
                 renderable.render_segments(app.console)
             original(screen, renderable)
             displays.append(time.perf_counter())
+            if shows:
+                watch["shown"] = displays[-1]
 
         app._display = display  # type: ignore[method-assign]
         while not app.online():
@@ -183,35 +232,42 @@ async def measure(url: str, ca: str, window: float, n_keys: int) -> dict:
         prof = cProfile.Profile() if os.environ.get("LEAD_BENCH_PROFILE") else None
         if prof is not None:  # where the keys' time goes (the UI thread only)
             prof.enable()
+        sampler = StackSampler() if os.environ.get("LEAD_BENCH_SAMPLE") else None
+        if sampler is not None:
+            sampler.start()
         while len(lat) < n_keys:
             key, cond = plan[k % len(plan)]
             k += 1
             before_cursor, before_sort = cursor(), table.sort_by
-            if key == "down":
+            if key == "down" and before_cursor >= table.row_count - 1:
+                key = "up"  # at the last row ↓ changes nothing: a key with no effect would wait for a poll
+            if key in ("down", "up"):
                 def cond(b: int = before_cursor) -> bool:
                     return cursor() != b
             elif key == "s":
                 def cond(b: str = before_sort) -> bool:
                     return table.sort_by != b
+            watch.update(cond=cond, shown=None)
             t_key = time.perf_counter()
             app.post_message(events.Key(key, None))
             deadline = t_key + 15.0
-            while not cond() and time.perf_counter() < deadline:
+            while watch["shown"] is None and time.perf_counter() < deadline:
                 await asyncio.sleep(0.0005)
-            changed = time.perf_counter()
-            mark = next((i for i, t in enumerate(displays) if t >= changed), None)
-            while mark is None and time.perf_counter() < deadline:
-                await asyncio.sleep(0.0005)
-                mark = next((i for i, t in enumerate(displays) if t >= changed), None)
-            if mark is None:
+            shown = watch["shown"]
+            watch.update(cond=None)
+            if shown is None:
                 raise SystemExit(f"key {key} never reached the screen within 15 s")
-            lat.append(displays[mark] - t_key)
-            per_key.setdefault(key, []).append((displays[mark] - t_key) * 1000)
-            del displays[:mark]
+            lat.append(shown - t_key)
+            if sampler is not None and shown - t_key > 0.05:
+                print(f"slow key #{k} {key}: {(shown - t_key) * 1000:.0f} ms (focus {type(view.focused).__name__}, "
+                      f"tab {tab()}, cursor {cursor()})\n" + sampler.report(t_key, shown), file=sys.stderr)
+            per_key.setdefault(key, []).append((shown - t_key) * 1000)
             if key == "f3":  # the next keys go to the agents table: let the tab switch settle (not timed)
                 while view.focused is not table and time.perf_counter() < deadline + 5:
                     await asyncio.sleep(0.005)
             await asyncio.sleep(0.1)
+        if sampler is not None:
+            sampler.stop()
         if prof is not None:
             prof.disable()
             prof.dump_stats(os.environ["LEAD_BENCH_PROFILE"])

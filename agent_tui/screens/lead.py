@@ -45,6 +45,8 @@ from agent_tui.widgets.lead_tables import (
 FIGURES_EVERY_S = 5.0  # figures and urgent items while the lead view is open
 AGENTS_EVERY_S = 10.0  # the agents table, only while its tab is shown (states move live by presence)
 TABS = ("figures", "agents", "urgent", "tasks", "announce", "kb")
+TAB_TABLES = {"figures": "#fig-queues", "agents": "#agents-table", "urgent": "#urgent-table",
+              "tasks": "#tasks-table", "announce": "#ann-table", "kb": "#kb-proposals"}  # focused on each tab
 
 # (binding id, key, action, label key, tabs it works in (empty: all), show in footer)
 LEAD_ACTIONS: list[tuple[str, str, str, str, tuple[str, ...], bool]] = [
@@ -344,9 +346,7 @@ class LeadScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
-        tables = {"figures": "#fig-queues", "agents": "#agents-table", "urgent": "#urgent-table",
-                  "tasks": "#tasks-table", "announce": "#ann-table", "kb": "#kb-proposals"}
-        self.query_one(tables[self.tab()]).focus()
+        self.query_one(TAB_TABLES[self.tab()]).focus()
         if self._deferred:  # newer answers for this tab: after the switch is on screen (keys first)
             self.call_after_refresh(self._show_deferred)
         fetched = (self.data.get("agents") or {}).get("at") or 0.0
@@ -376,6 +376,9 @@ class LeadScreen(Screen[None]):
 
     def action_tab(self, name: str) -> None:
         self.query_one(TabbedContent).active = f"lead-{name}"
+        # Focus now, not when TabActivated arrives: the first frame of the tab then draws its
+        # table focused, the same as last time it was shown (its rows' renderings are reused).
+        self.query_one(TAB_TABLES[name]).focus()
 
     def action_refresh(self) -> None:
         if self.preset is None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -19,6 +21,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 from agent_tui.i18n import state_word, t
 from agent_tui.secure.text import one_line
 
+ROWS_DRAWN_MAX = 4000  # rendered rows kept (a few renderings of each of 200 agents' rows)
 REBUILD_SHARE = 0.5  # more than this share of the rows gone or new: rebuild instead of row by row
 CHANNEL_SHORT = {"email": "mail", "social": "soc"}
 AGENT_SORTS = ("name", "state", "since", "hours", "handled", "aht_s", "conversations")
@@ -62,6 +65,7 @@ class KeyedTable(DataTable):
         self.items: dict[str, dict[str, Any]] = {}
         self._cells: dict[str, tuple[Any, ...]] = {}  # what each row shows now
         self._dirty_rows: set[RowKey] = set()  # rows whose cached rendering is stale
+        self._rows_drawn: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}  # see _render_line_in_row
 
     def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *,
                     update_width: bool = False) -> None:
@@ -92,6 +96,31 @@ class KeyedTable(DataTable):
         if self._dirty_rows:
             self._forget_rows()
         return super().render_lines(crop)
+
+    def _render_line_in_row(self, row_key: RowKey, line_no: int, base_style: Style, cursor_location: Coordinate,
+                            hover_location: Coordinate) -> tuple[Any, Any]:
+        """DataTable's row rendering, kept per row for as long as the row's cells are the same objects.
+
+        DataTable keys its row cache by a counter that every update, sort and cursor move of the
+        whole table bumps, so a scroll, a tab switch back to the table or a presence change of
+        one agent rendered every visible row again (~0.5 ms each). Here a row is rendered again
+        only when its cells, its place (the row index is in the mouse metadata), cursor, hover,
+        focus or widths change. Cells are never changed in place (``update_cell`` puts a new object)."""
+        found = None if row_key is self._header_row_key else self._row_locations.get(row_key)
+        index = -1 if found is None else found
+        cells = tuple(c.label for c in self.ordered_columns) if index == -1 else \
+            tuple(self._data.get(row_key, {}).values())
+        key = (row_key, line_no, index, base_style, cursor_location.row == index, hover_location.row == index,
+               self.cursor_type, self.show_cursor, self._show_hover_cursor, self._pseudo_class_state,
+               self.size.width, tuple(c.get_render_width(self) for c in self.ordered_columns))
+        hit = self._rows_drawn.get(key)
+        if hit is not None and len(hit[0]) == len(cells) and all(a is b for a, b in zip(hit[0], cells)):
+            return hit[1]
+        drawn = super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
+        if len(self._rows_drawn) > ROWS_DRAWN_MAX:
+            self._rows_drawn.clear()
+        self._rows_drawn[key] = (cells, drawn)
+        return drawn
 
     def current_key(self) -> str | None:
         if not self.row_count:

@@ -40,6 +40,7 @@ async def test_lead_and_three_agents(center, desk_factory):
             await wait_for(pilot, lambda app=app: app.state.agent.get("state") == "available", what="agent Available")
         await wait_for(lp, lambda: lead.online() and lead.state.me.get("role") == "supervisor", what="lead online")
         assert lead.state.agent.get("state") != "available"  # a lead takes no offers unless they choose to
+        await wait_for(lp, lambda: lead.collector.started, what="full collections held for quiet moments")
 
         await lp.press("ctrl+l")
         await wait_for(lp, lambda: isinstance(lead.screen, LeadScreen), what="lead view")
