@@ -366,13 +366,14 @@ class StaleTable(KeyedTable):
 
 class AnnouncementsTable(KeyedTable):
     def on_mount(self) -> None:
-        self.add_columns(t("ann.at"), t("ann.text"), t("ann.read"))
+        self.add_columns(t("ann.at"), t("ag.team"), t("ann.text"), t("ann.read"))
 
     def show(self, announcements: list[dict[str, Any]]) -> None:
         rows = []
         for a in announcements:
             n_read, n_all = len(a.get("read") or []), len(a.get("read") or []) + len(a.get("unread") or [])
-            rows.append((str(a["id"]), a, (clock(a.get("at")), lit(a.get("text"), 60),
+            # One announcement per team the lead leads: the team tells the rows apart.
+            rows.append((str(a["id"]), a, (clock(a.get("at")), lit(a.get("team") or "–", 12), lit(a.get("text"), 60),
                                            t("ann.read_of", n=n_read, of=n_all))))
         self.fill(rows)
 
