@@ -13,6 +13,8 @@ So the desk:
   reference cycles among them would stay (the desk's own widgets, which live as long as the desk);
 * holds automatic full passes back (the oldest generation's threshold is set out of reach; the
   young and middle generations are collected as before, a few ms each);
+* freezes again after its own pass when something unfroze everything (a softphone stopping
+  does, so that its pjsua2 objects are collected on its own thread before the library goes);
 * runs the full pass itself from its 1-second tick, at most every ``every_s`` seconds, when no key
   or click came for ``idle_s`` — and after ``at_most_s`` even while keys keep coming, so cyclic
   garbage never piles up for long.
@@ -90,6 +92,8 @@ class IdleCollector:
             return False
         t0 = time.perf_counter()
         gc.collect()
+        if gc.get_freeze_count() == 0:
+            gc.freeze()  # unfrozen meanwhile (a softphone stopping unfreezes: sip/engine.py): freeze again
         self.last_pause_ms = (time.perf_counter() - t0) * 1000
         self.runs += 1
         self._last_full = self.clock()

@@ -455,6 +455,9 @@ class SipEngine:
         self._shutdown_hooks.clear()
         self._owned.clear()
         self._retired.clear()
+        # A desk freezes what is alive once it is up (core/collector.py): frozen objects are
+        # skipped by gc.collect, and a pjsua2 object in a frozen cycle would outlive libDestroy.
+        gc.unfreeze()
         gc.collect()
         if self.ep is not None:
             try:
