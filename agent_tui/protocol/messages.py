@@ -228,7 +228,8 @@ COMMANDS: dict[str, dict[str, Field]] = {
     # voice (reserved for the softphone issue; the center answers unknown_op until then)
     "voice.dial": {"target": _short(), "conversation": _id(False)},
     # call monitoring by a lead (issue 11; supervisor only)
-    "voice.monitor": {"conversation": _id(), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"}))},
+    "voice.monitor": {"conversation": _id(), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"})),
+                      "token": Field("secret", False)},  # the lead's phone answers only the INVITE with it
     "voice.monitor.stop": {"conversation": _id()},
 }
 

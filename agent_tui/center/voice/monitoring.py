@@ -7,7 +7,9 @@ voice bridge; the engine bridges the lead's softphone into the call
 (:mod:`agent_tui.center.voice.monitor`):
 
 * direct mode: the op answers with a one-time ``monitor-…`` URI that the lead's phone dials;
-* with Kamailio: the engine rings the lead's softphone at ``sip:LEAD@DOMAIN``.
+* with Kamailio: the engine rings the lead's softphone at ``sip:LEAD@DOMAIN``, marked to be
+  answered at once; the lead's phone believes the mark only with the one-time ``token`` its desk
+  sent in ``voice.monitor`` (or that the answer returns), see :mod:`agent_tui.sip.autoanswer`.
 
 When the lead's leg is connected, changes mode or leaves, the agent and the lead get a
 ``voice.monitor`` event and the center log says who listens to which conversation.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent_tui.center.model import DomainError
+from agent_tui.sip.autoanswer import new_token, valid_token
 
 log = logging.getLogger("agent_tui.center.voice")
 
@@ -81,6 +84,9 @@ class Monitoring:
         mode = str(args.get("mode") or "listen")
         if mode not in MODES:
             raise DomainError("bad_args", f"mode must be one of {', '.join(MODES)}")
+        token = args.get("token") or new_token()
+        if not valid_token(token):
+            raise DomainError("bad_args", "token must be 16-64 letters, digits, '-' or '_'")
         c = self._live_call(lead, args)
         s = self.sessions.get(c.call)
         if s is not None and s.lead != lead:
@@ -93,8 +99,12 @@ class Monitoring:
         out = {"conversation": c.conv, "mode": mode, "agent": c.agent, "joined": False}
         uri = self.ring_uri(lead)
         if uri is not None:
-            self.send({"cmd": "monitor", "call": c.call, "lead": lead, "mode": mode, "uri": uri})
-            out["ringing"] = uri
+            # The lead's phone answers the engine's INVITE by itself only if it carries this token
+            # (sip/autoanswer.py): the lead's desk arms its phone with a token and sends it here;
+            # a client without a phone of its own (ctl) gets one back to arm a phone with.
+            self.send({"cmd": "monitor", "call": c.call, "lead": lead, "mode": mode, "uri": uri,
+                       "token": token})
+            out["ringing"], out["token"] = uri, token
         else:
             token = secrets.token_urlsafe(18)
             addr = self.engine_addr(c.call)
