@@ -228,8 +228,8 @@ COMMANDS: dict[str, dict[str, Field]] = {
     # voice (reserved for the softphone issue; the center answers unknown_op until then)
     "voice.dial": {"target": _short(), "conversation": _id(False)},
     # call monitoring by a lead (issue 11; supervisor only)
-    "voice.monitor": {"conversation": _id(), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"})),
-                      "token": Field("secret", False)},  # the lead's phone answers only the INVITE with it
+    "voice.monitor": {"conversation": _id(False), "agent": _id(False), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"})),
+                      "token": Field("secret", False)},  # conversation or agent; token: see sip/autoanswer.py
     "voice.monitor.stop": {"conversation": _id()},
 }
 

@@ -20,9 +20,8 @@ from typing import Any
 import pjsua2 as pj
 
 from agent_tui.sip import audio as audio_mod
-from agent_tui.sip import autoanswer
+from agent_tui.sip import autoanswer, profiles, tls_relay
 from agent_tui.sip import events as ev
-from agent_tui.sip import profiles, tls_relay
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
 from agent_tui.sip.endpoint import source_address, stop_accepting

@@ -45,13 +45,15 @@ class Monitoring:
     """The monitoring ops and events of one voice bridge.
 
     *calls_by_conv* maps a conversation to the bridge's live call (with ``.call``, ``.conv``,
-    ``.agent``); *send* sends an engine command; *engine_addr* gives the engine address of a
+    ``.agent``), *calls_by_agent* an agent to their connected call; *send* sends an engine command; *engine_addr* gives the engine address of a
     call (direct mode); *ring_uri* is the lead's SIP URI through Kamailio, or None in direct mode.
     """
 
     def __init__(self, hub: Any, *, calls_by_conv: Callable[[str], Any], send: Callable[[dict], None],
-                 engine_addr: Callable[[str], dict], ring_uri: Callable[[str], str | None]) -> None:
+                 engine_addr: Callable[[str], dict], ring_uri: Callable[[str], str | None],
+                 calls_by_agent: Callable[[str], Any] | None = None) -> None:
         self.hub = hub
+        self.calls_by_agent = calls_by_agent
         self.calls_by_conv = calls_by_conv
         self.send = send
         self.engine_addr = engine_addr
@@ -64,10 +66,14 @@ class Monitoring:
 
     # --- ops -------------------------------------------------------------------------------
     def _live_call(self, lead: str, args: dict) -> Any:
-        conv = args.get("conversation")
-        if not isinstance(conv, str) or not conv:
-            raise DomainError("bad_args", "conversation is required")
-        c = self.calls_by_conv(conv)
+        conv, agent = args.get("conversation"), args.get("agent")
+        if isinstance(conv, str) and conv:
+            c = self.calls_by_conv(conv)
+        elif isinstance(agent, str) and agent and self.calls_by_agent is not None:
+            # The lead view picks an agent, not a conversation: that agent's connected call.
+            c, conv = self.calls_by_agent(agent), f"{agent}'s call"
+        else:
+            raise DomainError("bad_args", "conversation (or agent) is required")
         if c is None or not c.agent:
             raise DomainError("conflict", f"{conv} is not a connected voice call")
         agents = getattr(self.hub, "agents", {})
@@ -79,7 +85,7 @@ class Monitoring:
         return c
 
     def op_monitor(self, conn: Any, args: dict) -> dict:
-        """``voice.monitor`` {conversation, mode?}: start monitoring, or change the mode."""
+        """``voice.monitor`` {conversation | agent, mode?, token?}: start monitoring, or change the mode."""
         lead = conn.user
         mode = str(args.get("mode") or "listen")
         if mode not in MODES:
