@@ -323,6 +323,8 @@ class CallBoard:
             mine = self.monitoring_view(str(data.get("conversation") or ""))
             if mine is not None and data.get("active"):
                 mine.extra["monitoring"]["mode"] = mode
+            elif mine is not None and data.get("failed") and mine.key.startswith(MONITOR_PREFIX):
+                return self.failed(mine, "monitor_failed")  # the engine could not reach our phone
             return []
         v = self.by_conversation(str(data.get("conversation") or ""))
         if data.get("active"):

@@ -256,7 +256,7 @@ EVENT_KINDS = frozenset({
     "team.announcement_read",  # {id, user}  (the announcement's author)
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
-    "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active} (issue 11)
+    "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active, failed?} (issue 11)
 })
 
 CLIENT_FRAME_TYPES = frozenset({"hello", "cmd", "ack", "ping", "bye"})

@@ -82,6 +82,15 @@ def test_the_leads_leg_is_labelled_not_rung_and_has_no_wrapup():
     assert v.phase == "ended" and all(not getattr(f, "wrapup", "") for f in fx)
 
 
+def test_a_leg_the_engine_could_not_set_up_fails_on_the_bar():
+    b, token = _requested()
+    b.monitor_answered(token, {"conversation": "c-42", "agent": "agent1"})
+    fx = b.center_event("voice.monitor", {"conversation": "c-42", "lead": "lead1", "mode": "listen",
+                                          "active": False, "failed": "480 Temporarily Unavailable"})
+    v = b.views[f"monitor:{token}"]
+    assert v.phase == "failed" and v.reason == "monitor_failed" and fx  # hidden after a while
+
+
 def test_a_marked_call_without_our_token_rings_like_any_call():
     b, _token = _requested()
     fx = b.sip_event(SipRinging("c8", "agent2", "", "", "", monitor_token=""))

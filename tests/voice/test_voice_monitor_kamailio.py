@@ -116,6 +116,15 @@ async def test_lead_phone_answers_only_its_own_monitoring_leg(make_center, tones
     await a1.wait_event("voice.monitor", lambda d: not d["active"], timeout=15)
     await asyncio.to_thread(desk.wait, lambda e: e.get("ev") == "state" and e["call"] == inc["call"]
                             and e["state"] == "ended", 15)
+
+    # A leg that cannot be set up (the lead's phone is gone: Kamailio answers 480) is reported to
+    # the lead only, so the desk shows the request as failed instead of waiting for it.
+    desk.send(cmd="quit")
+    await asyncio.to_thread(desk.wait, "bye", 15)
+    await lead.cmd("voice.monitor", conversation=conv, mode="listen", token=autoanswer.new_token())
+    failed = await lead.wait_event("voice.monitor", lambda d: bool(d.get("failed")), timeout=15)
+    assert failed["data"]["active"] is False and failed["data"]["failed"].startswith("480"), failed
+    assert not [e for e in a1.events if e["kind"] == "voice.monitor" and e["data"].get("failed")]
     agent.send(cmd="hangup")
     for c in (a1, lead):
         await c.close(bye=True)

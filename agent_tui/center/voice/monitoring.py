@@ -149,6 +149,8 @@ class Monitoring:
             else:
                 log.info("voice: lead %s could not join %s: %s %s", s.lead, c.conv, ev.get("code"),
                          ev.get("reason"))
+                # Only the lead: their desk shows the request as failed instead of waiting for a leg.
+                self._tell(c, s, active=False, agent=False, reason=f"{ev.get('code')} {ev.get('reason')}")
 
     def call_ended(self, c: Any) -> None:
         """The call ended: a lead who was listening is told."""
@@ -157,11 +159,13 @@ class Monitoring:
             log.info("voice: lead %s stopped monitoring %s (call ended)", s.lead, c.conv)
             self._tell(c, s, active=False, agent=False)
 
-    def _tell(self, c: Any, s: Session, *, active: bool, agent: bool = True) -> None:
+    def _tell(self, c: Any, s: Session, *, active: bool, agent: bool = True, reason: str = "") -> None:
         agents = getattr(self.hub, "agents", {})
         who = agents.get(s.lead)
         data = {"conversation": c.conv, "lead": s.lead, "lead_name": who.name if who else s.lead,
                 "mode": s.mode, "active": active, "agent": s.agent}
+        if reason:
+            data["failed"] = reason[:200]
         for user in ([s.agent] if agent and s.agent else []) + [s.lead]:
             try:
                 self.hub.emit_voice(user, "voice.monitor", data)
