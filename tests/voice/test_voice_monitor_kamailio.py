@@ -110,6 +110,11 @@ async def test_lead_phone_answers_only_its_own_monitoring_leg(make_center, tones
                                 and e["state"] == "ended", 15, mark)
         states = [e["state"] for e in desk.events[mark:] if e.get("ev") == "state" and e["call"] == rung["call"]]
         assert "answered" not in states and "connecting" not in states, states
+    # Kamailio also strips a colleague's Call-Info (a third-party phone might honour answer-after);
+    # the engine's own INVITE kept it.
+    klog = (kamailio.kam_dir(center.dir) / "kamailio.log").read_text(errors="replace")
+    assert klog.count("removed Call-Info from agent2's INVITE to lead1") == 2
+    assert "removed Call-Info from voice" not in klog
 
     # Ending it from the desk ends the monitoring.
     await lead.cmd("voice.monitor.stop", conversation=conv)
