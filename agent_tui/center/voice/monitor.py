@@ -26,6 +26,7 @@ import pjsua2 as pj
 
 from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, LegListener
 from agent_tui.sip import autoanswer
+from agent_tui.sip.engine import describe
 from agent_tui.sip.media import call_op
 
 MODES = ("listen", "whisper", "barge")
@@ -105,7 +106,13 @@ class Monitors:
                 h = pj.SipHeader()
                 h.hName, h.hValue = name, value
                 prm.txOption.headers.append(h)
-            leg.makeCall(str(cmd["uri"]), prm)
+            try:
+                leg.makeCall(str(cmd["uri"]), prm)
+            except pj.Error as exc:  # e.g. no free call slot after all: the request fails, visibly
+                cust.monitor = None
+                eng.sip.release_call(leg.key)
+                eng.emit({"ev": "monitor_failed", "call": cust.cid, "lead": lead, "code": 500,
+                          "reason": describe(exc)})
             return
         cust.monitor_mode = mode
         token = str(cmd["token"])
