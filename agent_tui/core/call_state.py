@@ -602,10 +602,11 @@ class CallBoard:
         return self._replay_early(call_key)
 
     # --- a lead's monitoring legs (issue 11) --------------------------------------------------------
-    def monitor_requested(self, token: str, agent: str, mode: str) -> CallView:
-        """The lead asked to monitor ``agent``'s call with ``token``; shown "calling" until the leg is up."""
+    def monitor_requested(self, token: str, agent: str, mode: str, name: str = "") -> CallView:
+        """The lead asked to monitor ``agent`` (display ``name``)'s call with ``token``; shown
+        "calling" until the leg is up."""
         v = CallView(key=MONITOR_PREFIX + token, phase="calling", direction="out", caller=agent)
-        v.extra["monitoring"] = {"agent": agent, "mode": mode, "conversation": "", "token": token}
+        v.extra["monitoring"] = {"agent": agent, "name": name, "mode": mode, "conversation": "", "token": token}
         self.views[v.key] = v
         return v
 

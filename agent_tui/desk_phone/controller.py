@@ -462,7 +462,7 @@ class DeskPhone(Widget):
         self.phone.hangup(v.key)
 
     # ------------------------------------------------------------------ a lead's monitoring (issue 11)
-    def monitor_agent(self, agent: str, mode: str) -> None:
+    def monitor_agent(self, agent: str, mode: str, name: str = "") -> None:
         """Listen to, whisper to or barge into ``agent``'s live call (the lead view's keys).
 
         Already on that call: only the mode changes. Otherwise the phone is armed with a one-time
@@ -473,15 +473,15 @@ class DeskPhone(Widget):
         if mine is not None:
             self.run_worker(self._monitor_mode(mine, mode), group="phone-monitor")
         else:
-            self.run_worker(self._monitor(agent, mode), group="phone-monitor")
+            self.run_worker(self._monitor(agent, mode, name), group="phone-monitor")
 
-    async def _monitor(self, agent: str, mode: str) -> None:
+    async def _monitor(self, agent: str, mode: str, name: str) -> None:
         phone = await self._phone()
         if phone is None:
             return
         token = new_token()
         phone.expect_monitor(token)  # before the center can ring us
-        v = self.board.monitor_requested(token, agent, mode)
+        v = self.board.monitor_requested(token, agent, mode, name)
         self._redraw()
         answer = await self.host.command("voice.monitor", agent=agent, mode=mode, token=token)
         if answer is None:  # the center said why (a notice)
@@ -498,8 +498,8 @@ class DeskPhone(Widget):
                 return
             self._apply(self.board.dialled(v, str(call_key)))
         info = v.extra["monitoring"]
-        self.app.notify(t(f"call.monitoring.{mode}", agent=info["agent"], conversation=info["conversation"]),
-                        markup=False)
+        self.app.notify(t(f"call.monitoring.{mode}", agent=info["name"] or info["agent"],
+                          conversation=info["conversation"]), markup=False)
         self._redraw()
 
     async def _monitor_mode(self, v: CallView, mode: str) -> None:

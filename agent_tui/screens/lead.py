@@ -413,7 +413,7 @@ class LeadScreen(Screen[None]):
         if phone is None:
             self.notify(t("lead.monitor.no_phone"), severity="warning", markup=False)
             return
-        phone.monitor_agent(str(row["user"]), mode)
+        phone.monitor_agent(str(row["user"]), mode, str(row.get("name") or ""))
 
     def _current(self, table_id: str) -> dict[str, Any] | None:
         return self.query_one(table_id, KeyedTable).current()

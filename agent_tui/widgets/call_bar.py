@@ -166,7 +166,8 @@ class CallBar(Static):
             line.append(" " + fmt_duration(end - v.answered_at))
         watching = v.extra.get("monitoring")
         if watching:  # the lead's own monitoring leg (issue 11): whose call, in words, not a customer
-            line.append("  " + t(f"call.monitoring.{watching['mode']}", agent=one_line(watching["agent"], 16),
+            who = watching.get("name") or watching["agent"]
+            line.append("  " + t(f"call.monitoring.{watching['mode']}", agent=one_line(who, 20),
                                  conversation=one_line(watching["conversation"] or "…", 14)), style="bold")
         else:
             line.append("  " + one_line(v.caller or w("unknown"), 24), style="bold")

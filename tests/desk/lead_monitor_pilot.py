@@ -65,6 +65,8 @@ async def steps(app: DeskApp, pilot: Any, o: dict[str, Any], out: dict[str, Any]
     out["info"]["speaker_from"] = start
     await wait_for(pilot, lambda: os.path.getsize(speaker) >= start + 2 * BYTES_PER_S, 15,
                    what="2 s in the lead's headset")
+    await pilot.press("w")  # the same agent again, another key: only the mode changes
+    out["steps"]["whisper"] = await until_bar(app, pilot, "Whispering to", 15)
     await pilot.press("escape")  # back to the desk, where the call bar and its keys are
     await wait_for(pilot, lambda: not isinstance(app.screen, LeadScreen), 10, what="the desk")
     out["steps"]["on_desk"] = bar_text(app)

@@ -1,10 +1,11 @@
 """The lead's desk monitors a call (issue 11): from the lead view, one key, with and without Kamailio.
 
-Real center, Kamailio (or direct mode), pjsua2 phones with SRTP; the lead's desk is the real DeskApp with its own
-Softphone on the virtual headset (tests/desk/lead_monitor_pilot.py). The lead presses ``l`` on
-agent1's row: the engine's monitoring leg is answered by the lead's phone itself (the bar never
-rings; in direct mode the phone dials the one-time pickup URI instead), the bar says whose call it is, the lead hears the customer, and hanging up on the call bar
-ends the monitoring at the center (the agent is told).
+Real center, Kamailio (or direct mode), pjsua2 phones with SRTP; the lead's desk is the real
+DeskApp with its own Softphone on the virtual headset (tests/desk/lead_monitor_pilot.py). The lead
+presses ``l`` on agent1's row (Anna de Vries): the engine's monitoring leg is answered by the
+lead's phone itself (the bar never rings; in direct mode the phone dials the one-time pickup URI
+instead), the bar says whose call it is, ``w`` switches to whisper on the same leg, the lead hears
+the customer, and hanging up on the call bar ends the monitoring at the center (the agent is told).
 """
 
 from __future__ import annotations
@@ -71,16 +72,18 @@ async def test_lead_listens_from_the_lead_view_and_leaves_on_the_call_bar(make_c
     assert result["ok"], f"{result.get('error')}\n{result.get('trace')}\n{result.get('steps')}\n{result.get('info')}"
     s, info = result["steps"], result["info"]
     first = s["listening"].split("\n")[0]
-    assert "CONNECTED" in first and f"Listening to agent1 (conversation {conv})" in first, s["listening"]
+    assert "CONNECTED" in first and f"Listening to Anna de Vries (conversation {conv})" in first, s["listening"]
     assert "+31612347777" not in first  # not shown as the customer's call
     assert "ringing" not in info["states_seen"], info["states_seen"]  # answered by the phone itself
     if full:  # a real INVITE from the engine reached the phone (direct mode: the phone dialled)
         assert "IncomingCall" in info["events_seen"]
-    assert f"Listening to agent1 (conversation {conv})" in s["on_desk"]
+    assert f"Whispering to Anna de Vries (conversation {conv})" in s["whisper"]  # same leg, new mode
+    assert f"Whispering to Anna de Vries (conversation {conv})" in s["on_desk"]
     assert "ENDED" in s["ended"]
     # The agent was told when the lead joined and when the lead left from the call bar.
     told = await a1.wait_event("voice.monitor", lambda d: d["active"], timeout=5)
     assert told["data"]["lead"] == "lead1" and told["data"]["mode"] == "listen"
+    await a1.wait_event("voice.monitor", lambda d: d["active"] and d["mode"] == "whisper", timeout=5)
     off = await a1.wait_event("voice.monitor", lambda d: not d["active"], timeout=10)
     assert off["data"]["conversation"] == conv
     heard = np.fromfile(speaker, dtype="<i2", offset=info["speaker_from"]).astype(np.float64) / 32768.0
