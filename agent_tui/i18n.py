@@ -528,3 +528,23 @@ NL.update({
     "key.short.show_colleagues": "Collega's", "key.short.show_team": "Team", "key.short.help": "Help",
     "key.short.quit": "Stop",
 })
+
+# --- issue 11, the lead's own monitoring leg (kammon): call bar, lead view keys ---
+EN.update({
+    "call.monitoring.listen": "Listening to {agent} (conversation {conversation})",
+    "call.monitoring.whisper": "Whispering to {agent} (conversation {conversation})",
+    "call.monitoring.barge": "3-way with {agent} and the customer (conversation {conversation})",
+    "call.reason.monitor_failed": "monitoring did not start",
+    "lead.act.listen": "Listen in", "lead.act.whisper": "Whisper to agent", "lead.act.barge": "Barge in",
+    "lead.monitor.pick": "Pick an agent in the Agents tab first.",
+    "lead.monitor.no_phone": "Monitoring needs the desk's softphone.",
+})
+NL.update({
+    "call.monitoring.listen": "Meeluisteren met {agent} (gesprek {conversation})",
+    "call.monitoring.whisper": "Fluisteren tegen {agent} (gesprek {conversation})",
+    "call.monitoring.barge": "3-weg met {agent} en de klant (gesprek {conversation})",
+    "call.reason.monitor_failed": "meeluisteren is niet gestart",
+    "lead.act.listen": "Meeluisteren", "lead.act.whisper": "Fluisteren tegen agent", "lead.act.barge": "Inbreken",
+    "lead.monitor.pick": "Kies eerst een medewerker op het tabblad Medewerkers.",
+    "lead.monitor.no_phone": "Meeluisteren kan alleen met de softphone van de desk.",
+})

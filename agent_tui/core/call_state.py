@@ -26,9 +26,10 @@ from typing import Any
 OFFER_MAX_AGE_S = 60.0  # a replayed voice.offered older than this is not rung again
 EARLY_MAX = 50  # phone events kept per call key that is not known yet
 OFFER_PREFIX = "offer:"  # key of a view that is only offered so far (no SIP call yet)
+MONITOR_PREFIX = "monitor:"  # key of a lead's monitoring request until its SIP leg exists
 
 # Reasons the desk itself gives for an ended call; the bar shows them in the UI language.
-REASONS = ("rejected", "offer_withdrawn", "pickup_failed")
+REASONS = ("rejected", "offer_withdrawn", "pickup_failed", "monitor_failed")
 
 
 # --- what the bar shows ---------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class SipRinging:
     display_name: str = ""
     conversation: str = ""
     center_caller: str = ""
+    monitor_token: str = ""  # a monitoring leg the phone answered itself (sip/autoanswer.py)
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,7 @@ class CallBoard:
         # dialled call's progress (even CONFIRMED) before the dial's future hands its key to
         # picked_up/dialled. Kept here and replayed then, else the bar stays on "calling".
         self._early: dict[str, list[SipInput]] = {}
+        self.me = ""  # the desk's user: a voice.monitor about our own monitoring is not "someone listens"
 
     # --- queries ------------------------------------------------------------------------------
     def by_conversation(self, conv: str) -> CallView | None:
@@ -304,16 +307,26 @@ class CallBoard:
         if action in ("answer", "reject"):
             return self.ringing() is not None
         if action in ("hangup", "hold", "mute", "dtmf", "transfer", "consult", "conference"):
-            return self.current() is not None or (action == "hangup" and self.ringing() is not None)
+            cur = self.current()
+            if cur is not None and cur.extra.get("monitoring") and action not in ("hangup", "mute"):
+                return False  # a lead's monitoring leg: only mute (whisper, barge) and leave
+            return cur is not None or (action == "hangup" and self.ringing() is not None)
         return True
 
     def _monitored(self, data: dict[str, Any]) -> list[Effect]:
         """``voice.monitor``: a lead listens, whispers or barged in (or stopped): the bar says so."""
-        v = self.by_conversation(str(data.get("conversation") or ""))
         lead = str(data.get("lead_name") or data.get("lead") or "")
         mode = str(data.get("mode") or "listen")
         if mode not in ("listen", "whisper", "barge"):
             mode = "listen"
+        if self.me and data.get("lead") == self.me:  # our own monitoring: the leg's label follows
+            mine = self.monitoring_view(str(data.get("conversation") or ""))
+            if mine is not None and data.get("active"):
+                mine.extra["monitoring"]["mode"] = mode
+            elif mine is not None and data.get("failed") and mine.key.startswith(MONITOR_PREFIX):
+                return self.failed(mine, "monitor_failed")  # the engine could not reach our phone
+            return []
+        v = self.by_conversation(str(data.get("conversation") or ""))
         if data.get("active"):
             if v is not None:
                 v.extra["monitor"] = (mode, lead)
@@ -448,6 +461,12 @@ class CallBoard:
         return []
 
     def _sip_ringing(self, e: SipRinging, can_answer: bool) -> list[Effect]:
+        asked = self.views.pop(MONITOR_PREFIX + e.monitor_token, None) if e.monitor_token else None
+        if asked is not None:
+            # The lead's monitoring leg, answered by the phone itself: no ring, labelled as such.
+            asked.key = e.call
+            self.views[e.call] = asked
+            return []
         offered = self.by_conversation(e.conversation) if e.conversation else None
         # The center's INVITE comes from its voice engine: the customer's number is in a header.
         caller = e.center_caller or (offered.caller if offered else "")
@@ -530,7 +549,7 @@ class CallBoard:
 
     def _awaiting_key(self) -> bool:
         """A pickup or a dial is on its way to the phone (its key is not known yet)."""
-        return any(v.live and (v.key.startswith("dial:") or (v.offered_only and v.phase == "calling"))
+        return any(v.live and (v.key.startswith(("dial:", MONITOR_PREFIX)) or (v.offered_only and v.phase == "calling"))
                    for v in self.views.values())
 
     def _replay_early(self, call_key: str) -> list[Effect]:
@@ -581,6 +600,34 @@ class CallBoard:
         v.key = call_key
         self.views[v.key] = v
         return self._replay_early(call_key)
+
+    # --- a lead's monitoring legs (issue 11) --------------------------------------------------------
+    def monitor_requested(self, token: str, agent: str, mode: str, name: str = "") -> CallView:
+        """The lead asked to monitor ``agent`` (display ``name``)'s call with ``token``; shown
+        "calling" until the leg is up."""
+        v = CallView(key=MONITOR_PREFIX + token, phase="calling", direction="out", caller=agent)
+        v.extra["monitoring"] = {"agent": agent, "name": name, "mode": mode, "conversation": "", "token": token}
+        self.views[v.key] = v
+        return v
+
+    def monitor_view(self, token: str) -> CallView | None:
+        """The view (request or SIP leg) of the monitoring asked for with ``token``."""
+        return next((v for v in self.views.values()
+                     if (v.extra.get("monitoring") or {}).get("token") == token), None)
+
+    def monitoring_view(self, conversation: str) -> CallView | None:
+        """Our live monitoring leg on ``conversation``, if any."""
+        return next((v for v in self.views.values() if v.live and conversation
+                     and (v.extra.get("monitoring") or {}).get("conversation") == conversation), None)
+
+    def monitor_answered(self, token: str, answer: dict[str, Any]) -> None:
+        """The center's answer to ``voice.monitor``: the conversation (and agent) it is about."""
+        v = self.monitor_view(token)
+        if v is not None:
+            info = v.extra["monitoring"]
+            info["conversation"] = str(answer.get("conversation") or "")
+            info["agent"] = str(answer.get("agent") or info["agent"])
+            v.caller = info["agent"]
 
     def forget(self, key: str) -> bool:
         """Drop ended view ``key`` from the bar; True if it was dropped."""

@@ -100,7 +100,7 @@ def call_input(e: object) -> SipInput | None:
     if isinstance(e, ev.IncomingCall):
         headers = e.headers or {}
         return SipRinging(e.call, e.caller_id, e.display_name, headers.get(CONVERSATION_HEADER, ""),
-                          headers.get(CALLER_HEADER, ""))
+                          headers.get(CALLER_HEADER, ""), monitor_token=e.monitor_token)
     if isinstance(e, ev.CallState):
         return SipCallState(e.call, e.state, e.status_code, e.reason)
     if isinstance(e, ev.CallMedia):

@@ -40,6 +40,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from agent_tui.core.call_state import (
+    MONITOR_PREFIX,
     AnswerSip,
     Bell,
     CallBoard,
@@ -70,6 +71,7 @@ from agent_tui.screens.prompt import PromptScreen
 from agent_tui.screens.transfer import TransferScreen
 from agent_tui.secure.text import one_line
 from agent_tui.sip import events as ev
+from agent_tui.sip.autoanswer import new_token
 from agent_tui.widgets.call_bar import CallBar
 
 ENDED_VISIBLE_S = 5.0  # an ended call stays in the bar this long, then the bar hides
@@ -280,6 +282,8 @@ class DeskPhone(Widget):
         if kind not in CENTER_KINDS or not isinstance(data, dict):
             return
         ts = frame.get("ts")
+        if kind == "voice.monitor":
+            self.board.me = self.host.session_login()[2]  # our own monitoring is not "a lead listens"
         self._apply(self.board.center_event(kind, data, float(ts) if ts else None))
 
     # ------------------------------------------------------------------ phone events
@@ -448,11 +452,76 @@ class DeskPhone(Widget):
             if self.board.ringing() is not None:
                 self.action_reject()
             return
+        if v.extra.get("monitoring"):
+            self.run_worker(self._stop_monitor(v), group="phone-monitor")
+            return
         if v.offered_only or self.phone is None:
             return
         for leg in self.board.conference_partners(v):  # leave the conference: every leg ends
             self.phone.hangup(leg.key)
         self.phone.hangup(v.key)
+
+    # ------------------------------------------------------------------ a lead's monitoring (issue 11)
+    def monitor_agent(self, agent: str, mode: str, name: str = "") -> None:
+        """Listen to, whisper to or barge into ``agent``'s live call (the lead view's keys).
+
+        Already on that call: only the mode changes. Otherwise the phone is armed with a one-time
+        token first, then the center is asked with it: the engine's marked INVITE is answered by
+        the phone itself (Kamailio), or the phone dials the one-time pickup URI (direct mode)."""
+        mine = next((v for v in self.board.views.values()
+                     if v.live and (v.extra.get("monitoring") or {}).get("agent") == agent), None)
+        if mine is not None:
+            self.run_worker(self._monitor_mode(mine, mode), group="phone-monitor")
+        else:
+            self.run_worker(self._monitor(agent, mode, name), group="phone-monitor")
+
+    async def _monitor(self, agent: str, mode: str, name: str) -> None:
+        phone = await self._phone()
+        if phone is None:
+            return
+        token = new_token()
+        phone.expect_monitor(token)  # before the center can ring us
+        v = self.board.monitor_requested(token, agent, mode, name)
+        self._redraw()
+        answer = await self.host.command("voice.monitor", agent=agent, mode=mode, token=token)
+        if answer is None:  # the center said why (a notice)
+            phone.forget_monitor(token)
+            self._apply(self.board.failed(v, "monitor_failed"))
+            return
+        self.board.monitor_answered(token, answer)
+        if answer.get("pickup"):  # direct mode: the phone dials the engine's one-time URI
+            phone.forget_monitor(token)
+            try:
+                call_key = await asyncio.wrap_future(phone.dial(str(answer["pickup"])))
+            except Exception:  # noqa: BLE001 - CommandFailed tells the lead why
+                self._apply(self.board.failed(v, "monitor_failed"))
+                return
+            self._apply(self.board.dialled(v, str(call_key)))
+        info = v.extra["monitoring"]
+        self.app.notify(t(f"call.monitoring.{mode}", agent=info["name"] or info["agent"],
+                          conversation=info["conversation"]), markup=False)
+        self._redraw()
+
+    async def _monitor_mode(self, v: CallView, mode: str) -> None:
+        info = v.extra["monitoring"]
+        if not info["conversation"] or info["mode"] == mode:
+            return
+        if await self.host.command("voice.monitor", conversation=info["conversation"], mode=mode) is not None:
+            info["mode"] = mode
+            self._redraw()
+
+    async def _stop_monitor(self, v: CallView) -> None:
+        """Leaving a monitoring leg ends the monitoring at the center (``voice.monitor.stop``);
+        the engine then hangs the leg up. Without the center the leg is hung up here."""
+        info = v.extra["monitoring"]
+        if v.key.startswith(MONITOR_PREFIX):  # not connected yet
+            if self.phone is not None:
+                self.phone.forget_monitor(info["token"])
+            self._apply(self.board.failed(v, "monitor_failed"))
+        stopped = bool(info["conversation"]) and await self.host.command(
+            "voice.monitor.stop", quiet=True, conversation=info["conversation"]) is not None
+        if not stopped and self.phone is not None and not v.key.startswith(MONITOR_PREFIX):
+            self.phone.hangup(v.key)
 
     def action_hold(self) -> None:
         v = self.board.current()

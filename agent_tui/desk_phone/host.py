@@ -42,6 +42,8 @@ class PhoneControls(Protocol):
 
     def call_colleague(self, user: str) -> None: ...
 
+    def monitor_agent(self, agent: str, mode: str, name: str = "") -> None: ...
+
 
 class PhoneHost(Protocol):
     """What the phone needs from the app."""
@@ -57,6 +59,10 @@ class PhoneHost(Protocol):
     def key_for(self, binding_id: str) -> str: ...
 
     def fire(self, op: str, **args: Any) -> None: ...
+
+    async def command(self, op: str, quiet: bool = False, **args: Any) -> dict[str, Any] | None:
+        """Run ``op`` on the center: its answer, or None (with a notice unless ``quiet``)."""
+        ...
 
     def desk_screen(self) -> DeskView | None: ...
 

@@ -228,7 +228,8 @@ COMMANDS: dict[str, dict[str, Field]] = {
     # voice (reserved for the softphone issue; the center answers unknown_op until then)
     "voice.dial": {"target": _short(), "conversation": _id(False)},
     # call monitoring by a lead (issue 11; supervisor only)
-    "voice.monitor": {"conversation": _id(), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"}))},
+    "voice.monitor": {"conversation": _id(False), "agent": _id(False), "mode": Field("enum", False, frozenset({"listen", "whisper", "barge"})),
+                      "token": Field("secret", False)},  # conversation or agent; token: see sip/autoanswer.py
     "voice.monitor.stop": {"conversation": _id()},
 }
 
@@ -255,7 +256,7 @@ EVENT_KINDS = frozenset({
     "team.announcement_read",  # {id, user}  (the announcement's author)
     # reserved for the softphone issue
     "voice.offered", "voice.answered", "voice.ended",
-    "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active} (issue 11)
+    "voice.monitor",      # {conversation, lead, lead_name, mode: listen|whisper|barge, active, failed?} (issue 11)
 })
 
 CLIENT_FRAME_TYPES = frozenset({"hello", "cmd", "ack", "ping", "bye"})

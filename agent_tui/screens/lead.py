@@ -69,6 +69,10 @@ LEAD_ACTIONS: list[tuple[str, str, str, str, tuple[str, ...], bool]] = [
     ("lead.reject", "x", "reject", "lead.act.reject", ("kb",), True),
     ("lead.confirm", "o", "confirm", "lead.act.confirm", ("kb",), True),
     ("lead.edit", "e", "edit", "lead.act.edit", ("kb",), True),
+    # call monitoring of the selected agent's live call (issue 11; the desk's phone joins it)
+    ("lead.listen", "l", "monitor('listen')", "lead.act.listen", ("agents",), False),
+    ("lead.whisper", "w", "monitor('whisper')", "lead.act.whisper", ("agents",), False),
+    ("lead.barge", "b", "monitor('barge')", "lead.act.barge", ("agents",), False),
 ]
 _TABS_OF = {action.split("(")[0]: tabs for _b, _k, action, _l, tabs, _s in LEAD_ACTIONS}
 
@@ -400,6 +404,19 @@ class LeadScreen(Screen[None]):
             if got:
                 await self.app.push_screen(AgentDetailScreen(got, self.now()))
         self.run_worker(run(), group="lead-detail")
+
+    def action_monitor(self, mode: str) -> None:
+        """Listen to, whisper to or barge into the selected agent's live call: the desk's phone
+        joins it at once (desk_phone/controller.py ``monitor_agent``); the call bar shows it."""
+        row = self._current("#agents-table")
+        if not row or not row.get("user"):
+            self.notify(t("lead.monitor.pick"), markup=False)
+            return
+        phone = getattr(self.app, "phone", None)
+        if phone is None:
+            self.notify(t("lead.monitor.no_phone"), severity="warning", markup=False)
+            return
+        phone.monitor_agent(str(row["user"]), mode, str(row.get("name") or ""))
 
     def _current(self, table_id: str) -> dict[str, Any] | None:
         return self.query_one(table_id, KeyedTable).current()

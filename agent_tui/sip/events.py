@@ -70,6 +70,10 @@ class IncomingCall:
     caller_id: str
     display_name: str
     headers: dict[str, str] = field(default_factory=dict)
+    # A monitoring leg this phone's desk asked for (sip/autoanswer.py): the mode and the token it
+    # was armed with; the phone answered it itself. Empty for every other call, marked or not.
+    monitor: str = ""
+    monitor_token: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from typing import Any
 import pjsua2 as pj
 
 from agent_tui.sip import audio as audio_mod
+from agent_tui.sip import autoanswer, profiles, tls_relay
 from agent_tui.sip import events as ev
-from agent_tui.sip import profiles, tls_relay
 from agent_tui.sip.account import AccountSpec, SipAccount
 from agent_tui.sip.call import new_call
 from agent_tui.sip.endpoint import source_address, stop_accepting
@@ -123,6 +123,8 @@ class Softphone:
         self.ringer: audio_mod.Ringer | None = None
         self._ringing: set[str] = set()
         self.auto_answer = False
+        # Monitoring legs the desk asked for: answered at once, never rung (sip/autoanswer.py).
+        self.monitor_calls = autoanswer.MonitorExpectations()
         self._state_lock = threading.Lock()
         self._registered: bool | None = None  # None until the registrar answered (or no registrar)
         self._registration_error = ""
@@ -241,6 +243,15 @@ class Softphone:
         # Owner thread. Ringing is handled here so it starts without a UI round trip.
         self._track(event)
         if isinstance(event, ev.IncomingCall):
+            mark = autoanswer.parse_mark(event.headers)
+            if mark is not None and self.monitor_calls.take(mark):
+                # The lead's own desk armed this token a moment ago: connect without ringing.
+                # The listener learns of the call before its answer's state changes.
+                event = dataclasses.replace(event, monitor=mark.mode, monitor_token=mark.token)
+                if self._listener is not None:
+                    self._listener(event)
+                self._answer(event.call)
+                return
             self._ringing.add(event.call)
             if self.auto_answer:
                 self._answer(event.call)
@@ -348,6 +359,17 @@ class Softphone:
             self.engine.release_call(call.key)
             raise
         return call.key
+
+    def expect_monitor(self, token: str, ttl_s: float = autoanswer.DEFAULT_TTL_S) -> None:
+        """Answer, by itself, the one monitoring call carrying ``token`` in the next ``ttl_s`` s.
+
+        Call this before asking the center for monitoring (``voice.monitor`` with this token):
+        only then may the engine's marked INVITE skip the ringing. Any thread."""
+        self.monitor_calls.arm(token, ttl_s)
+
+    def forget_monitor(self, token: str) -> None:
+        """The desk gave up on that monitoring request: its call rings like any other."""
+        self.monitor_calls.disarm(token)
 
     def answer(self, key: str) -> concurrent.futures.Future:
         """Answer a ringing call."""

@@ -164,8 +164,13 @@ class CallBar(Static):
         if v.answered_at is not None:
             end = v.ended_at if v.ended_at is not None else now
             line.append(" " + fmt_duration(end - v.answered_at))
-        who = v.caller or w("unknown")
-        line.append("  " + one_line(who, 24), style="bold")
+        watching = v.extra.get("monitoring")
+        if watching:  # the lead's own monitoring leg (issue 11): whose call, in words, not a customer
+            who = watching.get("name") or watching["agent"]
+            line.append("  " + t(f"call.monitoring.{watching['mode']}", agent=one_line(who, 20),
+                                 conversation=one_line(watching["conversation"] or "…", 14)), style="bold")
+        else:
+            line.append("  " + one_line(v.caller or w("unknown"), 24), style="bold")
         if v.name and v.name != v.caller:
             line.append(" " + one_line(v.name, 20))
         if v.conversation:
@@ -219,6 +224,9 @@ class CallBar(Static):
                 line2.append(f" · {w('second')}: {one_line(o.caller or o.transfer_target, 16)} {w(o.state)}",
                              style="bold")
                 line2.append_text(self.hint([("consult", "complete"), ("conference", "conference")]))
+            elif main.extra.get("monitoring"):  # only talk (whisper, barge) and leave
+                talk = [("mute", "unmute" if main.muted else "mute")] if main.extra["monitoring"]["mode"] != "listen" else []
+                line2.append_text(self.hint([*talk, ("hangup", "hangup")]))
             elif not (compact and main.quality is not None and main.quality.degraded):
                 held = "resume" if main.held else "hold"
                 muted = "unmute" if main.muted else "mute"

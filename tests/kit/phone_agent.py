@@ -8,7 +8,7 @@ stdout (JSON lines). The password, when needed, is the first stdin line
 
 Usage: python phone_agent.py --ca CA [--register sip:HOST:PORT;transport=tls --user agent1
         --domain D] [--play WAV] [--record WAV] [--bind IP --nat --profile low --vad] (a home phone)
-Commands: {"cmd": "dial", "uri": U} {"cmd": "hold"} {"cmd": "unhold"} {"cmd": "xfer", "uri": U}
+Commands: {"cmd": "dial", "uri": U, "headers": {NAME: VALUE}?} {"cmd": "hold"} {"cmd": "unhold"} {"cmd": "xfer", "uri": U}
           {"cmd": "xfer_replaces", "other": KEY} {"cmd": "dial2", "uri": U} (second, consult call)
           {"cmd": "dtmf", "digits": D} {"cmd": "hangup", "call": KEY?} {"cmd": "record", "path": P}
           {"cmd": "stats", "call": KEY?} (→ "stats": rx/tx packets, loss, jitter, MOS, kbit/s) {"cmd": "quit"}
@@ -134,6 +134,10 @@ class Phone:
         if op in ("dial", "dial2"):
             new = self.new_leg()
             prm.opt.audioCount = 1
+            for name, value in (cmd.get("headers") or {}).items():  # e.g. a forged monitoring mark
+                h = pj.SipHeader()
+                h.hName, h.hValue = name, value
+                prm.txOption.headers.append(h)
             new.makeCall(cmd["uri"], prm)
             emit({"ev": "dialing", "call": new.key})
         elif op == "answer" and leg is not None:

@@ -13,7 +13,7 @@ Commands (``{"cmd": ...}``):
   ``dtmf`` {call, digits}                      send digits to the customer
   ``simulate`` {from, name?, talk_s?, give_up_s?}  demo: the engine itself calls the queue as a customer
   ``calls``                                    report the calls in progress
-  ``monitor`` {call, lead, mode, token|uri}     a lead listens in (listen|whisper|barge): pickup or ring
+  ``monitor`` {call, lead, mode, token, uri?}  a lead listens in (listen|whisper|barge): pickup or ring
   ``monitor_mode`` {call, mode}                 change the monitoring mode
   ``monitor_stop`` {call}                       hang up the lead's monitoring leg
   ``quit``

@@ -101,7 +101,8 @@ class VoiceBridge:
             hub, calls_by_conv=lambda conv: self.calls.get(self.by_conv.get(conv, "")), send=self._send,
             engine_addr=lambda call: (self.call_engine.get(call) or self.engines[0]).addr,
             ring_uri=lambda lead: (f"sip:{lead}@{self.settings.kamailio.domain};transport=tls"
-                                   if self.settings.kamailio.enabled else None))
+                                   if self.settings.kamailio.enabled else None),
+            calls_by_agent=lambda agent: next((c for c in self.calls.values() if c.agent == agent), None))
         self.health: dict[str, Any] = {"degraded": False, "problem": "", "engines": len(self.engines),
                                        "engines_down": [], "restarts_10min": 0}
 

@@ -547,6 +547,13 @@ request_route {{
             # it rings agents once per offer, and the center already bounds that).
             if (!pl_check("user:$au", "TAILDROP", {per_user})) {{ route(TOO_MANY); }}
             if (!pl_check("to:$rU", "TAILDROP", {per_target})) {{ route(TOO_MANY); }}
+            # Only the engine may ask a phone to answer by itself (a lead's monitoring leg,
+            # docs/voice.md): a colleague's Call-Info answer-after would open a third-party
+            # phone's microphone. Our own phones also demand the one-time token (sip/autoanswer.py).
+            if (is_present_hf("Call-Info")) {{
+                xlog("L_WARN", "removed Call-Info from $au's $rm to $rU\n");
+                remove_hf("Call-Info");
+            }}
         }}
         if (!lookup("location")) {{
             t_newtran();

@@ -2,13 +2,16 @@
 
 A lead listens silently, whispers to the agent (the customer does not hear), or barges in
 (three-way). The lead's softphone joins either by dialling a one-time ``monitor-TOKEN`` URI
-at the engine (direct mode) or by being rung at its SIP address (Kamailio mode). The media
+at the engine (direct mode) or by being rung at its SIP address (Kamailio mode), with an INVITE
+marked to be answered at once (``Call-Info: …;answer-after=0`` and ``X-Agent-Tui-Monitor:
+MODE;token=TOKEN``, :mod:`agent_tui.sip.autoanswer`); the lead's phone believes the mark only
+with the token its own desk armed. The media
 wiring is :func:`~agent_tui.center.voice.legs.wire_monitor`; the center decides who may
 monitor whom (:mod:`agent_tui.center.voice.monitoring`), the engine only moves audio.
 
 Owner thread only, like the rest of the engine.
 
-Commands: ``monitor`` {call, lead, mode, token | uri}, ``monitor_mode`` {call, mode},
+Commands: ``monitor`` {call, lead, mode, token, uri?}, ``monitor_mode`` {call, mode},
 ``monitor_stop`` {call}. Events: ``monitor_started`` {call, lead, mode} (the lead's leg is
 connected), ``monitor_mode`` {call, lead, mode}, ``monitor_ended`` {call, lead, reason},
 ``monitor_failed`` {call, lead, code, reason}.
@@ -22,6 +25,8 @@ from typing import Protocol
 import pjsua2 as pj
 
 from agent_tui.center.voice.legs import Customer, EngineAccount, Leg, LegListener
+from agent_tui.sip import autoanswer
+from agent_tui.sip.engine import describe
 from agent_tui.sip.media import call_op
 
 MODES = ("listen", "whisper", "barge")
@@ -36,6 +41,7 @@ class MonitorHost(LegListener, Protocol):
     max_calls: int
     host: str
     port: int
+    domain: str
     ring_timeout_s: float
 
     @property
@@ -82,18 +88,33 @@ class Monitors:
             eng.emit({"ev": "monitor_failed", "call": cust.cid, "lead": lead, "code": 503,
                       "reason": "no free call slot in this voice engine"})
             return
-        cust.monitor_mode = mode
-        if cmd.get("uri"):  # Kamailio mode: ring the lead's softphone
+        if cmd.get("uri"):  # Kamailio mode: ring the lead's softphone, marked to answer by itself
+            # The mark (sip/autoanswer.py) carries the token the lead's desk armed its phone with;
+            # the phone believes the mark only with that token. Checked before the leg exists.
+            try:
+                headers = autoanswer.monitor_headers(mode, str(cmd.get("token", "")), eng.domain)
+            except ValueError as exc:
+                eng.emit({"ev": "monitor_failed", "call": cust.cid, "lead": lead, "code": 400, "reason": str(exc)})
+                return
+            cust.monitor_mode = mode
             leg = Leg(eng, eng.acc, role="lead", cid=cust.cid, agent=lead)
             cust.monitor = leg
             prm = pj.CallOpParam(True)
             prm.opt.audioCount = 1
             prm.opt.videoCount = 0
-            h = pj.SipHeader()
-            h.hName, h.hValue = "X-Agent-Tui-Monitor", mode
-            prm.txOption.headers.append(h)
-            leg.makeCall(str(cmd["uri"]), prm)
+            for name, value in headers.items():
+                h = pj.SipHeader()
+                h.hName, h.hValue = name, value
+                prm.txOption.headers.append(h)
+            try:
+                leg.makeCall(str(cmd["uri"]), prm)
+            except pj.Error as exc:  # e.g. no free call slot after all: the request fails, visibly
+                cust.monitor = None
+                eng.sip.release_call(leg.key)
+                eng.emit({"ev": "monitor_failed", "call": cust.cid, "lead": lead, "code": 500,
+                          "reason": describe(exc)})
             return
+        cust.monitor_mode = mode
         token = str(cmd["token"])
         self.pickups[token] = (cust.cid, lead, mode, time.time() + eng.ring_timeout_s + 30)
         eng.emit({"ev": "monitor_pickup", "call": cust.cid, "lead": lead,

@@ -7,7 +7,9 @@ voice bridge; the engine bridges the lead's softphone into the call
 (:mod:`agent_tui.center.voice.monitor`):
 
 * direct mode: the op answers with a one-time ``monitor-…`` URI that the lead's phone dials;
-* with Kamailio: the engine rings the lead's softphone at ``sip:LEAD@DOMAIN``.
+* with Kamailio: the engine rings the lead's softphone at ``sip:LEAD@DOMAIN``, marked to be
+  answered at once; the lead's phone believes the mark only with the one-time ``token`` its desk
+  sent in ``voice.monitor`` (or that the answer returns), see :mod:`agent_tui.sip.autoanswer`.
 
 When the lead's leg is connected, changes mode or leaves, the agent and the lead get a
 ``voice.monitor`` event and the center log says who listens to which conversation.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent_tui.center.model import DomainError
+from agent_tui.sip.autoanswer import new_token, valid_token
 
 log = logging.getLogger("agent_tui.center.voice")
 
@@ -42,13 +45,15 @@ class Monitoring:
     """The monitoring ops and events of one voice bridge.
 
     *calls_by_conv* maps a conversation to the bridge's live call (with ``.call``, ``.conv``,
-    ``.agent``); *send* sends an engine command; *engine_addr* gives the engine address of a
+    ``.agent``), *calls_by_agent* an agent to their connected call; *send* sends an engine command; *engine_addr* gives the engine address of a
     call (direct mode); *ring_uri* is the lead's SIP URI through Kamailio, or None in direct mode.
     """
 
     def __init__(self, hub: Any, *, calls_by_conv: Callable[[str], Any], send: Callable[[dict], None],
-                 engine_addr: Callable[[str], dict], ring_uri: Callable[[str], str | None]) -> None:
+                 engine_addr: Callable[[str], dict], ring_uri: Callable[[str], str | None],
+                 calls_by_agent: Callable[[str], Any] | None = None) -> None:
         self.hub = hub
+        self.calls_by_agent = calls_by_agent
         self.calls_by_conv = calls_by_conv
         self.send = send
         self.engine_addr = engine_addr
@@ -61,10 +66,14 @@ class Monitoring:
 
     # --- ops -------------------------------------------------------------------------------
     def _live_call(self, lead: str, args: dict) -> Any:
-        conv = args.get("conversation")
-        if not isinstance(conv, str) or not conv:
-            raise DomainError("bad_args", "conversation is required")
-        c = self.calls_by_conv(conv)
+        conv, agent = args.get("conversation"), args.get("agent")
+        if isinstance(conv, str) and conv:
+            c = self.calls_by_conv(conv)
+        elif isinstance(agent, str) and agent and self.calls_by_agent is not None:
+            # The lead view picks an agent, not a conversation: that agent's connected call.
+            c, conv = self.calls_by_agent(agent), f"{agent}'s call"
+        else:
+            raise DomainError("bad_args", "conversation (or agent) is required")
         if c is None or not c.agent:
             raise DomainError("conflict", f"{conv} is not a connected voice call")
         agents = getattr(self.hub, "agents", {})
@@ -76,11 +85,14 @@ class Monitoring:
         return c
 
     def op_monitor(self, conn: Any, args: dict) -> dict:
-        """``voice.monitor`` {conversation, mode?}: start monitoring, or change the mode."""
+        """``voice.monitor`` {conversation | agent, mode?, token?}: start monitoring, or change the mode."""
         lead = conn.user
         mode = str(args.get("mode") or "listen")
         if mode not in MODES:
             raise DomainError("bad_args", f"mode must be one of {', '.join(MODES)}")
+        token = args.get("token") or new_token()
+        if not valid_token(token):
+            raise DomainError("bad_args", "token must be 16-64 letters, digits, '-' or '_'")
         c = self._live_call(lead, args)
         s = self.sessions.get(c.call)
         if s is not None and s.lead != lead:
@@ -93,8 +105,12 @@ class Monitoring:
         out = {"conversation": c.conv, "mode": mode, "agent": c.agent, "joined": False}
         uri = self.ring_uri(lead)
         if uri is not None:
-            self.send({"cmd": "monitor", "call": c.call, "lead": lead, "mode": mode, "uri": uri})
-            out["ringing"] = uri
+            # The lead's phone answers the engine's INVITE by itself only if it carries this token
+            # (sip/autoanswer.py): the lead's desk arms its phone with a token and sends it here;
+            # a client without a phone of its own (ctl) gets one back to arm a phone with.
+            self.send({"cmd": "monitor", "call": c.call, "lead": lead, "mode": mode, "uri": uri,
+                       "token": token})
+            out["ringing"], out["token"] = uri, token
         else:
             token = secrets.token_urlsafe(18)
             addr = self.engine_addr(c.call)
@@ -133,6 +149,8 @@ class Monitoring:
             else:
                 log.info("voice: lead %s could not join %s: %s %s", s.lead, c.conv, ev.get("code"),
                          ev.get("reason"))
+                # Only the lead: their desk shows the request as failed instead of waiting for a leg.
+                self._tell(c, s, active=False, agent=False, reason=f"{ev.get('code')} {ev.get('reason')}")
 
     def call_ended(self, c: Any) -> None:
         """The call ended: a lead who was listening is told."""
@@ -141,11 +159,13 @@ class Monitoring:
             log.info("voice: lead %s stopped monitoring %s (call ended)", s.lead, c.conv)
             self._tell(c, s, active=False, agent=False)
 
-    def _tell(self, c: Any, s: Session, *, active: bool, agent: bool = True) -> None:
+    def _tell(self, c: Any, s: Session, *, active: bool, agent: bool = True, reason: str = "") -> None:
         agents = getattr(self.hub, "agents", {})
         who = agents.get(s.lead)
         data = {"conversation": c.conv, "lead": s.lead, "lead_name": who.name if who else s.lead,
                 "mode": s.mode, "active": active, "agent": s.agent}
+        if reason:
+            data["failed"] = reason[:200]
         for user in ([s.agent] if agent and s.agent else []) + [s.lead]:
             try:
                 self.hub.emit_voice(user, "voice.monitor", data)
