@@ -265,6 +265,18 @@ class WatchedEndpoint(pj.Endpoint):
         self._on_up = on_tls_up
         self._on_failure = on_tls_failure
         self._tls_up = 0  # TLS connections that completed the handshake and are still open
+        # Told (code, reason, request) when pjsua answers an incoming INVITE itself, e.g. 486
+        # when every call slot is taken: the account's onIncomingCall never runs for those.
+        self.on_rejected_call: Callable[[int, str, str], None] | None = None
+
+    def onRejectedIncomingCall(self, prm: Any) -> None:
+        if self.on_rejected_call is None:
+            return
+        try:
+            msg = str(prm.rdata.wholeMsg)
+        except Exception:  # noqa: BLE001 - the request text is optional (it names the target)
+            msg = ""
+        self.on_rejected_call(int(prm.statusCode), str(prm.reason), msg)
 
     def onTransportState(self, prm: Any) -> None:
         if "TLS" not in str(prm.type).upper():
