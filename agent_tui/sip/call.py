@@ -167,7 +167,10 @@ class SipCall(pj.Call):
             idx = next((m.index for m in ci.media if m.type == pj.PJMEDIA_TYPE_AUDIO), None)
             if idx is None:
                 return None
-            st = self.getStreamStat(idx).rtcp
+            # Bind the StreamStat: ``.rtcp`` is a view into it, and a temporary would be freed
+            # before the counters are read (valgrind: invalid reads of a freed StreamStat).
+            stat = self.getStreamStat(idx)
+            st = stat.rtcp
         except pj.Error:
             return None
         rtt = st.rttUsec

@@ -142,11 +142,17 @@ def stop_accepting(port: int) -> bool:
     return done
 
 
-def _tcp_keepalive(tls: Any, idle_s: int) -> None:
+def _tcp_keepalive(tls: Any, idle_s: int, keep: list[Any]) -> None:
     """Ask the kernel to probe the TLS connection after ``idle_s`` quiet seconds.
 
     pjsip's own CRLF keep-alive on TLS is compiled in at 90 s, too slow for some home routers;
     TCP keep-alives are cheap (a 40-byte probe) and keep the registrar's path to us open.
+
+    Each ``SockOpt`` is appended to *keep*, which the caller holds until ``transportCreate`` has
+    returned: ``setOptValInt`` points ``optVal`` at the SockOpt's own int, and the copy that
+    ``append`` puts in the vector keeps pointing there (a shallow copy). Freed before the
+    transport copies the values, pjsip read them from freed memory (valgrind: an invalid read
+    in ``pj_sockopt_params_clone``), so the keep-alive settings were whatever lay there.
     """
     opts = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
     # Probes repeat every min(idle, 10) s while the line stays quiet: a NAT that forgets an idle flow
@@ -159,12 +165,15 @@ def _tcp_keepalive(tls: Any, idle_s: int) -> None:
         opt.level = level
         opt.optName = opt_name
         opt.setOptValInt(value)
+        keep.append(opt)
         tls.sockOptParams.sockOpts.append(opt)
     tls.sockOptIgnoreError = True  # a platform without one of these still gets a phone
 
 
-def tls_transport_config(cfg: EngineConfig) -> Any:
-    """The TransportConfig of the one SIP transport: TLS 1.2, peer verified against the CA."""
+def tls_transport_config(cfg: EngineConfig, keep: list[Any]) -> Any:
+    """The TransportConfig of the one SIP transport: TLS 1.2, peer verified against the CA.
+
+    Hold *keep* (objects the config points into) until ``transportCreate`` has returned."""
     tcfg = pj.TransportConfig()
     tcfg.port = cfg.tls_port
     if cfg.bind_address:
@@ -182,7 +191,7 @@ def tls_transport_config(cfg: EngineConfig) -> Any:
         tls.privKeyFile = str(cfg.key_file)
     tls.method = pj.PJSIP_TLSV1_2_METHOD  # the wheel's OpenSSL 1.0.2k tops out at 1.2
     tls.msecTimeout = 8000
-    _tcp_keepalive(tls, cfg.keepalive_s)
+    _tcp_keepalive(tls, cfg.keepalive_s, keep)
     return tcfg
 
 
@@ -239,7 +248,9 @@ def start_library(ep: Any, cfg: EngineConfig) -> tuple[int, int]:
         tcp.boundAddress = "127.0.0.1"
         transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TCP, tcp)
     else:
-        transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tls_transport_config(cfg))
+        keep: list[Any] = []  # the socket options' values, read when the transport copies them
+        transport_id = ep.transportCreate(pj.PJSIP_TRANSPORT_TLS, tls_transport_config(cfg, keep))
+        del keep
     local = str(ep.transportGetInfo(transport_id).localName)
     sip_port = int(local.rsplit(":", 1)[1]) if ":" in local else 0
     # No sound card in this build: audio goes through our own ports, the null device clocks
@@ -265,6 +276,18 @@ class WatchedEndpoint(pj.Endpoint):
         self._on_up = on_tls_up
         self._on_failure = on_tls_failure
         self._tls_up = 0  # TLS connections that completed the handshake and are still open
+        # Told (code, reason, request) when pjsua answers an incoming INVITE itself, e.g. 486
+        # when every call slot is taken: the account's onIncomingCall never runs for those.
+        self.on_rejected_call: Callable[[int, str, str], None] | None = None
+
+    def onRejectedIncomingCall(self, prm: Any) -> None:
+        if self.on_rejected_call is None:
+            return
+        try:
+            msg = str(prm.rdata.wholeMsg)
+        except Exception:  # noqa: BLE001 - the request text is optional (it names the target)
+            msg = ""
+        self.on_rejected_call(int(prm.statusCode), str(prm.reason), msg)
 
     def onTransportState(self, prm: Any) -> None:
         if "TLS" not in str(prm.type).upper():

@@ -87,7 +87,8 @@ def active_rx_packets(call: pj.Call) -> int | None:
             if mi.type == pj.PJMEDIA_TYPE_AUDIO:
                 if mi.status != pj.PJSUA_CALL_MEDIA_ACTIVE:
                     return None
-                return int(call.getStreamStat(i).rtcp.rxStat.pkt)
+                stat = call.getStreamStat(i)  # bound: .rtcp is a view into it, not a copy
+                return int(stat.rtcp.rxStat.pkt)
     except pj.Error:
         return None
     return None

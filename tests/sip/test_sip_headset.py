@@ -97,7 +97,8 @@ def test_level_meter_test_tone_and_ring_device(pki, tones, phones, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=child_env(**env),  # the script imports tests.kit
+        # The script imports tests.kit; a crash prints every thread's Python stack (faulthandler).
+        env=child_env(**env, PYTHONFAULTHANDLER="1"),
     )
     try:
         assert agent.stdout is not None
@@ -124,7 +125,8 @@ def test_level_meter_test_tone_and_ring_device(pki, tones, phones, tmp_path):
         if agent.poll() is None:
             agent.kill()
             agent.wait(10)
-    assert agent.returncode == 0
+    # A crash (e.g. SIGSEGV, returncode -11) shows the child's own words and stacks.
+    assert agent.returncode == 0, agent.stderr.read()[-4000:] if agent.stderr else ""
     assert {"headset", "ringer"} <= set(out["devices"]), out
     assert out["mic_dbfs"] is not None and out["mic_dbfs"] > -30, out  # the level meter saw the mic
     assert out["answered"] and out["caller_id"] == "customer", out

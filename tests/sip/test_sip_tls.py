@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
+import subprocess
+import sys
 import threading
 
 import pytest
 
 from agent_tui.secure.tls import server_ssl_context
+from tests.kit.paths import child_env
 
 
 @pytest.fixture
@@ -103,3 +107,42 @@ def test_call_to_untrusted_peer_is_refused(pki, rogue_pki, phones):
     assert r["result"] == "tls_refused", r
     assert "not trusted" in r["message"], r
     rogue.stop()
+
+
+_KEEPALIVE_CHILD = """
+import json, os, socket, sys
+from agent_tui.sip.config import EngineConfig
+from agent_tui.sip.engine import SipEngine
+ca, cert, key = sys.argv[1:4]
+eng = SipEngine(EngineConfig(ca_file=ca, cert_file=cert, key_file=key, bind_address="127.0.0.1",
+                             keepalive_s=7))
+eng.start()
+seen = []
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        s = socket.socket(fileno=os.dup(int(fd)))
+    except OSError:
+        continue
+    with s:
+        try:
+            if s.type == socket.SOCK_STREAM and s.getsockname()[1] == eng.sip_port:
+                seen.append([s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                             s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+                             s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+                             s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT)])
+        except (OSError, IndexError, TypeError):
+            pass
+eng.stop()
+print(json.dumps(seen))
+"""
+
+
+def test_tls_socket_keepalive_is_what_the_config_says(pki):
+    """TCP keep-alive on the SIP TLS socket: on, first probe after keepalive_s idle seconds, then
+    every min(10, keepalive_s) s, 3 probes. (The values once came from freed memory: every option
+    got the value of the last one, KEEPIDLE 3 instead of 7.) A child process: one pjsua2 per process."""
+    run = subprocess.run([sys.executable, "-c", _KEEPALIVE_CHILD, str(pki.ca), str(pki.cert), str(pki.key)],
+                         capture_output=True, text=True, timeout=60, env=child_env())
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen == [[1, 7, 7, 3]], seen

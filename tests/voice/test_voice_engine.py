@@ -209,3 +209,74 @@ def test_engine_keeps_a_slot_for_each_waiting_callers_agent(center_dir, tones, p
         eng.send(cmd="expect", call=call, agent=f"agent{n + 1}")
         phone.send(cmd="dial", uri=eng.wait("pickup", after=mark)["uri"])
         assert eng.wait(lambda e, n=n: e.get("ev") == "answered" and e["agent"] == f"agent{n + 1}")["call"] == call
+
+
+def _answered_or_refused(eng, phone, agent: str, after: int) -> dict:
+    """The engine's ``answered`` for *agent*, or the phone's ``ended`` (e.g. pjsua's own 486)."""
+    def done() -> dict | None:
+        for e in eng.events[after:]:
+            if e.get("ev") == "answered" and e["agent"] == agent:
+                return e
+        return next((e for e in phone.events if e.get("ev") == "ended"), None)
+
+    return wait_until(done, 20, f"{agent} answered or refused")
+
+
+def test_a_lead_cannot_take_the_slot_a_waiting_callers_agent_needs(center_dir, tones, procs, tmp_path):
+    """Two waiting callers fill the engine's 4 slots (each keeps one for its agent). A lead who
+    asks to listen in on the first call must not take the slot the second caller's agent needs:
+    pjsua would answer that agent's pickup 486 itself. Deterministic order: the lead asks first."""
+    eng = start_engine(procs, center_dir)
+    for n in (1, 2):
+        procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center_dir), "--from", f"+3160000020{n}",
+               "--play", str(tones["customer"]), "--duration", "60"], "customer")
+        eng.wait(lambda e, n=n: e.get("ev") == "incoming" and e["from"] == f"+3160000020{n}")
+    first, second = (e["call"] for e in eng.events if e.get("ev") == "incoming")
+    p1 = start_phone(procs, center_dir, "agent1", play=tones["agent"], record=tmp_path / "a1")
+    eng.send(cmd="expect", call=first, agent="agent1")
+    p1.send(cmd="dial", uri=eng.wait("pickup")["uri"])
+    eng.wait(lambda e: e.get("ev") == "answered" and e["agent"] == "agent1")
+
+    lead = start_phone(procs, center_dir, "lead1", play=tones["agent2"], record=tmp_path / "lead")
+    mark = eng.mark()
+    eng.send(cmd="monitor", call=first, lead="lead1", mode="listen", token="tok-lead")
+    asked = eng.wait(lambda e: e.get("ev") in ("monitor_pickup", "monitor_failed"), after=mark)
+    if asked["ev"] == "monitor_pickup":  # (before the fix) the lead takes the last slot
+        lead.send(cmd="dial", uri=asked["uri"])
+        eng.wait("monitor_started", after=mark)
+
+    p2 = start_phone(procs, center_dir, "agent2", play=tones["agent2"], record=tmp_path / "a2")
+    mark = eng.mark()
+    eng.send(cmd="expect", call=second, agent="agent2")
+    p2.send(cmd="dial", uri=eng.wait("pickup", after=mark)["uri"])
+    got = _answered_or_refused(eng, p2, "agent2", mark)
+    assert got.get("ev") == "answered" and got["call"] == second, f"agent2's pickup: {got}"
+    # The lead was told, in words, why not (and can try again when a call ends).
+    assert asked["ev"] == "monitor_failed" and asked["code"] == 503 and "slot" in asked["reason"], asked
+    assert not [e for e in eng.events if e.get("ev") == "library_refused"]
+
+
+def test_blind_transfer_pickup_waits_for_the_transfers_own_legs(center_dir, tones, procs, tmp_path):
+    """A blind transfer in direct mode briefly holds all 4 slots (caller, transferring agent, the
+    engine's transfer call to itself and its returning twin). The center hands the colleague the
+    call the moment it hears of the transfer (the bridge's order, reproduced here): the pickup
+    must not reach pjsua while those legs still hold every slot (it would answer 486 itself)."""
+    eng = start_engine(procs, center_dir)
+    p1 = start_phone(procs, center_dir, "agent1", play=tones["agent"], record=tmp_path / "a1")
+    p2 = start_phone(procs, center_dir, "agent2", play=tones["agent2"], record=tmp_path / "a2")
+    procs([PY, "-m", "agent_tui.center.voice.call_cli", str(center_dir), "--from", "+31687650000",
+           "--play", str(tones["customer"]), "--duration", "60"], "customer")
+    call = eng.wait("incoming")["call"]
+    eng.send(cmd="expect", call=call, agent="agent1")
+    p1.send(cmd="dial", uri=eng.wait("pickup")["uri"])
+    eng.wait(lambda e: e.get("ev") == "answered" and e["agent"] == "agent1")
+    ready = eng.wait("ready")
+    mark = eng.mark()
+    p1.send(cmd="xfer", uri=f"sip:agent2@{ready['host']}:{ready['port']};transport=tls")
+    eng.wait("transfer", after=mark)
+    eng.send(cmd="expect", call=call, agent="agent2")  # at once, as the bridge does
+    p2.send(cmd="dial", uri=eng.wait("pickup", after=mark)["uri"])
+    got = _answered_or_refused(eng, p2, "agent2", mark)
+    assert got.get("ev") == "answered" and got["call"] == call, f"agent2's pickup: {got}"
+    assert p1.wait(lambda e: e.get("ev") == "xfer_status" and e["final"])["code"] == 200
+    assert not [e for e in eng.events if e.get("ev") == "library_refused"]

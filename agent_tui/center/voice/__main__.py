@@ -30,6 +30,10 @@ Events (``{"ev": ...}``): ``ready`` {host, port}, ``incoming`` {call, from, name
 ``busy`` {from, ...} (a caller refused: no slot, or that number already waits),
 ``refused`` {reason, source} (full setup: a request that did not come through Kamailio),
 ``dead_leg`` {call, role, agent, reason} (no RTP for the timeout: the leg is hung up).
+Call slots (slots.py): ``pickup_held`` {call, agent, slots, claimed} (the pickup URI waits for a free
+slot), ``pickup_failed`` {call, agent, code, reason} (none freed up within the ring time),
+``transfer_refused`` {call, agent, target, reason} (a REFER with no room for its calls: 503),
+``library_refused`` {code, reason, to, claimed, slots} (pjsua answered an INVITE itself, e.g. 486).
 """
 
 from __future__ import annotations

@@ -387,6 +387,10 @@ class VoiceBridge:
         if kind == "registration":
             log.info("voice engine registration: %s %s", ev.get("code"), ev.get("reason"))
             return
+        if kind == "library_refused":  # pjsua answered an INVITE itself (e.g. 486: no call slot)
+            log.warning("voice engine %d refused a call to %s: %s %s (%s of %s slots claimed)", eng.idx,
+                        ev.get("to"), ev.get("code"), ev.get("reason"), ev.get("claimed"), ev.get("slots"))
+            return
         found = self.calls.get(ev.get("call", ""))
         if found is None:
             return
@@ -395,6 +399,16 @@ class VoiceBridge:
             offer = c.offers.get(ev["agent"])
             self.hub.emit_voice(ev["agent"], "voice.offered", {
                 "conversation": c.conv, "offer": offer, "caller": c.caller, "pickup": ev["uri"]})
+        elif kind == "pickup_held":
+            # Every call slot of that engine is taken for a moment (e.g. a transfer's own legs):
+            # the agent's pickup URI comes when one is free, so their call is not refused (486).
+            log.info("voice: pickup for %s on %s waits for a free call slot (%s of %s claimed)",
+                     ev["agent"], c.conv, ev.get("claimed"), ev.get("slots"))
+        elif kind == "pickup_failed":
+            self._no_line(c, ev["agent"], str(ev.get("reason") or "no free line"))
+        elif kind == "transfer_refused":
+            log.warning("voice: transfer of %s by %s to %s refused: %s", c.conv, ev.get("agent"),
+                        ev.get("target"), ev.get("reason"))
         elif kind == "ringing":
             self.ring_ms.append(float(ev.get("ms", 0.0)))
         elif kind == "answered":
@@ -434,6 +448,24 @@ class VoiceBridge:
         self.hub.emit_voice(agent, "voice.answered", {"conversation": c.conv, "call": c.call, "codec": codec})
         if previous and previous != agent:
             self.hub.emit_voice(previous, "voice.ended", {"conversation": c.conv, "reason": "transferred"})
+
+    def _no_line(self, c: _Call, agent: str, reason: str) -> None:
+        """No call slot freed up for *agent*'s pickup within the ring time: the call goes back.
+
+        Not the agent's doing, so never ``missed``: an offer is declined for them (the router
+        tries someone else), a call already assigned to them goes back to the voice queue, and
+        they are told why (``voice.ended`` with reason ``no_line``).
+        """
+        log.warning("voice: no free line for %s to take %s (%s); back to the queue", agent, c.conv, reason)
+        c.connecting.discard(agent)
+        offer = c.offers.pop(agent, None)
+        with contextlib.suppress(DomainError):
+            if offer:
+                self.hub.decline_offer(agent, offer, reason=reason)
+            else:
+                self.hub.transfer(agent, c.conv, agent=None, queue=self._queue_for("") or self.settings.queue,
+                                  note=None)
+        self.hub.emit_voice(agent, "voice.ended", {"conversation": c.conv, "reason": "no_line"})
 
     def _transfer(self, c: _Call, ev: dict) -> None:
         """A REFER from the agent's phone: move the conversation in the center as well."""

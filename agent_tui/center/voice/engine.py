@@ -37,6 +37,7 @@ from agent_tui.center.voice.legs import (
     wire_monitor,
 )
 from agent_tui.center.voice.prompts import ensure_prompts
+from agent_tui.center.voice.slots import NO_LINE, Pickups
 from agent_tui.center.voice.watchdog import SilenceWatch
 from agent_tui.sip import sipuri
 from agent_tui.sip.config import AccountSpec, EngineConfig
@@ -106,12 +107,13 @@ class VoiceEngine:
         self.index = index
         self.customers: dict[str, Customer] = {}
         self._sims: list[Leg] = []
-        self._pickups: dict[str, tuple[str, str, float]] = {}  # token -> (cid, agent, expires)
+        self.pickups = Pickups(self)  # direct-mode pickup URIs, handed out when a slot is free (slots.py)
         self._park: list[Leg] = []
         self._seq = 0
         self._players: dict[str, Player] = {}
         self.monitors = monitor.Monitors(self)  # leads listening in (monitor.py)
         self.sip.on_shutdown(self._drop_pjsua2_objects)
+        self.sip.ep.on_rejected_call = self._library_refused
         self.sip.every(0.0, self._expire_rings)
         self.sip.every(1.0, self._watch_media)
         try:
@@ -174,6 +176,28 @@ class VoiceEngine:
         """Every call leg the owner loop holds (until DISCONNECTED)."""
         return [leg for leg in self.sip.calls.values() if isinstance(leg, Leg)]
 
+    def _call_count(self) -> int:
+        """Call slots in use: the owner loop holds every leg until DISCONNECTED, and pjsua frees
+        the slot as that callback returns (same thread), so this is pjsua's own count."""
+        return len(self.sip.calls)
+
+    def _monitor_pickups(self) -> int:
+        return len(self.monitors.pickups)
+
+    def spare_slots(self) -> int:
+        """Call slots nobody has a claim on (see slots.py)."""
+        return self.pickups.spare()
+
+    def _library_refused(self, code: int, reason: str, msg: str) -> None:
+        """pjsua answered an INVITE itself (486 when every slot is taken): never silently."""
+        user = sipuri.request_user(msg)
+        self.emit({"ev": "library_refused", "code": code, "reason": reason, "to": user,
+                   "claimed": self.pickups.claimed(), "slots": self.max_calls})
+        if user.startswith("pickup-"):
+            # The slot count missed a leg: hold the pickup again; it is handed out anew (the
+            # agent's desk rings again) when a slot is free, or given back after the ring time.
+            self.pickups.refused(user[len("pickup-"):])
+
     def _drop_pjsua2_objects(self) -> None:
         """Shutdown, once every call ended: drop our pjsua2 references before libDestroy."""
         self.customers.clear()
@@ -194,16 +218,13 @@ class VoiceEngine:
             cust = self.customers.get(cmd["call"])
             if cust is None:
                 raise KeyError(f"no call {cmd['call']}")
-            token = cmd.get("token") or secrets.token_urlsafe(16)
-            self._pickups[token] = (cust.cid, cmd["agent"], time.time() + self.ring_timeout_s + 30)
-            self.emit({"ev": "pickup", "call": cust.cid, "agent": cmd["agent"],
-                       "uri": f"sip:pickup-{token}@{self.host}:{self.port};transport=tls"})
+            # The URI is handed out ("pickup") only when the agent's INVITE will find a free call
+            # slot; until then it is held ("pickup_held"), e.g. while a transfer's legs end.
+            self.pickups.expect(cust.cid, cmd["agent"], cmd.get("token") or secrets.token_urlsafe(16))
         elif op == "cancel":  # an offer was withdrawn: stop ringing that agent
             cust = self.customers.get(cmd["call"])
             agent = cmd.get("agent", "")
-            for tok, (cid, ag, _exp) in list(self._pickups.items()):
-                if cid == cmd["call"] and (not agent or ag == agent):
-                    del self._pickups[tok]
+            self.pickups.cancel(cmd["call"], agent)
             if cust is not None:
                 for ag, leg in list(cust.ringing.items()):
                     if not agent or ag == agent:
@@ -286,8 +307,7 @@ class VoiceEngine:
             leg.answer(call_op(480))
             return
         leg = Leg(self, acc, prm.callId, role="customer", cid="")
-        waiting = sum(1 for c in self.customers.values() if c.agent_leg is None and not c.ringing)
-        if len(self.sip.calls) + waiting + 1 > self.max_calls:
+        if self.spare_slots() < 1:
             # Every waiting caller keeps a slot free for the agent leg it will need; taking one
             # more would leave callers nobody can be connected to. Honest "busy" instead.
             self.sip.retire(leg)
@@ -320,7 +340,7 @@ class VoiceEngine:
 
     def _on_pickup(self, acc: pj.Account, prm: pj.OnIncomingCallParam, token: str) -> None:
         leg = Leg(self, acc, prm.callId, role="agent", cid="")
-        entry = self._pickups.pop(token, None)
+        entry = self.pickups.take(token)
         cust = self.customers.get(entry[0]) if entry else None
         if entry is None or cust is None or entry[2] < time.time() or cust.agent_leg is not None:
             # Unknown, used or expired token, or the caller is gone: nothing to pick up.
@@ -422,6 +442,15 @@ class VoiceEngine:
             return
         replaces = "replaces=" in target_uri.lower()
         target = sipuri.uri_user(target_uri)
+        # The new call takes a slot, and in direct mode its INVITE comes back to us as a second
+        # leg. With no room for them pjsua would refuse our own call half-way (486): refuse the
+        # REFER instead, so the transferring agent keeps the caller and is told it failed.
+        returns = not replaces and not self.proxy_token
+        if self.spare_slots() < 1 + int(returns):
+            prm.statusCode = 503
+            self.emit({"ev": "transfer_refused", "call": cust.cid, "agent": leg.agent, "target": target,
+                       "reason": NO_LINE})
+            return
         if replaces:
             # Attended: the agent already talks to the target; let pjsua2 call the target with
             # Replaces (through Kamailio) and bridge the customer to that new leg when it connects.
@@ -439,7 +468,7 @@ class VoiceEngine:
         # - it names an agent registered at Kamailio: the agent's phone rings and, when it
         #   answers, that leg is bridged to the caller like any agent leg.
         stub = Leg(self, self.acc, role="agent", cid=cust.cid, agent=target)
-        stub.xfer_stub = True
+        stub.xfer_stub, stub.returns = True, returns
         cust.ringing[target] = stub
         prm.newCall = stub
         cust.agent_leg = None
@@ -497,10 +526,8 @@ class VoiceEngine:
             for leg in list(cust.ringing.values()):
                 if not leg.connected and now - leg.started > self.ring_timeout_s:
                     self._hangup(leg, 408)
-        for tok, (_cid, _ag, exp) in list(self._pickups.items()):
-            if exp < now:
-                del self._pickups[tok]
         self.monitors.expire(now)
+        self.pickups.tick()
         for sim in self._sims:
             if not sim.gone and sim.hangup_at is not None and now >= sim.hangup_at:
                 sim.hangup_at = None
@@ -564,9 +591,7 @@ class VoiceEngine:
             self.sip.retire(cust.announcement)
             cust.announcement = None
         self.customers.pop(cust.cid, None)
-        for tok, (cid, _ag, _e) in list(self._pickups.items()):
-            if cid == cust.cid:
-                del self._pickups[tok]
+        self.pickups.cancel(cust.cid)
         talk = round(time.time() - cust.answered_at, 1) if cust.answered_at else 0.0
         self.emit({"ev": "ended", "call": cust.cid, "code": code, "reason": reason, "dead": dead,
                    "talk_s": talk})

@@ -63,6 +63,7 @@ class Leg(pj.Call):
         self.connected = False
         self.gone = False
         self.xfer_stub = False
+        self.returns = False  # a blind-transfer call that will come back to the engine (direct mode)
         self.sim_acc: pj.Account | None = None  # role "sim": its own account (its caller id)
         self.talk_s = 0.0
         self.hangup_at: float | None = None

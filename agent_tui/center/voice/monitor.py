@@ -48,6 +48,7 @@ class MonitorHost(LegListener, Protocol):
     def acc(self) -> EngineAccount: ...
     def _connect_media(self, cust: Customer) -> None: ...
     def _hangup(self, leg: Leg, code: int = 0) -> None: ...
+    def spare_slots(self) -> int: ...
 
 
 class Monitors:
@@ -84,7 +85,9 @@ class Monitors:
             eng.emit({"ev": "monitor_failed", "call": cust.cid, "lead": lead, "code": 486,
                       "reason": f"{cust.monitor.agent} is already monitoring this call"})
             return
-        if len(eng.sip.calls) >= eng.max_calls:
+        if eng.spare_slots() < 1:
+            # Not a slot that a waiting caller's agent, a pickup or a transfer already counts on:
+            # taking it would make pjsua refuse that agent's call with 486 (slots.py).
             eng.emit({"ev": "monitor_failed", "call": cust.cid, "lead": lead, "code": 503,
                       "reason": "no free call slot in this voice engine"})
             return
