@@ -124,6 +124,7 @@ EN: dict[str, str] = {
     "call.no_headset": "HEADSET PROBLEM",
     "call.reason.rejected": "rejected", "call.reason.offer_withdrawn": "offer withdrawn",
     "call.reason.pickup_failed": "could not take the call",
+    "call.reason.no_line": "no free line at the center: the call went back to the queue",
     # the softphone's actions (desk_phone/keys.py: bindings, help, palette)
     "act.phone.answer": "Answer call", "act.phone.reject": "Reject call", "act.phone.hangup": "Hang up",
     "act.phone.hold": "Hold / resume", "act.phone.mute": "Mute / unmute",
@@ -279,6 +280,7 @@ NL: dict[str, str] = {
     "call.no_headset": "HEADSETPROBLEEM",
     "call.reason.rejected": "geweigerd", "call.reason.offer_withdrawn": "aanbod ingetrokken",
     "call.reason.pickup_failed": "gesprek kon niet worden opgenomen",
+    "call.reason.no_line": "geen vrije lijn bij de centrale: het gesprek staat weer in de wachtrij",
     "act.phone.answer": "Gesprek opnemen", "act.phone.reject": "Gesprek weigeren", "act.phone.hangup": "Ophangen",
     "act.phone.hold": "Wacht / terug", "act.phone.mute": "Dempen aan/uit",
     "act.phone.dtmf": "Toetsen (DTMF)", "act.phone.transfer": "Gesprek doorverbinden",

@@ -29,7 +29,7 @@ OFFER_PREFIX = "offer:"  # key of a view that is only offered so far (no SIP cal
 MONITOR_PREFIX = "monitor:"  # key of a lead's monitoring request until its SIP leg exists
 
 # Reasons the desk itself gives for an ended call; the bar shows them in the UI language.
-REASONS = ("rejected", "offer_withdrawn", "pickup_failed", "monitor_failed")
+REASONS = ("rejected", "offer_withdrawn", "pickup_failed", "monitor_failed", "no_line")
 
 
 # --- what the bar shows ---------------------------------------------------------------------------

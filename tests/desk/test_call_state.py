@@ -4,6 +4,7 @@ no phone, no center. The pilot tests in test_call_bar.py drive the same rules wi
 from __future__ import annotations
 
 from agent_tui.core.call_state import (
+    REASONS,
     AnswerSip,
     Bell,
     CallBoard,
@@ -94,6 +95,12 @@ def test_offer_revoked_and_voice_ended_end_the_offered_call_without_wrapup():
     offered(b2)
     b2.center_event("voice.ended", {"conversation": "c-1", "reason": "caller hung up"})
     assert b2.views["offer:c-1"].reason == "caller hung up"
+    # The engine had no call slot for the pickup (center/voice/slots.py): a reason the bar translates.
+    b3, _ = board()
+    offered(b3)
+    b3.center_event("voice.ended", {"conversation": "c-1", "reason": "no_line"})
+    v3 = b3.views["offer:c-1"]
+    assert v3.phase == "ended" and v3.reason == "no_line" and "no_line" in REASONS
 
 
 def test_voice_answered_fills_in_the_codec_once():
