@@ -23,6 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets._footer import FooterKey
 
 from agent_tui.i18n import state_word, t
 from agent_tui.palette import ListedCommands
@@ -30,6 +31,7 @@ from agent_tui.screens._picker import PickerScreen
 from agent_tui.screens.lead_dialogs import AgentDetailScreen, TextEditScreen
 from agent_tui.screens.prompt import PromptScreen
 from agent_tui.secure.text import one_line
+from agent_tui.widgets.footer import NARROW_BELOW
 from agent_tui.widgets.lead_figures import FiguresPanel
 from agent_tui.widgets.lead_tables import (
     AgentsTable,
@@ -70,9 +72,9 @@ LEAD_ACTIONS: list[tuple[str, str, str, str, tuple[str, ...], bool]] = [
     ("lead.confirm", "o", "confirm", "lead.act.confirm", ("kb",), True),
     ("lead.edit", "e", "edit", "lead.act.edit", ("kb",), True),
     # call monitoring of the selected agent's live call (issue 11; the desk's phone joins it)
-    ("lead.listen", "l", "monitor('listen')", "lead.act.listen", ("agents",), False),
-    ("lead.whisper", "w", "monitor('whisper')", "lead.act.whisper", ("agents",), False),
-    ("lead.barge", "b", "monitor('barge')", "lead.act.barge", ("agents",), False),
+    ("lead.listen", "l", "monitor('listen')", "lead.act.listen", ("agents",), True),
+    ("lead.whisper", "w", "monitor('whisper')", "lead.act.whisper", ("agents",), True),
+    ("lead.barge", "b", "monitor('barge')", "lead.act.barge", ("agents",), True),
 ]
 _TABS_OF = {action.split("(")[0]: tabs for _b, _k, action, _l, tabs, _s in LEAD_ACTIONS}
 
@@ -99,6 +101,16 @@ class LeadFooter(Footer):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self._keys_shown: tuple[Any, ...] | None = None
+
+    def on_mount(self) -> None:
+        # Compact (one space between keys) below the desk's narrow width, and without Quit (Ctrl+Q
+        # still works; the desk's footer shows it): at 80 columns the agents tab's keys then fit.
+        self.compact = self.app.size.width < NARROW_BELOW
+
+    def compose(self) -> ComposeResult:
+        for child in super().compose():
+            if not (self.compact and isinstance(child, FooterKey) and child.action == "quit"):
+                yield child
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         keys = tuple((b.key, b.action, b.description, enabled)
