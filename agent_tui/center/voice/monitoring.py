@@ -71,7 +71,9 @@ class Monitoring:
             c = self.calls_by_conv(conv)
         elif isinstance(agent, str) and agent and self.calls_by_agent is not None:
             # The lead view picks an agent, not a conversation: that agent's connected call.
-            c, conv = self.calls_by_agent(agent), f"{agent}'s call"
+            c = self.calls_by_agent(agent)
+            if c is None or not c.agent:
+                raise DomainError("conflict", f"{agent} is not on a connected voice call")
         else:
             raise DomainError("bad_args", "conversation (or agent) is required")
         if c is None or not c.agent:
