@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from agent_tui.core.desk_state import fmt_duration
@@ -39,9 +39,15 @@ class WrapupScreen(ModalScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False),
                 Binding("ctrl+s", "done", "Close", show=False)]
 
+    def _footer_bindings(self) -> BindingsMap:
+        """The dialog's keys in the agent's language, for its own footer: without one the desk's
+        footer stayed visible under the dialog and offered "^s Send" while Ctrl+S closes this."""
+        return BindingsMap([Binding("ctrl+s", "done", t("wrapup.done")), Binding("escape", "cancel", t("wrapup.cancel"))])
+
     def __init__(self, customer: str, codes: list[dict[str, Any]], started: float,
                  clock: Callable[[], float] = time.time, deadline: float | None = None) -> None:
         super().__init__()
+        self._bindings = self._footer_bindings()
         self.deadline = deadline
         self.customer = customer
         self.codes = codes or [{"code": "resolved", "label": "Resolved"}]
@@ -64,6 +70,7 @@ class WrapupScreen(ModalScreen[Any]):
             with Horizontal():
                 yield Button(t("wrapup.done") + " (Ctrl+S)", id="wrapup-done", variant="primary")
                 yield Button(t("wrapup.cancel"), id="wrapup-cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         lst = self.query_one(OptionList)
