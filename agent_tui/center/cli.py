@@ -118,13 +118,24 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+AUDIT_LOGGERS = ("agent_tui.center.voice.monitoring",)  # logged at INFO even without --verbose
+
+
+def configure_logging(verbose: bool) -> None:
+    """Warnings only unless ``--verbose``; but call monitoring (a lead listening, whispering,
+    barging in) is always logged: it is an audit trail, not chatter."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in AUDIT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # deferred: the center's server stack (hub, websockets, ~0.15 s; ctypes for malloc) loads only for `center serve`
     from agent_tui.center.memory import freeze_startup_objects
     from agent_tui.center.run import RunningCenter, run_center
 
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.verbose)
 
     def ready(rc: RunningCenter) -> None:
         # Exactly these two lines on stdout: the desk's `agent-tui demo` and scripts parse them.

@@ -8,12 +8,15 @@ in; the recordings say who heard whom in each phase.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from agent_tui.center.cli import configure_logging
+from agent_tui.center.voice.monitoring import AUDIT_LOGGER, log
 from tests.kit.voicekit import AGENT2_HZ, CUSTOMER_HZ, PY, speech_wav, start_engine, start_phone
 from tests.kit.waiting import wait_until
 from tests.voice.voice_audio import band_share, rms
@@ -132,7 +135,6 @@ def test_lead_listens_whispers_and_barges(center_dir, tones, procs, tmp_path):
 async def test_lead_monitors_through_the_center(make_center, tones, procs, tmp_path, caplog):
     """The ops: supervisors only, the agent and the lead are told, the center log says so."""
     import asyncio
-    import logging
 
     from tests.kit.wsclient import CmdError, WsClient
 
@@ -206,3 +208,19 @@ def test_monitoring_is_scoped_to_the_leads_teams():
     assert denied.value.code == "forbidden" and not sent
     ok = mon.op_monitor(NS(user="lead2"), {"conversation": "c-2", "mode": "whisper"})
     assert ok["pickup"].startswith("sip:monitor-") and sent[0]["cmd"] == "monitor" and sent[0]["mode"] == "whisper"
+
+
+def test_monitoring_is_logged_by_a_center_that_logs_warnings_only():
+    """`center serve` without --verbose logs warnings only, but who monitors whom is an audit
+    trail: the monitoring logger stays at INFO (center/cli.py configure_logging)."""
+    monitoring, root = logging.getLogger(AUDIT_LOGGER), logging.getLogger()
+    saved = (monitoring.level, root.level, list(root.handlers))
+    try:
+        root.handlers.clear()
+        configure_logging(verbose=False)
+        assert not logging.getLogger("agent_tui.center.voice").isEnabledFor(logging.INFO)
+        assert log.name == AUDIT_LOGGER and log.isEnabledFor(logging.INFO)
+    finally:
+        monitoring.setLevel(saved[0])
+        root.setLevel(saved[1])
+        root.handlers[:] = saved[2]

@@ -26,7 +26,10 @@ from typing import Any
 from agent_tui.center.model import DomainError
 from agent_tui.sip.autoanswer import new_token, valid_token
 
-log = logging.getLogger("agent_tui.center.voice")
+# Who listens to whom is an audit trail: `center serve` logs this logger at INFO even when the
+# rest of the center logs warnings only (center/cli.py).
+AUDIT_LOGGER = "agent_tui.center.voice.monitoring"
+log = logging.getLogger(AUDIT_LOGGER)
 
 MODES = ("listen", "whisper", "barge")
 
