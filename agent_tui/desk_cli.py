@@ -20,6 +20,7 @@ import fcntl
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -98,11 +99,18 @@ def default_demo_dir() -> Path:
 
 
 def running_center(center_dir: Path) -> str | None:
-    """The wss URL of a live center serving ``center_dir`` (its run file), or None."""
+    """The wss URL of a live center serving ``center_dir`` (its run file), or None.
+
+    Live means its process exists *and* its port takes a connection: a center killed with -9
+    leaves its run file behind, and its pid can stay visible for a while (a zombie no one reaps in
+    a container, or a reused pid). Trusting the pid alone sent the next desk to a dead port."""
     try:
         info = json.loads((center_dir / "run" / "center.json").read_text())
         os.kill(int(info["pid"]), 0)
-        return str(info["wss"])
+        url = str(info["wss"])
+        host, port = url.removeprefix("wss://").rsplit(":", 1)
+        socket.create_connection((host, int(port)), timeout=1.0).close()
+        return url
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -148,6 +148,7 @@ class LeadScreen(Screen[None]):
         self.updated_at = 0.0
         self._shown: dict[str, Any] = {}  # what each area last drew: unchanged answers are not redrawn
         self._deferred: set[str] = set()  # areas of hidden tabs, drawn when their tab is shown
+        self._status_shown = ""
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -186,6 +187,7 @@ class LeadScreen(Screen[None]):
             self.refresh_all()
             self.set_interval(FIGURES_EVERY_S, self._poll_fast)
             self.set_interval(AGENTS_EVERY_S, self._poll_agents)
+        self.set_interval(1.0, self.show_status)  # the link's state: a lost center shows at once
         self.query_one("#fig-queues", DataTable).focus()
 
     def on_unmount(self) -> None:
@@ -309,7 +311,11 @@ class LeadScreen(Screen[None]):
         when = time.strftime("%H:%M:%S", time.localtime(self.updated_at)) if self.updated_at else "–"
         line = t("lead.status", name=one_line((me or {}).get("name") or "", 30), conn=t(f"conn.{status}")
                  if status else "", at=when, state=state_word(str(app.state.agent.get("state", ""))) if hasattr(app, "state") else "")
-        self.query_one("#lead-status", Static).update(Text(line))
+        if line == self._status_shown:
+            return  # unchanged: no repaint (this runs every second)
+        self._status_shown = line
+        # Figures from a center that is not reachable now are stale: say so in colour, not only in words.
+        self.query_one("#lead-status", Static).update(Text(line, style="" if status in ("", "online") else "bold reverse"))
 
     def _show_task_note(self) -> None:
         task = self.query_one(TasksTable).current()

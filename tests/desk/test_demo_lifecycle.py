@@ -76,3 +76,26 @@ def test_ctrl_c_during_the_first_demo_init_leaves_no_broken_dir(tmp_path) -> Non
     assert "no demo center was made" in err
     assert not data.exists() or (data / "center.yaml").exists(), "a half-made DIR"
     assert not list(tmp_path.glob(".demo.init-*")), "the half-built copy was left behind"
+
+
+def test_a_demo_center_killed_with_minus_9_is_not_mistaken_for_a_live_one(center_template, tmp_path) -> None:
+    """kill -9 leaves the run file (and, until reaped, the pid): the next desk must start a new
+    center, not connect to the dead port and show a login that cannot work."""
+    data = tmp_path / "demo"
+    shutil.copytree(center_template, data)
+    lease = DeskLease(data)
+    proc, url = start_center(data, quiet=True)
+    try:
+        assert running_center(data) == url
+        proc.kill()  # SIGKILL; not reaped yet: the pid still exists (a zombie)
+        wait_until(lambda: running_center(data) is None, 10, "the dead center to be seen as dead")
+        assert os.path.exists(data / "run" / "center.json"), "the run file stays behind after kill -9"
+        proc.wait(5)
+        proc, url2 = start_center(data, quiet=True)
+        assert running_center(data) == url2
+        assert asyncio.run(whoami(url2, data / "tls" / "ca.pem", "agent1")) == "agent1"
+    finally:
+        lease.release()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(5)

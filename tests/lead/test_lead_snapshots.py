@@ -55,3 +55,18 @@ def test_lead_figures(snap_compare, size, language):
 @pytest.mark.parametrize(("tab", "size"), [("agents", (80, 24))], ids=["agents-80x24"])
 def test_lead_tabs(snap_compare, size, tab):
     assert snap_compare(lead_app("en"), terminal_size=size, run_before=opened(tab))
+
+
+async def test_status_line_follows_the_link():
+    """Figures from a center that cannot be reached are stale: the view's first line says so
+    within a second of the link's state changing, and again when it is back."""
+    app = lead_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.push_screen(LeadScreen(preset=lead_preset()))
+        line = pilot.app.screen.query_one("#lead-status")
+        await wait_for(pilot, lambda: "online" in str(line.content), what="online")
+        pilot.app.status = ConnectionStatus("reconnecting", None, "connection lost", 1)
+        await wait_for(pilot, lambda: "reconnecting" in str(line.content), what="reconnecting shown")
+        assert "reverse" in str(line.content.style)
+        pilot.app.status = ConnectionStatus("online", 12.0, "", 0)
+        await wait_for(pilot, lambda: "online" in str(line.content), what="online again")
