@@ -7,8 +7,11 @@ import weakref
 
 import pytest
 
+from agent_tui.app import DeskApp
 from agent_tui.core import collector as collector_mod
 from agent_tui.core.collector import HOLD_THRESHOLD, IdleCollector
+from agent_tui.core.config import Config
+from tests.kit.lead_seed import lead_state
 
 
 class Clock:
@@ -91,3 +94,13 @@ def test_two_desks_in_one_process_share_the_settings(restore_gc):
     assert gc.get_threshold()[2] == HOLD_THRESHOLD, "the other desk still holds them"
     two.stop()
     assert gc.get_threshold() == before
+
+
+async def test_the_desk_gives_the_settings_back_when_it_closes(restore_gc):
+    before = gc.get_threshold()
+    app = DeskApp(Config(language="en"), state=lead_state(), cursor_blink=False)  # a preset desk: no center
+    async with app.run_test():
+        app.collector.start()
+        assert gc.get_threshold()[2] == HOLD_THRESHOLD
+    assert not app.collector.started
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
