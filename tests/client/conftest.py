@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from agent_tui.secure import pki
+from tests.client.test_center_client import Clients
 from tests.kit.proxy import TcpProxy
 
 
@@ -35,3 +36,13 @@ def other_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA that did not sign the center's certificate."""
     ca_pem, _ = pki.make_ca(tmp_path_factory.mktemp("other-ca"), common_name="some other CA")
     return ca_pem
+
+
+@pytest.fixture
+async def clients():
+    """Center clients made by a test, all closed at its end."""
+    cs = Clients()
+    try:
+        yield cs
+    finally:
+        await cs.close()

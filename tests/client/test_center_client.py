@@ -54,13 +54,6 @@ class Clients:
             await c.close()
 
 
-@pytest.fixture
-async def clients():
-    cs = Clients()
-    try:
-        yield cs
-    finally:
-        await cs.close()
 
 
 async def test_login_gives_snapshot_and_commands_answer(center, clients):

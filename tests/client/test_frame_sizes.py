@@ -12,12 +12,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
-
 from agent_tui.core.client import CenterClient
 from agent_tui.protocol import codec
 from agent_tui.protocol import messages as m
-from tests.client.test_center_client import Clients, proxied
+from tests.client.test_center_client import proxied
 from tests.kit.waiting import until
 from tests.kit.wsclient import WsClient
 
@@ -38,13 +36,6 @@ def chat_text(i: int) -> str:
     return (f"chat {i}: " + "Waar blijft mijn pakket? " * 9000)[:200_000]
 
 
-@pytest.fixture
-async def clients():
-    cs = Clients()
-    try:
-        yield cs
-    finally:
-        await cs.close()
 
 
 async def accept_next(c: CenterClient, events: list[dict], taken: set[str]) -> dict:

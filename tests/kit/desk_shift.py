@@ -161,6 +161,14 @@ class Shift:
         await wait_for(pilot, lambda: app.state.agent.get("state") == state, what=state)
         self.report.actions.append((state, before, time.time()))
 
+    async def serve_after_break(self, app: DeskApp, pilot: Any, waited: list[tuple[int, str]]) -> None:
+        """The customers who waited during a break: both offers are out at once, so take both
+        before either rings out, then serve them."""
+        for _n, conv in waited:
+            await self.accept(app, pilot, conv)
+        for n, conv in waited:
+            await self.serve(app, pilot, n, conv)
+
     async def a_break(self, app: DeskApp, pilot: Any, first: int) -> list[tuple[int, str]]:
         """A break with an offer pending (withdrawn at once) that lasts longer than the offer
         timeout, while a second customer arrives; back to work, both are served."""
@@ -240,11 +248,7 @@ async def _first_half(shift: Shift, contacts: int, drop_s: float) -> int:
             await shift.accept(app, pilot, conv)
             await shift.serve(app, pilot, i, conv, follow_up=i % 7 == 2)
             i += 1
-        waited = await shift.a_break(app, pilot, i)
-        for _n, conv in waited:  # both offers are out at once: take both before either rings out
-            await shift.accept(app, pilot, conv)
-        for n, conv in waited:
-            await shift.serve(app, pilot, n, conv)
+        await shift.serve_after_break(app, pilot, await shift.a_break(app, pilot, i))
         i += 2
         # A link drop while typing: the reply goes once, after the link is back.
         while contact(i)[0] == "voice" or contact(i)[0] == "email":
@@ -354,11 +358,7 @@ async def _restarted_desk(shift: Shift, i: int, contacts: int, crash_conv: str, 
         shift.report.team_typed.append(team_text)
         await wait_for(pilot, lambda: not app.state.pending, what="team message sent")
         await pilot.press("f2")
-        waited = await shift.a_break(app, pilot, i)
-        for _n, conv in waited:  # both offers are out at once: take both before either rings out
-            await shift.accept(app, pilot, conv)
-        for n, conv in waited:
-            await shift.serve(app, pilot, n, conv)
+        await shift.serve_after_break(app, pilot, await shift.a_break(app, pilot, i))
         i += 2
         t0 = time.monotonic()
         for call in shift.report.calls:  # real calls: answer, hold, resume; hang up or transfer

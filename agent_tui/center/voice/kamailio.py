@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_tui.center import auth
+from agent_tui.center.children import stop_child
 from agent_tui.center.voice import rtpengine
 from agent_tui.center.voice import settings as vs
 
@@ -287,13 +288,7 @@ class KamailioHandle:
         pgid = self.proc.pid  # start_new_session=True: the group is ours alone
         if self.relay is not None:
             self.relay.stop(timeout)
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout)
+        stop_child(self.proc, timeout)
         # Children forked while the main process was still starting can outlive a SIGTERM.
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:

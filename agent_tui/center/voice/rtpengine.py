@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from agent_tui.center.children import stop_child
 
 # rtpengine_manage flags: use the address the SIP came from, not the SDP's private one; drop ICE
 # candidates (the relay is the path); rewrite o= and c= so nothing private leaks to the other side.
@@ -55,13 +56,7 @@ class RtpengineHandle:
     log: Path
 
     def stop(self, timeout: float = 5.0) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout)
+        stop_child(self.proc, timeout)
 
     def running(self) -> bool:
         return self.proc.poll() is None
